@@ -1,0 +1,66 @@
+//! The command line: argument parsing, dispatch to one module per subcommand, exit codes.
+//! Front-ends are the only code that prints.
+//!
+//! Exit codes: 0 success, 1 runtime failure, 2 invalid input (scenario, replay, arguments).
+
+mod check;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// A runtime failure (I/O, an internal error).
+pub const EXIT_FAILURE: u8 = 1;
+/// Invalid input: a scenario, replay or argument.
+pub const EXIT_INVALID: u8 = 2;
+
+/// cyberdrill: cyber incident-response exercises, turn by turn.
+#[derive(Debug, Parser)]
+#[command(name = "cyberdrill", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate scenario files and list every problem with file:line:col.
+    Check {
+        /// Scenario files (`.ron`).
+        #[arg(required = true, value_name = "SCENARIO")]
+        files: Vec<PathBuf>,
+        /// Print one JSON object per file instead of diagnostics.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses the process arguments, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = run(cli, &mut out);
+    let _ = out.flush();
+    ExitCode::from(code)
+}
+
+/// Runs a parsed command, writing its output to `out`; returns the exit code.
+pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
+    let result = match cli.command {
+        Command::Check { files, json } => check::run(&files, json, out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cyberdrill: {e}");
+            EXIT_FAILURE
+        }
+    }
+}

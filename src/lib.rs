@@ -1,0 +1,9 @@
+//! cyberdrill: a turn-based cyber incident-response exercise simulator in the style of CYDER.
+//!
+//! The crate map, one line per room; dependencies run one way (scenario ← engine ← scoring,
+//! replay ← session ← front-ends).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli; // command-line front-end: argument parsing, output, exit codes
+pub mod scenario; // the scenario file format: raw RON mirror, validation, typed model

@@ -1,0 +1,210 @@
+//! The scenario file format: reading a `.ron` file, checking it, and the validated model.
+//! No ECS and no randomness here.
+//!
+//! [`check`] is the whole pipeline behind `cyberdrill check`: bytes → UTF-8 → RON → raw
+//! structs → validated [`Scenario`], collecting every problem on the way with its location.
+
+pub mod locate;
+pub mod model;
+pub mod problem;
+pub mod raw;
+mod recover;
+pub mod validate;
+
+use std::path::Path as FsPath;
+
+use serde::Serialize;
+
+pub use model::Scenario;
+pub use problem::{Problem, Severity};
+
+use locate::{LineCol, SourceMap};
+use problem::Problems;
+
+/// RON options every scenario and action file is read with: `Option` fields may be written
+/// as plain values (`c2: "c2-main"` rather than `c2: Some("c2-main")`).
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Counts of what a scenario contains.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Segments.
+    pub segments: usize,
+    /// Hosts.
+    pub hosts: usize,
+    /// Accounts.
+    pub accounts: usize,
+    /// Data sets.
+    pub data_sets: usize,
+    /// Business functions.
+    pub business_functions: usize,
+    /// Stakeholders.
+    pub stakeholders: usize,
+    /// Adversary stages.
+    pub stages: usize,
+    /// Injects.
+    pub injects: usize,
+    /// Actions.
+    pub actions: usize,
+    /// Hints.
+    pub hints: usize,
+    /// Scored objectives.
+    pub objectives: usize,
+    /// Turns in the walkthrough.
+    pub walkthrough_turns: usize,
+    /// Languages in which every text is present.
+    pub languages: Vec<model::Lang>,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The file name as given.
+    pub file: String,
+    /// The source text (lossy if the file was not UTF-8).
+    pub source: String,
+    /// Every problem, in file order.
+    pub problems: Vec<Problem>,
+    /// What the file contains (empty if it could not be read as a scenario).
+    pub stats: Stats,
+    /// The scenario, if there was no error.
+    pub scenario: Option<Scenario>,
+}
+
+impl Checked {
+    /// Whether there is no error (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        self.scenario.is_some()
+    }
+
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+}
+
+fn file_problem(map: &SourceMap, offset: usize, message: String, hint: Option<String>) -> Problem {
+    let LineCol { line, col } = map.line_col(offset);
+    Problem {
+        severity: Severity::Error,
+        line,
+        col,
+        path: String::new(),
+        message,
+        hint,
+        span: offset..offset,
+    }
+}
+
+/// Checks a scenario given as bytes; `file` names it in messages.
+pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
+    let (source, utf8_error) = match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), None),
+        Err(e) => (
+            String::from_utf8_lossy(bytes).into_owned(),
+            Some(e.valid_up_to()),
+        ),
+    };
+    let map = SourceMap::new(&source);
+    let mut result = Checked {
+        file: file.to_owned(),
+        source,
+        problems: Vec::new(),
+        stats: Stats::default(),
+        scenario: None,
+    };
+    if let Some(valid) = utf8_error {
+        result.problems.push(file_problem(
+            &map,
+            valid,
+            format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
+            Some("scenario files are UTF-8 text; is this the right file?".into()),
+        ));
+        return result;
+    }
+    if result.source.trim().is_empty() {
+        result.problems.push(file_problem(
+            &map,
+            0,
+            "the file is empty".into(),
+            Some(
+                "a scenario starts with `(format: 1, id: \"…\", …)`; see docs/scenario-format.md"
+                    .into(),
+            ),
+        ));
+        return result;
+    }
+    let raw = match ron_options().from_str::<raw::RawScenario>(&result.source) {
+        Ok(raw) => raw,
+        Err(e) => {
+            result.problems = recover::ron_problems(&result.source, &map, &e);
+            return result;
+        }
+    };
+    let mut problems = Problems::default();
+    let outcome = validate::validate(&raw, &mut problems);
+    result.problems = problems.list.into_iter().map(|p| p.locate(&map)).collect();
+    result
+        .problems
+        .sort_by(|a, b| (a.line, a.col, a.severity).cmp(&(b.line, b.col, b.severity)));
+    result.problems.dedup();
+    result.stats = Stats {
+        segments: raw.organisation.segments.len(),
+        hosts: raw.organisation.hosts.len(),
+        accounts: raw.organisation.accounts.len(),
+        data_sets: raw.organisation.data_sets.len(),
+        business_functions: raw.organisation.business_functions.len(),
+        stakeholders: raw.stakeholders.len(),
+        stages: raw.adversary.stages.len(),
+        injects: raw.injects.len(),
+        actions: raw.actions.len(),
+        hints: raw.hints.len(),
+        objectives: raw.scoring.objectives.len(),
+        walkthrough_turns: raw.walkthrough.len(),
+        languages: outcome.languages,
+    };
+    result.scenario = outcome.scenario;
+    result
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file has errors; the check result lists them.
+    #[error("{} has {} error(s)", .0.file, .0.errors())]
+    Invalid(Box<Checked>),
+}
+
+/// Reads and checks a scenario file.
+pub fn check_file(path: &FsPath) -> Result<Checked, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        file: path.display().to_string(),
+        source,
+    })?;
+    Ok(check_bytes(&path.display().to_string(), &bytes))
+}
+
+/// Reads a scenario file and returns the scenario if it has no error (warnings are ignored)
+/// along with the check result.
+pub fn load(path: &FsPath) -> Result<(Scenario, Checked), LoadError> {
+    let mut checked = check_file(path)?;
+    match checked.scenario.take() {
+        Some(s) => Ok((s, checked)),
+        None => Err(LoadError::Invalid(Box::new(checked))),
+    }
+}

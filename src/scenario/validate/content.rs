@@ -1,0 +1,689 @@
+//! Conditions, stakeholders and notification rules, injects, actions, hints, the findings form,
+//! the scoring rubric and the end of the session; and the checks that every objective and rule
+//! can be met.
+
+use super::organisation::{Declared, MAX_TURNS};
+use super::{Ctx, Kind, all, table};
+use crate::scenario::model::{
+    Action, AlertId, Choice, Condition, EntryVector, FindingField, Grade, Hint, Inject,
+    NotificationRule, Objective, ObjectiveKind, Penalties, Question, Scenario, SeenIn, Stakeholder,
+    Table, Target, TargetKind, Verb,
+};
+use crate::scenario::problem::Path;
+use crate::scenario::raw::{RawCondition, RawObjectiveKind, RawScenario};
+
+/// Resolves a condition.
+pub(crate) fn condition(
+    ctx: &mut Ctx,
+    d: &Declared,
+    c: &RawCondition,
+    path: &Path,
+) -> Option<Condition> {
+    let arg = path.inside(0);
+    Some(match c {
+        RawCondition::Turn(n) => {
+            if *n == 0 {
+                ctx.p.error(&arg, "turns start at 1");
+                return None;
+            }
+            Condition::Turn(*n)
+        }
+        RawCondition::StageDone(x) => Condition::StageDone(ctx.resolve(Kind::Stage, x, &arg)?),
+        RawCondition::TraceFound(x) => {
+            if ctx.known(Kind::Noise, x) {
+                ctx.p.error_hint(
+                    &arg,
+                    format!("`{x}` is a noise alert; only traces can be found"),
+                    "use `AlertSeen` for noise alerts",
+                );
+                return None;
+            }
+            Condition::TraceFound(ctx.resolve(Kind::Trace, x, &arg)?)
+        }
+        RawCondition::AlertSeen(x) => {
+            let (kind, i) = ctx.resolve_any(&[Kind::Trace, Kind::Noise], x, &arg)?;
+            Condition::AlertSeen(if kind == Kind::Trace {
+                AlertId::Trace(crate::scenario::model::Id::new(i))
+            } else {
+                AlertId::Noise(crate::scenario::model::Id::new(i))
+            })
+        }
+        RawCondition::InjectReceived(x) => {
+            Condition::InjectReceived(ctx.resolve(Kind::Inject, x, &arg)?)
+        }
+        RawCondition::Answered(inject, choice) => {
+            let id = ctx.resolve(Kind::Inject, inject, &arg)?;
+            let raw = d.injects[id.index()].1;
+            let Some(q) = &raw.question else {
+                ctx.p
+                    .error(&arg, format!("inject `{inject}` asks no question"));
+                return None;
+            };
+            let Some(ci) = q.choices.iter().position(|x| x.id == *choice) else {
+                let known = q.choices.iter().map(|x| x.id.as_str());
+                let hint = super::closest(choice, known)
+                    .map(|b| format!("did you mean `{b}`?"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "its choices: {}",
+                            q.choices
+                                .iter()
+                                .map(|x| x.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
+                ctx.p.error_hint(
+                    &path.inside(1),
+                    format!("inject `{inject}` has no choice `{choice}`"),
+                    hint,
+                );
+                return None;
+            };
+            Condition::Answered(id, ci)
+        }
+        RawCondition::Notified(x) => {
+            Condition::Notified(ctx.resolve(Kind::Stakeholder, x, &arg)?)
+        }
+        RawCondition::ActionDone(x) => Condition::ActionDone(ctx.resolve(Kind::Action, x, &arg)?),
+        RawCondition::HostCompromised(x) => {
+            Condition::HostCompromised(ctx.resolve(Kind::Host, x, &arg)?)
+        }
+        RawCondition::HostIsolated(x) => {
+            Condition::HostIsolated(ctx.resolve(Kind::Host, x, &arg)?)
+        }
+        RawCondition::AddressBlocked(x) => {
+            Condition::AddressBlocked(ctx.resolve(Kind::Address, x, &arg)?)
+        }
+        RawCondition::Mitigated(x) => {
+            Condition::Mitigated(ctx.resolve(Kind::Mitigation, x, &arg)?)
+        }
+        RawCondition::CredentialsStolen(x) => {
+            Condition::CredentialsStolen(ctx.resolve(Kind::Account, x, &arg)?)
+        }
+        RawCondition::DataExfiltrated(x) => {
+            Condition::DataExfiltrated(ctx.resolve(Kind::DataSet, x, &arg)?)
+        }
+        RawCondition::FunctionDown(x) => {
+            Condition::FunctionDown(ctx.resolve(Kind::Function, x, &arg)?)
+        }
+        RawCondition::Contained => Condition::Contained,
+        RawCondition::Evicted => Condition::Evicted,
+        RawCondition::FindingsSubmitted => Condition::FindingsSubmitted,
+        RawCondition::All(list) | RawCondition::Any(list) => {
+            if list.is_empty() {
+                ctx.p.error(
+                    path,
+                    "an empty `All([])` or `Any([])` is confusing; write the condition you mean",
+                );
+                return None;
+            }
+            let items = all(list
+                .iter()
+                .enumerate()
+                .map(|(i, c)| condition(ctx, d, c, &path.inside(0).index(i)))
+                .collect())?;
+            if matches!(c, RawCondition::All(_)) {
+                Condition::All(items)
+            } else {
+                Condition::Any(items)
+            }
+        }
+        RawCondition::Not(inner) => Condition::Not(Box::new(condition(ctx, d, inner, &arg)?)),
+    })
+}
+
+pub(crate) struct Content {
+    pub stakeholders: Table<Stakeholder>,
+    pub notifications: Table<NotificationRule>,
+    pub injects: Table<Inject>,
+    pub actions: Table<Action>,
+    pub hints: Table<Hint>,
+    pub entry_vectors: Table<EntryVector>,
+    pub objectives: Table<Objective>,
+    pub penalties: Penalties,
+    pub grades: Vec<Grade>,
+    pub team_wins: Condition,
+}
+
+/// Resolves an `only` entry of an action against the verb's target kind.
+fn only_target(ctx: &mut Ctx, kind: TargetKind, key: &str, path: &Path) -> Option<Target> {
+    use crate::scenario::model::Id;
+    Some(match kind {
+        TargetKind::Host => Target::Host(ctx.resolve(Kind::Host, key, path)?),
+        TargetKind::Segment => Target::Segment(ctx.resolve(Kind::Segment, key, path)?),
+        TargetKind::Account => Target::Account(ctx.resolve(Kind::Account, key, path)?),
+        TargetKind::Address => Target::Address(ctx.resolve(Kind::Address, key, path)?),
+        TargetKind::Stakeholder => {
+            Target::Stakeholder(ctx.resolve(Kind::Stakeholder, key, path)?)
+        }
+        TargetKind::Mitigation => Target::Mitigation(ctx.resolve(Kind::Mitigation, key, path)?),
+        TargetKind::Alert => {
+            let (k, i) = ctx.resolve_any(&[Kind::Trace, Kind::Noise], key, path)?;
+            Target::Alert(if k == Kind::Trace {
+                AlertId::Trace(Id::new(i))
+            } else {
+                AlertId::Noise(Id::new(i))
+            })
+        }
+        TargetKind::Org | TargetKind::Findings => {
+            ctx.p
+                .error(path, "this verb takes no target that `only` could restrict");
+            return None;
+        }
+    })
+}
+
+/// Builds everything that is neither organisation nor adversary.
+pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Content> {
+    let root = Path::root();
+    let stakeholders: Vec<Option<Stakeholder>> = d
+        .stakeholders
+        .iter()
+        .map(|(path, s)| {
+            Some(Stakeholder {
+                key: s.id.clone(),
+                kind: s.kind,
+                name: ctx.text(&s.name, &path.field("name")),
+            })
+        })
+        .collect();
+
+    let notifications: Vec<Option<NotificationRule>> = d
+        .rules
+        .iter()
+        .map(|(path, r)| {
+            let stakeholder = ctx.resolve(
+                Kind::Stakeholder,
+                &r.stakeholder,
+                &path.field("stakeholder"),
+            );
+            let trigger = condition(ctx, d, &r.trigger, &path.field("trigger"));
+            let basis = ctx.text(&r.basis, &path.field("basis"));
+            ctx.range(r.within, 0, MAX_TURNS, &path.field("within"), "within");
+            Some(NotificationRule {
+                key: r.id.clone(),
+                stakeholder: stakeholder?,
+                trigger: trigger?,
+                within: r.within,
+                basis,
+            })
+        })
+        .collect();
+
+    let injects: Vec<Option<Inject>> = d
+        .injects
+        .iter()
+        .map(|(path, x)| {
+            let trigger = condition(ctx, d, &x.trigger, &path.field("trigger"));
+            if let RawCondition::Turn(n) = x.trigger
+                && n + x.delay > raw.max_turns
+            {
+                ctx.p.warn(
+                    &path.field("trigger"),
+                    format!(
+                        "arrives at turn {}, after the last turn ({})",
+                        n + x.delay,
+                        raw.max_turns
+                    ),
+                );
+            }
+            let from = ctx.resolve(Kind::Stakeholder, &x.from, &path.field("from"));
+            let subject = ctx.text(&x.subject, &path.field("subject"));
+            let body = ctx.text(&x.body, &path.field("body"));
+            let question = match &x.question {
+                None => Some(None),
+                Some(q) => {
+                    let qp = path.field("question");
+                    let prompt = ctx.text(&q.prompt, &qp.field("prompt"));
+                    if q.choices.len() < 2 {
+                        ctx.p.error(
+                            &qp.field("choices"),
+                            "a question needs at least two choices",
+                        );
+                    }
+                    if !q.choices.iter().any(|c| c.correct) {
+                        ctx.p.warn_hint(
+                            &qp.field("choices"),
+                            "no choice is marked `correct: true`, so no answer can earn points",
+                            "mark the right answer(s) with `correct: true`",
+                        );
+                    }
+                    if let Some(w) = q.answer_within {
+                        ctx.range(w, 1, MAX_TURNS, &qp.field("answer_within"), "answer_within");
+                    }
+                    let mut seen = std::collections::BTreeSet::new();
+                    let mut choices = Vec::new();
+                    for (i, c) in q.choices.iter().enumerate() {
+                        let cp = qp.field("choices").item(i, &c.id);
+                        if !seen.insert(c.id.as_str()) {
+                            ctx.p
+                                .error(&cp.field("id"), format!("duplicate choice id `{}`", c.id));
+                        }
+                        if c.correct && c.concealment {
+                            ctx.p
+                                .error(&cp, "a choice cannot be both correct and concealment");
+                        }
+                        choices.push(Choice {
+                            key: c.id.clone(),
+                            text: ctx.text(&c.text, &cp.field("text")),
+                            correct: c.correct,
+                            concealment: c.concealment,
+                            feedback: ctx.opt_text(c.feedback.as_ref(), &cp.field("feedback")),
+                        });
+                    }
+                    Some(Some(Question {
+                        prompt,
+                        choices,
+                        answer_within: q.answer_within,
+                    }))
+                }
+            };
+            Some(Inject {
+                key: x.id.clone(),
+                trigger: trigger?,
+                delay: x.delay,
+                channel: x.channel,
+                from: from?,
+                subject,
+                body,
+                pressure: x.pressure,
+                question: question?,
+            })
+        })
+        .collect();
+
+    if raw.actions.is_empty() {
+        ctx.p
+            .error(&root.field("actions"), "the scenario has no actions");
+    }
+    let bonus: u32 = raw.actions.iter().map(|a| a.adds_effort).sum();
+    let actions: Vec<Option<Action>> = d
+        .actions
+        .iter()
+        .map(|(path, a)| {
+            let name = ctx.text(&a.name, &path.field("name"));
+            let description = ctx.opt_text(a.description.as_ref(), &path.field("description"));
+            ctx.range(
+                a.turns,
+                1,
+                raw.max_turns.max(1),
+                &path.field("turns"),
+                "turns",
+            );
+            if a.cost > raw.effort_per_turn.saturating_add(bonus) {
+                ctx.p.error(
+                    &path.field("cost"),
+                    format!(
+                        "costs {} effort a turn, more than a team ever has ({})",
+                        a.cost,
+                        raw.effort_per_turn.saturating_add(bonus)
+                    ),
+                );
+            }
+            let kind = a.verb.target_kind();
+            let only = all(a
+                .only
+                .iter()
+                .enumerate()
+                .map(|(i, key)| only_target(ctx, kind, key, &path.field("only").index(i)))
+                .collect());
+            let disrupts = all(a
+                .disrupts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| ctx.resolve(Kind::Function, f, &path.field("disrupts").index(i)))
+                .collect());
+            let has_targets = match kind {
+                TargetKind::Org | TargetKind::Findings => true,
+                TargetKind::Host => !d.hosts.is_empty(),
+                TargetKind::Segment => !d.segments.is_empty(),
+                TargetKind::Account => !d.accounts.is_empty(),
+                TargetKind::Address => !d.addresses.is_empty(),
+                TargetKind::Alert => !d.traces.is_empty() || !d.noise.is_empty(),
+                TargetKind::Stakeholder => !d.stakeholders.is_empty(),
+                TargetKind::Mitigation => !d.mitigations.is_empty(),
+            };
+            if !has_targets {
+                ctx.p.error(
+                    &path.field("verb"),
+                    format!(
+                        "`{:?}` takes a {} target, but the scenario defines none",
+                        a.verb,
+                        kind.name()
+                    ),
+                );
+            }
+            if a.verb == Verb::RestoreBackup && !d.hosts.iter().any(|(_, h)| h.backup) {
+                ctx.p.warn(
+                    &path.field("verb"),
+                    "no host has `backup: true`, so a restore can never succeed",
+                );
+            }
+            Some(Action {
+                key: a.id.clone(),
+                verb: a.verb,
+                name,
+                description,
+                cost: a.cost,
+                turns: a.turns,
+                only: only?,
+                disrupts: disrupts?,
+                destroys_evidence: a.destroys_evidence,
+                adds_effort: a.adds_effort,
+            })
+        })
+        .collect();
+
+    let hints: Vec<Option<Hint>> = d
+        .hints
+        .iter()
+        .map(|(path, h)| {
+            ctx.range(
+                h.from_turn,
+                1,
+                raw.max_turns.max(1),
+                &path.field("from_turn"),
+                "from_turn",
+            );
+            Some(Hint {
+                key: h.id.clone(),
+                from_turn: h.from_turn,
+                cost: h.cost,
+                text: ctx.text(&h.text, &path.field("text")),
+            })
+        })
+        .collect();
+
+    let entry_vectors: Vec<Option<EntryVector>> = d
+        .entries
+        .iter()
+        .map(|(path, e)| {
+            let text = ctx.text(&e.text, &path.field("text"));
+            let stages = all(e
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ctx.resolve(Kind::Stage, s, &path.field("stages").index(i)))
+                .collect());
+            Some(EntryVector {
+                key: e.id.clone(),
+                text,
+                stages: stages?,
+            })
+        })
+        .collect();
+
+    let sp = root.field("scoring");
+    if raw.scoring.objectives.is_empty() {
+        ctx.p
+            .error(&sp.field("objectives"), "the rubric has no objectives");
+    }
+    let objectives: Vec<Option<Objective>> = d
+        .objectives
+        .iter()
+        .map(|(path, o)| objective(ctx, raw, d, path, o))
+        .collect();
+
+    let mut grades = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, g) in raw.scoring.grades.iter().enumerate() {
+        let gp = sp.field("grades").index(i);
+        ctx.range(
+            g.min_percent,
+            0,
+            100,
+            &gp.field("min_percent"),
+            "min_percent",
+        );
+        if !seen.insert(g.min_percent) {
+            ctx.p.error(
+                &gp.field("min_percent"),
+                format!("two grades start at {}%", g.min_percent),
+            );
+        }
+        grades.push(Grade {
+            min_percent: g.min_percent,
+            label: ctx.text(&g.label, &gp.field("label")),
+        });
+    }
+    grades.sort_by(|a, b| b.min_percent.cmp(&a.min_percent));
+    if !grades.is_empty() && !seen.contains(&0) {
+        ctx.p.warn_hint(
+            &sp.field("grades"),
+            "no grade starts at 0%, so a low score gets no grade",
+            "add a grade with `min_percent: 0`",
+        );
+    }
+    for (i, lo) in raw.learning_objectives.iter().enumerate() {
+        if !raw
+            .scoring
+            .objectives
+            .iter()
+            .any(|o| o.learning.contains(&lo.id))
+        {
+            ctx.p.warn(
+                &root.field("learning_objectives").item(i, &lo.id),
+                format!(
+                    "no scored objective counts towards learning objective `{}`",
+                    lo.id
+                ),
+            );
+        }
+    }
+
+    let p = &raw.scoring.penalties;
+    let penalties = Penalties {
+        clean_isolation: p.clean_isolation,
+        clean_reimage: p.clean_reimage,
+        evidence_destroyed: p.evidence_destroyed,
+        concealment: p.concealment,
+        wrong_finding: p.wrong_finding,
+        needless_block: p.needless_block,
+    };
+    let team_wins = condition(
+        ctx,
+        d,
+        &raw.end.team_wins,
+        &root.field("end").field("team_wins"),
+    );
+
+    Some(Content {
+        stakeholders: table(stakeholders)?,
+        notifications: table(notifications)?,
+        injects: table(injects)?,
+        actions: table(actions)?,
+        hints: table(hints)?,
+        entry_vectors: table(entry_vectors)?,
+        objectives: table(objectives)?,
+        penalties,
+        grades,
+        team_wins: team_wins?,
+    })
+}
+
+fn objective(
+    ctx: &mut Ctx,
+    raw: &RawScenario,
+    d: &Declared,
+    path: &Path,
+    o: &crate::scenario::raw::RawObjective,
+) -> Option<Objective> {
+    let name = ctx.text(&o.name, &path.field("name"));
+    if o.points == 0 {
+        ctx.p.error(
+            &path.field("points"),
+            "an objective must be worth at least 1 point",
+        );
+    }
+    let learning = all(o
+        .learning
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ctx.resolve(Kind::Learning, l, &path.field("learning").index(i)))
+        .collect());
+    let kp = path.field("kind");
+    let by_turn = |ctx: &mut Ctx, turn: u32| {
+        if turn == 0 || turn > raw.max_turns {
+            ctx.p.error(
+                &kp,
+                format!(
+                    "turn {turn} is outside the session (1 to {})",
+                    raw.max_turns
+                ),
+            );
+        }
+    };
+    let kind = match &o.kind {
+        RawObjectiveKind::Prevent(s) => {
+            ObjectiveKind::Prevent(ctx.resolve(Kind::Stage, s, &kp.inside(0))?)
+        }
+        RawObjectiveKind::Detect { by_turn: t } => {
+            by_turn(ctx, *t);
+            ObjectiveKind::Detect { by_turn: *t }
+        }
+        RawObjectiveKind::Contain { within } => ObjectiveKind::Contain { within: *within },
+        RawObjectiveKind::PreserveEvidence => ObjectiveKind::PreserveEvidence,
+        RawObjectiveKind::Notify(r) => {
+            ObjectiveKind::Notify(ctx.resolve(Kind::Rule, r, &kp.inside(0))?)
+        }
+        RawObjectiveKind::Restore {
+            function,
+            by_turn: t,
+        } => {
+            by_turn(ctx, *t);
+            ObjectiveKind::Restore {
+                function: ctx.resolve(Kind::Function, function, &kp.field("function"))?,
+                by_turn: *t,
+            }
+        }
+        RawObjectiveKind::Finding(f) => ObjectiveKind::Finding(*f),
+        RawObjectiveKind::Answer(i) => {
+            let id = ctx.resolve(Kind::Inject, i, &kp.inside(0))?;
+            match &d.injects[id.index()].1.question {
+                None => {
+                    ctx.p
+                        .error(&kp.inside(0), format!("inject `{i}` asks no question"));
+                    return None;
+                }
+                Some(q) if !q.choices.iter().any(|c| c.correct) => {
+                    ctx.p.error(
+                        &kp.inside(0),
+                        format!("inject `{i}` has no correct choice, so this can never be met"),
+                    );
+                }
+                Some(_) => {}
+            }
+            ObjectiveKind::Answer(id)
+        }
+    };
+    Some(Objective {
+        key: o.id.clone(),
+        name,
+        points: o.points,
+        decay: o.decay,
+        learning: learning?,
+        kind,
+    })
+}
+
+fn can_target(s: &Scenario, verb: Verb, target: &Target) -> bool {
+    s.actions
+        .iter()
+        .any(|(_, a)| a.verb == verb && (a.only.is_empty() || a.only.contains(target)))
+}
+
+fn has_verb(s: &Scenario, verb: Verb) -> bool {
+    s.actions.iter().any(|(_, a)| a.verb == verb)
+}
+
+/// Checks that every objective and notification rule can be met.
+pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
+    let root = Path::root();
+    for (id, r) in s.notifications.iter() {
+        if !can_target(s, Verb::Notify, &Target::Stakeholder(r.stakeholder)) {
+            ctx.p.error_hint(
+                &root
+                    .field("notifications")
+                    .item(id.index(), &r.key)
+                    .field("stakeholder"),
+                format!(
+                    "no action can notify `{}`, so this rule can never be kept",
+                    s.stakeholders.key(r.stakeholder)
+                ),
+                "add an action with `verb: Notify` that may target this stakeholder",
+            );
+        }
+    }
+    let findable = s.traces.iter().any(|(_, t)| match t.seen_in {
+        SeenIn::Alert => t.host_alerting(s),
+        SeenIn::Logs => has_verb(s, Verb::AnalyseLogs),
+        SeenIn::Disk => has_verb(s, Verb::ImageDisk),
+        SeenIn::Scan => has_verb(s, Verb::Scan),
+    });
+    let base = root.field("scoring").field("objectives");
+    for (id, o) in s.objectives.iter() {
+        let path = base.item(id.index(), &o.key).field("kind");
+        let problem = match &o.kind {
+            ObjectiveKind::Detect { .. } if !findable && !has_verb(s, Verb::SubmitFindings) => {
+                Some("no trace can ever be seen or found, so nothing can be detected".to_owned())
+            }
+            ObjectiveKind::Detect { .. }
+                if !has_verb(s, Verb::Triage)
+                    && !has_verb(s, Verb::AnalyseLogs)
+                    && !has_verb(s, Verb::ImageDisk)
+                    && !has_verb(s, Verb::Scan)
+                    && !has_verb(s, Verb::SubmitFindings) =>
+            {
+                Some("no investigation action exists, so nothing can be confirmed".to_owned())
+            }
+            ObjectiveKind::PreserveEvidence if !has_verb(s, Verb::ImageDisk) => {
+                Some("no action with `verb: ImageDisk` exists".to_owned())
+            }
+            ObjectiveKind::Finding(field) => {
+                if !has_verb(s, Verb::SubmitFindings) {
+                    Some("no action with `verb: SubmitFindings` exists".to_owned())
+                } else if *field == FindingField::Entry
+                    && !s.entry_vectors.iter().any(|(_, e)| !e.stages.is_empty())
+                {
+                    Some("no entry vector on the findings form names a stage".to_owned())
+                } else {
+                    None
+                }
+            }
+            ObjectiveKind::Restore { function, .. }
+                if s.functions[*function].depends_on.is_empty() =>
+            {
+                Some("the function depends on no host, so it is never down or restored".to_owned())
+            }
+            ObjectiveKind::Contain { .. }
+                if !has_verb(s, Verb::IsolateHost)
+                    && !has_verb(s, Verb::IsolateSegment)
+                    && !has_verb(s, Verb::Reimage)
+                    && !has_verb(s, Verb::RestoreBackup)
+                    && !has_verb(s, Verb::BlockAddress) =>
+            {
+                Some("no containment action (isolate, block, reimage, restore) exists".to_owned())
+            }
+            _ => None,
+        };
+        if let Some(why) = problem {
+            ctx.p.error(
+                &path,
+                format!("objective `{}` can never be met: {why}", o.key),
+            );
+        }
+    }
+    let max: u64 = s.objectives.iter().map(|(_, o)| u64::from(o.points)).sum();
+    if max == 0 {
+        ctx.p.error(&base, "the rubric's maximum is 0 points");
+    }
+    let _ = raw;
+}
+
+impl crate::scenario::model::Trace {
+    /// Whether an alert of this trace can be raised on its host.
+    pub fn host_alerting(&self, s: &Scenario) -> bool {
+        s.hosts[self.host].alerting.contains(&self.source)
+    }
+}
