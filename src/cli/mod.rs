@@ -5,6 +5,14 @@
 
 mod check;
 
+pub use check::render as render_check_colored;
+
+/// Renders a check result as plain-text diagnostics (no colour), as `cyberdrill check` prints
+/// them when not on a terminal.
+pub fn render_check(checked: &crate::scenario::Checked) -> String {
+    check::render(checked, false)
+}
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

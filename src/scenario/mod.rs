@@ -69,14 +69,14 @@ pub struct Checked {
     pub problems: Vec<Problem>,
     /// What the file contains (empty if it could not be read as a scenario).
     pub stats: Stats,
-    /// The scenario, if there was no error.
+    /// The scenario, if there was no error ([`load`] moves it out).
     pub scenario: Option<Scenario>,
 }
 
 impl Checked {
     /// Whether there is no error (warnings allowed).
     pub fn is_valid(&self) -> bool {
-        self.scenario.is_some()
+        self.errors() == 0
     }
 
     /// Number of errors.
@@ -151,9 +151,7 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
     let mut problems = Problems::default();
     let outcome = validate::validate(&raw, &mut problems);
     result.problems = problems.list.into_iter().map(|p| p.locate(&map)).collect();
-    result
-        .problems
-        .sort_by(|a, b| (a.line, a.col, a.severity).cmp(&(b.line, b.col, b.severity)));
+    result.problems.sort_by_key(|p| (p.line, p.col, p.severity));
     result.problems.dedup();
     result.stats = Stats {
         segments: raw.organisation.segments.len(),

@@ -228,9 +228,7 @@ fn stage(
     let uses = match &s.uses {
         Some(a) => {
             let id = ctx.resolve(Kind::Account, a, &path.field("uses"));
-            if id.is_none() {
-                return None;
-            }
+            id?;
             if let (Some(acc), Some(_)) = (d.accounts.iter().find(|(_, x)| x.id == *a), target) {
                 let valid = acc.1.valid_on.iter().any(|place| match place {
                     crate::scenario::raw::RawPlace::Everywhere => true,
@@ -602,9 +600,72 @@ fn st_index(s: &Scenario, st: &Stage) -> usize {
     s.stages.id(&st.key).map_or(0, |id| id.index())
 }
 
+/// Stages that wait for themselves through `after`/`after_any`, each cycle once, as lists of
+/// stage indices in waiting order.
+fn after_cycles(s: &Scenario) -> Vec<Vec<usize>> {
+    // Iterative depth-first search with colours: 0 new, 1 on the stack, 2 done.
+    let n = s.stages.len();
+    let waits = |i: usize| {
+        let st = &s.stages[StageId::new(i)];
+        st.after
+            .iter()
+            .chain(&st.after_any)
+            .map(|a| a.index())
+            .collect::<Vec<_>>()
+    };
+    let mut colour = vec![0u8; n];
+    let mut cycles = Vec::new();
+    for start in 0..n {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, waits(start))];
+        colour[start] = 1;
+        while let Some((node, next)) = stack.last_mut() {
+            match next.pop() {
+                Some(m) if colour[m] == 0 => {
+                    colour[m] = 1;
+                    let w = waits(m);
+                    stack.push((m, w));
+                }
+                Some(m) if colour[m] == 1 => {
+                    let from = stack.iter().position(|(x, _)| *x == m).unwrap_or(0);
+                    cycles.push(stack[from..].iter().map(|(x, _)| *x).collect());
+                }
+                Some(_) => {}
+                None => {
+                    colour[*node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    cycles
+}
+
 /// Finds stages that can never happen, and other whole-adversary problems.
 pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
     let base = Path::root().field("adversary").field("stages");
+    let mut in_cycle = vec![false; s.stages.len()];
+    for cycle in after_cycles(s) {
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&i| s.stages.key(StageId::new(i)))
+            .collect();
+        let first = cycle[0];
+        ctx.p.error_hint(
+            &base.item(first, names[0]).field("after"),
+            format!(
+                "stages wait for each other in a circle: {} → {}",
+                names.join(" → "),
+                names[0]
+            ),
+            "one of them must be able to start without the others",
+        );
+        for i in cycle {
+            in_cycle[i] = true;
+        }
+    }
     let mut possible = Possible::new(s);
     loop {
         let mut changed = false;
@@ -631,7 +692,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
         }
     }
     for (id, st) in s.stages.iter() {
-        if possible.stages[id.index()] {
+        if possible.stages[id.index()] || in_cycle[id.index()] {
             continue;
         }
         let path = base.item(id.index(), &st.key);

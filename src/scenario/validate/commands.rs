@@ -406,8 +406,9 @@ pub(crate) fn walkthrough(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) -> Opt
                         crate::scenario::model::Command::Act { action, .. } => {
                             let a = &s.actions[*action];
                             let t = plan.turn as usize;
-                            for k in t..(t + a.turns as usize).min(turns + 1) {
-                                used[k] += u64::from(a.cost);
+                            let end = (t + a.turns as usize).min(turns + 1);
+                            for slot in &mut used[t..end] {
+                                *slot += u64::from(a.cost);
                             }
                             let done = t + a.turns as usize;
                             if a.adds_effort > 0 && done <= turns {

@@ -447,7 +447,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
             label: ctx.text(&g.label, &gp.field("label")),
         });
     }
-    grades.sort_by(|a, b| b.min_percent.cmp(&a.min_percent));
+    grades.sort_by_key(|g| std::cmp::Reverse(g.min_percent));
     if !grades.is_empty() && !seen.contains(&0) {
         ctx.p.warn_hint(
             &sp.field("grades"),

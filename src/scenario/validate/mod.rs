@@ -175,7 +175,14 @@ impl Ctx {
             .map(|(k, _)| k.noun())
             .collect();
         if let Some(other) = elsewhere.first() {
-            return (message, Some(format!("`{key}` is a {other}, not a {noun}")));
+            return (
+                message,
+                Some(format!(
+                    "`{key}` is {}, not {}",
+                    with_article(other),
+                    with_article(noun)
+                )),
+            );
         }
         let candidates: Vec<&String> = kinds
             .iter()
@@ -273,6 +280,12 @@ impl Ctx {
             .map(|(lang, _)| lang)
             .collect()
     }
+}
+
+/// "a host", "an account".
+fn with_article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 /// The closest candidate to `key` by edit distance, if any is close enough to be a likely typo.

@@ -1,0 +1,11 @@
+//! Integration tests, one binary (faster to build than one per file).
+//!
+//! Where new tests go:
+//! - `check.rs`: the scenario format and `cyberdrill check` (broken fixtures are made by
+//!   editing the tutorial, so each one differs from a valid scenario by exactly one problem).
+//! - `scenarios.rs`: properties every shipped scenario must keep.
+//! - `util.rs`: helpers shared by the others (running the binary, reading scenarios).
+
+mod check;
+mod scenarios;
+mod util;
