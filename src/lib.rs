@@ -6,4 +6,5 @@
 #![warn(missing_docs)]
 
 pub mod cli; // command-line front-end: argument parsing, output, exit codes
+pub mod engine; // the deterministic Bevy ECS turn engine, headless
 pub mod scenario; // the scenario file format: raw RON mirror, validation, typed model

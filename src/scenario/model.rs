@@ -64,6 +64,18 @@ impl<T> std::hash::Hash for Id<T> {
         self.index.hash(state);
     }
 }
+impl<T> Serialize for Id<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.index)
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Id<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        u32::deserialize(deserializer).map(|index| Self::new(index as usize))
+    }
+}
+
 impl<T> fmt::Debug for Id<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.index)
@@ -261,7 +273,7 @@ pub type EntryId = Id<EntryVector>;
 pub type ObjectiveId = Id<Objective>;
 
 /// An alert source the team can triage: a trace or a noise source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AlertId {
     /// A trace of an adversary stage.
     Trace(TraceId),
@@ -615,7 +627,7 @@ pub enum Effect {
 }
 
 /// A reaction to being blocked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reaction {
     /// Enable an alternative stage.
     Switch(StageId),
@@ -710,6 +722,13 @@ pub struct Question {
     pub answer_within: Option<u32>,
 }
 
+impl Trace {
+    /// Whether monitoring on its host (or the host's segment) raises it as an alert.
+    pub fn host_alerting(&self, s: &Scenario) -> bool {
+        s.hosts[self.host].alerting.contains(&self.source)
+    }
+}
+
 impl Question {
     /// Index of the choice with this key.
     pub fn choice(&self, key: &str) -> Option<usize> {
@@ -799,7 +818,7 @@ impl TargetKind {
 
 impl Verb {
     /// Every verb, in a fixed order.
-    pub const ALL: [Verb; 17] = [
+    pub const ALL: [Verb; 18] = [
         Verb::Triage,
         Verb::AnalyseLogs,
         Verb::ImageDisk,
@@ -807,6 +826,7 @@ impl Verb {
         Verb::IsolateHost,
         Verb::IsolateSegment,
         Verb::Reconnect,
+        Verb::ReconnectSegment,
         Verb::BlockAddress,
         Verb::DisableAccount,
         Verb::ResetCredentials,
@@ -830,7 +850,7 @@ impl Verb {
             | Verb::Reimage
             | Verb::Patch
             | Verb::RestoreBackup => TargetKind::Host,
-            Verb::Scan | Verb::IsolateSegment => TargetKind::Segment,
+            Verb::Scan | Verb::IsolateSegment | Verb::ReconnectSegment => TargetKind::Segment,
             Verb::BlockAddress => TargetKind::Address,
             Verb::DisableAccount | Verb::ResetCredentials => TargetKind::Account,
             Verb::Mitigate => TargetKind::Mitigation,
@@ -977,7 +997,7 @@ pub struct TurnPlan {
 }
 
 /// A resolved command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
     /// Start an action.
     Act {
@@ -998,7 +1018,7 @@ pub enum Command {
 }
 
 /// A resolved target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub enum Target {
     Org,
@@ -1030,7 +1050,7 @@ impl Target {
 }
 
 /// A findings report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Findings {
     /// Entry vector.
     pub entry: EntryId,

@@ -27,7 +27,7 @@ pub struct RawText {
 pub struct RawScenario {
     /// Format version; this build reads version 1.
     pub format: u32,
-    /// The scenario's id (lowercase letters, digits, `-` and `_`).
+    /// The scenario's id (1–64 ASCII letters, digits, `-`, `_` or `.`).
     pub id: String,
     /// Title shown in menus and reports.
     pub title: RawText,
@@ -841,8 +841,10 @@ pub enum Verb {
     IsolateHost,
     /// Cut a segment's links to other segments.
     IsolateSegment,
-    /// Bring an isolated host or segment back.
+    /// Bring an isolated host back.
     Reconnect,
+    /// Bring an isolated segment back.
+    ReconnectSegment,
     /// Block an outside address at the perimeter.
     BlockAddress,
     /// Disable an account.

@@ -680,10 +680,3 @@ pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
     }
     let _ = raw;
 }
-
-impl crate::scenario::model::Trace {
-    /// Whether an alert of this trace can be raised on its host.
-    pub fn host_alerting(&self, s: &Scenario) -> bool {
-        s.hosts[self.host].alerting.contains(&self.source)
-    }
-}

@@ -1,0 +1,223 @@
+//! Whether a command is legal now, and which targets an action may take now.
+//!
+//! The same checks refuse commands in the turn's first phase and feed front-ends (the action
+//! composer lists only legal targets) and bots, so a front-end can never offer what the engine
+//! would refuse.
+
+use super::event::Refusal;
+use super::state::{Knowledge, View};
+use crate::scenario::model::{ActionId, AddressOwner, AlertId, Command, Target, TargetKind, Verb};
+
+impl View<'_> {
+    /// Checks a command against the current state; `effort_left` is what remains this turn.
+    pub fn check(&self, command: &Command, effort_left: u32) -> Result<(), Refusal> {
+        if self.clock.ended.is_some() {
+            return Err(Refusal::SessionOver);
+        }
+        match command {
+            Command::Act { action, target } => self.check_act(*action, target, effort_left),
+            Command::Answer { inject, .. } => {
+                let k = self.knowledge;
+                let i = inject.index();
+                if k.delivered[i].is_none() {
+                    Err(Refusal::InjectNotDelivered)
+                } else if self.s.injects[*inject].question.is_none() {
+                    Err(Refusal::NoQuestion)
+                } else if k.answers[i].is_some() {
+                    Err(Refusal::AlreadyAnswered)
+                } else if k.expired[i] {
+                    Err(Refusal::QuestionExpired)
+                } else {
+                    Ok(())
+                }
+            }
+            Command::Hint(h) => {
+                let hint = &self.s.hints[*h];
+                if self.knowledge.hints[h.index()].is_some() {
+                    Err(Refusal::HintTaken)
+                } else if self.next_turn() < hint.from_turn {
+                    Err(Refusal::HintNotYet {
+                        from_turn: hint.from_turn,
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// The turn commands submitted now will be played in.
+    pub fn next_turn(&self) -> u32 {
+        self.clock.turn + 1
+    }
+
+    fn check_act(
+        &self,
+        action: ActionId,
+        target: &Target,
+        effort_left: u32,
+    ) -> Result<(), Refusal> {
+        let a = &self.s.actions[action];
+        if a.cost > effort_left {
+            return Err(Refusal::NotEnoughEffort {
+                needed: a.cost,
+                left: effort_left,
+            });
+        }
+        if self
+            .staff
+            .tasks
+            .iter()
+            .any(|t| t.action == action && t.target == *target)
+        {
+            return Err(Refusal::AlreadyRunning);
+        }
+        self.check_target(a.verb, target)
+    }
+
+    /// Checks only what depends on the target (not effort or running tasks).
+    pub fn check_target(&self, verb: Verb, target: &Target) -> Result<(), Refusal> {
+        let assets = self.assets;
+        let k = self.knowledge;
+        match (verb, target) {
+            (Verb::Triage, Target::Alert(alert)) => {
+                let slot = Knowledge::alert_slot(self.s, *alert);
+                if !k.seen[slot] {
+                    Err(Refusal::AlertNotSeen)
+                } else if k.triaged[slot].is_some() {
+                    Err(Refusal::AlreadyTriaged)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::IsolateHost, Target::Host(h)) => {
+                if assets.hosts[h.index()].isolated {
+                    Err(Refusal::AlreadyIsolated)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::Reconnect, Target::Host(h)) => {
+                if !assets.hosts[h.index()].isolated {
+                    Err(Refusal::NotIsolated)
+                } else if self.rebuilding(*h) {
+                    Err(Refusal::HostBusy)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::Reimage | Verb::RestoreBackup | Verb::Patch, Target::Host(h)) => {
+                if self.rebuilding(*h) {
+                    Err(Refusal::HostBusy)
+                } else if verb == Verb::RestoreBackup && !self.s.hosts[*h].backup {
+                    Err(Refusal::NoBackup)
+                } else if verb == Verb::Patch
+                    && (self.s.hosts[*h].vulnerabilities.is_empty()
+                        || assets.hosts[h.index()].patched)
+                {
+                    Err(Refusal::NothingToPatch)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::AnalyseLogs | Verb::ImageDisk, Target::Host(h)) => {
+                if self.rebuilding(*h) {
+                    Err(Refusal::HostBusy)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::IsolateSegment, Target::Segment(seg)) => {
+                if assets.segments_isolated[seg.index()] {
+                    Err(Refusal::SegmentAlreadyIsolated)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::ReconnectSegment, Target::Segment(seg)) => {
+                if assets.segments_isolated[seg.index()] {
+                    Ok(())
+                } else {
+                    Err(Refusal::NotIsolated)
+                }
+            }
+            (Verb::BlockAddress, Target::Address(x)) => {
+                if !k.known_addresses[x.index()] {
+                    Err(Refusal::AddressUnknown)
+                } else if assets.blocked[x.index()] {
+                    Err(Refusal::AlreadyBlocked)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::DisableAccount, Target::Account(x)) => {
+                if assets.accounts[x.index()].disabled {
+                    Err(Refusal::AlreadyDisabled)
+                } else {
+                    Ok(())
+                }
+            }
+            (Verb::Mitigate, Target::Mitigation(m)) => {
+                if assets.mitigated[m.index()] {
+                    Err(Refusal::AlreadyMitigated)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Every target the action may take now, in scenario order (empty for targetless and
+    /// findings actions, whose target the team composes).
+    pub fn legal_targets(&self, action: ActionId) -> Vec<Target> {
+        let a = &self.s.actions[action];
+        let candidates: Vec<Target> = if !a.only.is_empty() {
+            a.only.clone()
+        } else {
+            match a.verb.target_kind() {
+                TargetKind::Org | TargetKind::Findings => Vec::new(),
+                TargetKind::Host => self.s.hosts.ids().map(Target::Host).collect(),
+                TargetKind::Segment => self.s.segments.ids().map(Target::Segment).collect(),
+                TargetKind::Account => self.s.accounts.ids().map(Target::Account).collect(),
+                TargetKind::Address => self.s.addresses.ids().map(Target::Address).collect(),
+                TargetKind::Alert => self
+                    .knowledge
+                    .alerts
+                    .iter()
+                    .map(|x| x.alert)
+                    .fold(Vec::<AlertId>::new(), |mut acc, alert| {
+                        if !acc.contains(&alert) {
+                            acc.push(alert);
+                        }
+                        acc
+                    })
+                    .into_iter()
+                    .map(Target::Alert)
+                    .collect(),
+                TargetKind::Stakeholder => {
+                    self.s.stakeholders.ids().map(Target::Stakeholder).collect()
+                }
+                TargetKind::Mitigation => {
+                    self.s.mitigations.ids().map(Target::Mitigation).collect()
+                }
+            }
+        };
+        candidates
+            .into_iter()
+            .filter(|t| {
+                self.check_target(a.verb, t).is_ok()
+                    && !self
+                        .staff
+                        .tasks
+                        .iter()
+                        .any(|task| task.action == action && task.target == *t)
+            })
+            .collect()
+    }
+
+    /// Whether an address belongs to the organisation (known to the team from the start).
+    pub fn is_legitimate(&self, x: crate::scenario::model::AddressId) -> bool {
+        matches!(self.s.addresses[x].owner, AddressOwner::Legitimate { .. })
+    }
+}

@@ -1,0 +1,249 @@
+//! The deterministic turn engine on Bevy ECS: headless, no wall clock; turns advance only by
+//! an explicit step.
+//!
+//! Every team is one entity in one Bevy `World`, its world split into components
+//! ([`state`]); one run of the turn schedule ([`phases`]) advances every team being stepped.
+//! A session of 30 teams and a balance batch of thousands of playthroughs are the same thing
+//! to the engine. All randomness comes from each team's own seeded ChaCha8 generator.
+
+pub mod condition;
+pub mod event;
+pub mod legality;
+pub mod phases;
+pub mod state;
+
+use std::sync::Arc;
+
+use bevy::app::{App, Plugin, Update};
+use bevy::prelude::{Entity, World};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::scenario::Scenario;
+use crate::scenario::model::Command;
+use event::Event;
+use phases::{Rules, TurnSchedule, turn_schedule};
+use state::{
+    Assets, Attacker, Clock, Ending, EventLog, Evidence, Knowledge, Staff, TeamBundle, TeamIndex,
+    TeamRng, View,
+};
+
+/// A team's handle in an [`Engine`]: its position in the order teams were added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TeamId(pub usize);
+
+/// Many independent team worlds of one scenario, advanced turn by turn.
+pub struct Engine {
+    world: World,
+    scenario: Arc<Scenario>,
+    prepared: TeamBundle,
+    teams: Vec<Entity>,
+}
+
+impl Engine {
+    /// An engine for `scenario` with no teams yet.
+    pub fn new(scenario: Arc<Scenario>) -> Self {
+        let mut world = World::new();
+        world.insert_resource(Rules(scenario.clone()));
+        world.add_schedule(turn_schedule());
+        let prepared = TeamBundle::prepare(&scenario);
+        Self {
+            world,
+            scenario,
+            prepared,
+            teams: Vec::new(),
+        }
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    /// Adds a team whose world is seeded with `seed`.
+    pub fn add_team(&mut self, seed: u64) -> TeamId {
+        let id = TeamId(self.teams.len());
+        let entity = self
+            .world
+            .spawn((self.prepared.for_seed(seed), TeamIndex(id.0 as u32)))
+            .id();
+        self.teams.push(entity);
+        id
+    }
+
+    /// Adds a team whose world is a copy of another's (same state, same generator position):
+    /// the start of a branch.
+    pub fn fork_team(&mut self, from: TeamId) -> TeamId {
+        let bundle = self.bundle(from);
+        let id = TeamId(self.teams.len());
+        let entity = self.world.spawn((bundle, TeamIndex(id.0 as u32))).id();
+        self.teams.push(entity);
+        id
+    }
+
+    fn bundle(&self, team: TeamId) -> TeamBundle {
+        let e = self.teams[team.0];
+        let w = &self.world;
+        TeamBundle {
+            assets: w.get::<Assets>(e).expect("team entity").clone(),
+            attacker: w.get::<Attacker>(e).expect("team entity").clone(),
+            evidence: w.get::<Evidence>(e).expect("team entity").clone(),
+            knowledge: w.get::<Knowledge>(e).expect("team entity").clone(),
+            staff: w.get::<Staff>(e).expect("team entity").clone(),
+            clock: w.get::<Clock>(e).expect("team entity").clone(),
+            rng: w.get::<TeamRng>(e).expect("team entity").clone(),
+            log: w.get::<EventLog>(e).expect("team entity").clone(),
+        }
+    }
+
+    /// Number of teams.
+    pub fn team_count(&self) -> usize {
+        self.teams.len()
+    }
+
+    /// Queues commands for the team's next turn (after any already queued).
+    pub fn submit(&mut self, team: TeamId, commands: impl IntoIterator<Item = Command>) {
+        let e = self.teams[team.0];
+        let mut staff = self.world.get_mut::<Staff>(e).expect("team entity");
+        staff.pending.extend(commands);
+    }
+
+    /// The commands queued for the team's next turn.
+    pub fn pending(&self, team: TeamId) -> &[Command] {
+        &self
+            .world
+            .get::<Staff>(self.teams[team.0])
+            .expect("team entity")
+            .pending
+    }
+
+    /// Drops the commands queued for the team's next turn.
+    pub fn clear_pending(&mut self, team: TeamId) {
+        let e = self.teams[team.0];
+        self.world
+            .get_mut::<Staff>(e)
+            .expect("team entity")
+            .pending
+            .clear();
+    }
+
+    /// Plays one turn for every team that has not ended.
+    pub fn step_all(&mut self) {
+        let teams: Vec<TeamId> = (0..self.teams.len()).map(TeamId).collect();
+        self.step(&teams);
+    }
+
+    /// Plays one turn for the given teams (the others do not move).
+    pub fn step(&mut self, teams: &[TeamId]) {
+        for t in teams {
+            let e = self.teams[t.0];
+            self.world
+                .get_mut::<Clock>(e)
+                .expect("team entity")
+                .stepping = true;
+        }
+        self.world.run_schedule(TurnSchedule);
+        for t in teams {
+            let e = self.teams[t.0];
+            self.world
+                .get_mut::<Clock>(e)
+                .expect("team entity")
+                .stepping = false;
+        }
+    }
+
+    /// Read access to a team's world.
+    pub fn view(&self, team: TeamId) -> View<'_> {
+        let e = self.teams[team.0];
+        let w = &self.world;
+        View {
+            s: &self.scenario,
+            assets: w.get::<Assets>(e).expect("team entity"),
+            attacker: w.get::<Attacker>(e).expect("team entity"),
+            evidence: w.get::<Evidence>(e).expect("team entity"),
+            knowledge: w.get::<Knowledge>(e).expect("team entity"),
+            staff: w.get::<Staff>(e).expect("team entity"),
+            clock: w.get::<Clock>(e).expect("team entity"),
+        }
+    }
+
+    /// Every event of a team so far.
+    pub fn events(&self, team: TeamId) -> &[Event] {
+        &self
+            .world
+            .get::<EventLog>(self.teams[team.0])
+            .expect("team entity")
+            .events
+    }
+
+    /// The last turn a team played.
+    pub fn turn(&self, team: TeamId) -> u32 {
+        self.view(team).clock.turn
+    }
+
+    /// How the session ended for a team, if it has.
+    pub fn ending(&self, team: TeamId) -> Option<Ending> {
+        self.view(team).clock.ended
+    }
+
+    /// SHA-256 of a canonical encoding of the team's whole world (state, generator position
+    /// and events): equal digests mean equal worlds.
+    pub fn digest(&self, team: TeamId) -> [u8; 32] {
+        let e = self.teams[team.0];
+        let w = &self.world;
+        let mut hasher = Sha256::new();
+        let mut feed = |value: &dyn erased::Canonical| {
+            let mut buf = Vec::with_capacity(256);
+            value.encode(&mut buf);
+            hasher.update((buf.len() as u64).to_le_bytes());
+            hasher.update(&buf);
+        };
+        feed(w.get::<Assets>(e).expect("team entity"));
+        feed(w.get::<Attacker>(e).expect("team entity"));
+        feed(w.get::<Evidence>(e).expect("team entity"));
+        feed(w.get::<Knowledge>(e).expect("team entity"));
+        feed(w.get::<Staff>(e).expect("team entity"));
+        feed(w.get::<Clock>(e).expect("team entity"));
+        feed(&w.get::<EventLog>(e).expect("team entity").events);
+        let rng = &w.get::<TeamRng>(e).expect("team entity").0;
+        hasher.update(rng.get_seed());
+        hasher.update(rng.get_word_pos().to_le_bytes());
+        hasher.finalize().into()
+    }
+}
+
+/// Canonical byte encoding for the digest: postcard (portable, no padding, varints).
+mod erased {
+    /// Something with a canonical encoding.
+    pub trait Canonical {
+        fn encode(&self, out: &mut Vec<u8>);
+    }
+
+    impl<T: serde::Serialize> Canonical for T {
+        fn encode(&self, out: &mut Vec<u8>) {
+            let bytes = postcard::to_allocvec(self).expect("engine state always serializes");
+            out.extend_from_slice(&bytes);
+        }
+    }
+}
+
+/// The engine as a Bevy plugin: the scenario as a resource and the turn schedule, run once per
+/// `App::update()`. Teams are spawned with [`spawn_team`]; a headless app with
+/// `MinimalPlugins` and this plugin is a full engine.
+pub struct EnginePlugin(pub Arc<Scenario>);
+
+impl Plugin for EnginePlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(Rules(self.0.clone()));
+        app.add_schedule(turn_schedule());
+        app.add_systems(Update, |world: &mut World| world.run_schedule(TurnSchedule));
+    }
+}
+
+/// Spawns a team in an app built with [`EnginePlugin`]; it is stepped by every update.
+pub fn spawn_team(world: &mut World, seed: u64, index: u32) -> Entity {
+    let scenario = world.resource::<Rules>().0.clone();
+    let mut bundle = TeamBundle::prepare(&scenario).for_seed(seed);
+    bundle.clock.stepping = true;
+    world.spawn((bundle, TeamIndex(index))).id()
+}

@@ -1,0 +1,300 @@
+//! The team's side of a turn: commands are checked and started, then running tasks progress
+//! and finished ones take effect.
+
+use super::TeamMut;
+use crate::engine::event::EventKind;
+use crate::engine::state::{Knowledge, Task};
+use crate::scenario::Scenario;
+use crate::scenario::model::{AlertId, Command, HostId, Reveal, SeenIn, Target, TraceId, Verb};
+
+/// Starts the turn: sets the effort, then checks each submitted command in order and starts
+/// it or records why it was refused.
+pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
+    let committed: u32 = t
+        .staff
+        .tasks
+        .iter()
+        .map(|task| s.actions[task.action].cost)
+        .sum();
+    let mut left = (s.effort_per_turn + t.staff.bonus).saturating_sub(committed);
+    let turn = t.clock.turn + 1;
+    let pending = std::mem::take(&mut t.staff.pending);
+    // Checks see the state before the turn begins (as the front-end did), so run them first.
+    let mut outcomes = Vec::with_capacity(pending.len());
+    for command in pending {
+        let verdict = t.view(s).check(&command, left);
+        if verdict.is_ok()
+            && let Command::Act { action, .. } = &command
+        {
+            left -= s.actions[*action].cost;
+        }
+        // A second identical command in the same batch must see the first as running.
+        if verdict.is_ok()
+            && let Command::Act { action, target } = &command
+        {
+            t.staff.tasks.push(Task {
+                action: *action,
+                target: target.clone(),
+                started: turn,
+                remaining: s.actions[*action].turns,
+            });
+        }
+        if verdict.is_ok() {
+            match &command {
+                Command::Answer { inject, choice } => {
+                    t.knowledge.answers[inject.index()] = Some((*choice, turn));
+                }
+                Command::Hint(h) => t.knowledge.hints[h.index()] = Some(turn),
+                Command::Act { .. } => {}
+            }
+        }
+        outcomes.push((command, verdict));
+    }
+    t.clock.turn = turn;
+    t.staff.left = left;
+    for (command, verdict) in outcomes {
+        let kind = match (command, verdict) {
+            (command, Err(reason)) => EventKind::Refused { command, reason },
+            (Command::Act { action, target }, Ok(())) => EventKind::Started { action, target },
+            (Command::Answer { inject, choice }, Ok(())) => EventKind::Answered { inject, choice },
+            (Command::Hint(hint), Ok(())) => EventKind::HintTaken { hint },
+        };
+        t.emit(kind);
+    }
+}
+
+/// Advances every running task by one turn; finished tasks take effect in start order.
+pub(crate) fn progress_tasks(s: &Scenario, t: &mut TeamMut) {
+    let mut finished = Vec::new();
+    t.staff.tasks.retain_mut(|task| {
+        task.remaining = task.remaining.saturating_sub(1);
+        if task.remaining == 0 {
+            finished.push(task.clone());
+            false
+        } else {
+            true
+        }
+    });
+    for task in finished {
+        complete(s, t, task);
+    }
+}
+
+/// Applies what a trace tells the team.
+fn learn(t: &mut TeamMut, reveals: &[Reveal]) {
+    for r in reveals {
+        match *r {
+            Reveal::Address(a) => t.knowledge.known_addresses[a.index()] = true,
+            Reveal::Host(h) => confirm(t, h),
+            Reveal::Account(a) => t.knowledge.flagged_accounts[a.index()] = true,
+        }
+    }
+}
+
+/// The team now knows the host is compromised.
+fn confirm(t: &mut TeamMut, h: HostId) {
+    let k = &mut t.knowledge.hosts[h.index()];
+    k.confirmed = true;
+    k.suspicious = false;
+}
+
+/// The team has found (or triaged) a trace: evidence, detection, and what it reveals.
+fn found(s: &Scenario, t: &mut TeamMut, trace: TraceId, emit: bool) {
+    let turn = t.clock.turn;
+    if t.evidence.traces[trace.index()].found_at.is_some() {
+        return;
+    }
+    t.evidence.traces[trace.index()].found_at = Some(turn);
+    t.knowledge.detected_at.get_or_insert(turn);
+    let tr = &s.traces[trace];
+    confirm(t, tr.host);
+    learn(t, &tr.reveals);
+    if emit {
+        t.emit(EventKind::Found { trace });
+    }
+}
+
+/// Finds every present, unfound trace of a kind on a host.
+fn investigate(s: &Scenario, t: &mut TeamMut, h: HostId, seen_in: SeenIn) {
+    for (id, tr) in s.traces.iter() {
+        let st = &t.evidence.traces[id.index()];
+        if tr.host == h && tr.seen_in == seen_in && st.present && st.found_at.is_none() {
+            found(s, t, id, true);
+        }
+    }
+}
+
+/// Wipes the unpreserved evidence on a host; reports it if anything of the attacker's was
+/// there (or the attacker holds the host).
+fn wipe(s: &Scenario, t: &mut TeamMut, h: HostId, was_compromised: bool, was_imaged: bool) {
+    let forwarded = s.hosts[h].log_forwarding;
+    let mut wiped = false;
+    for (id, tr) in s.traces.iter() {
+        let st = &mut t.evidence.traces[id.index()];
+        let goes = match tr.seen_in {
+            SeenIn::Disk | SeenIn::Scan => true,
+            SeenIn::Logs => !forwarded,
+            SeenIn::Alert => false,
+        };
+        if tr.host == h && goes && st.present {
+            st.present = false;
+            wiped |= st.found_at.is_none();
+        }
+    }
+    if was_compromised || wiped {
+        t.emit(EventKind::EvidenceWiped {
+            host: h,
+            was_compromised,
+            was_imaged,
+        });
+    }
+}
+
+/// Whether the host has been imaged since the attacker got in (or at all, if it never did).
+fn imaged_since_compromise(t: &TeamMut, h: HostId) -> bool {
+    let host = &t.assets.hosts[h.index()];
+    match (host.imaged_at, host.compromised_at) {
+        (Some(imaged), Some(since)) => imaged >= since,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
+    let turn = t.clock.turn;
+    let a = &s.actions[task.action];
+    let host_was_compromised = match task.target {
+        Target::Host(h) => Some(t.assets.hosts[h.index()].foothold.is_some()),
+        _ => None,
+    };
+    t.emit(EventKind::Completed {
+        action: task.action,
+        target: task.target.clone(),
+        host_was_compromised,
+    });
+    t.knowledge.completed[task.action.index()] += 1;
+    match (a.verb, &task.target) {
+        (Verb::Triage, Target::Alert(alert)) => {
+            let slot = Knowledge::alert_slot(s, *alert);
+            t.knowledge.triaged[slot] = Some(turn);
+            let malicious = matches!(alert, AlertId::Trace(_));
+            t.emit(EventKind::Triaged {
+                alert: *alert,
+                malicious,
+            });
+            match *alert {
+                AlertId::Trace(trace) => found(s, t, trace, false),
+                AlertId::Noise(n) => {
+                    let noise = &s.noise[n];
+                    learn(t, &noise.reveals);
+                    refresh_suspicion(s, t, noise.host);
+                }
+            }
+        }
+        (Verb::AnalyseLogs, Target::Host(h)) => investigate(s, t, *h, SeenIn::Logs),
+        (Verb::ImageDisk, Target::Host(h)) => {
+            t.assets.hosts[h.index()].imaged_at = Some(turn);
+            investigate(s, t, *h, SeenIn::Disk);
+        }
+        (Verb::Scan, Target::Segment(seg)) => {
+            for &h in &s.segments[*seg].hosts {
+                investigate(s, t, h, SeenIn::Scan);
+            }
+        }
+        (Verb::IsolateHost, Target::Host(h)) => t.assets.hosts[h.index()].isolated = true,
+        (Verb::Reconnect, Target::Host(h)) => t.assets.hosts[h.index()].isolated = false,
+        (Verb::IsolateSegment, Target::Segment(seg)) => {
+            t.assets.segments_isolated[seg.index()] = true
+        }
+        (Verb::ReconnectSegment, Target::Segment(seg)) => {
+            t.assets.segments_isolated[seg.index()] = false;
+        }
+        (Verb::BlockAddress, Target::Address(x)) => t.assets.blocked[x.index()] = true,
+        (Verb::DisableAccount, Target::Account(x)) => t.assets.accounts[x.index()].disabled = true,
+        (Verb::ResetCredentials, Target::Account(x)) => t.assets.accounts[x.index()].stolen = false,
+        (Verb::Reimage | Verb::RestoreBackup, Target::Host(h)) => rebuild(s, t, *h, a.verb),
+        (Verb::Patch, Target::Host(h)) => t.assets.hosts[h.index()].patched = true,
+        (Verb::Mitigate, Target::Mitigation(m)) => t.assets.mitigated[m.index()] = true,
+        (Verb::Notify, Target::Stakeholder(x)) => {
+            t.knowledge.notified[x.index()].get_or_insert(turn);
+        }
+        (Verb::SubmitFindings, Target::Findings(f)) => {
+            if f.hosts.iter().any(|h| t.assets.hosts[h.index()].ever_held) {
+                t.knowledge.detected_at.get_or_insert(turn);
+            }
+            t.knowledge.findings = Some((f.clone(), turn));
+        }
+        _ => {}
+    }
+    if a.destroys_evidence
+        && !matches!(a.verb, Verb::Reimage | Verb::RestoreBackup)
+        && let Target::Host(h) = task.target
+    {
+        let compromised = t.assets.hosts[h.index()].foothold.is_some();
+        let imaged = imaged_since_compromise(t, h);
+        wipe(s, t, h, compromised, imaged);
+    }
+    if a.adds_effort > 0 {
+        t.staff.bonus += a.adds_effort;
+    }
+}
+
+/// Reimage or restore: the attacker's foothold and the host's evidence are gone; an encrypted
+/// host comes back, with its data only if restored from backup.
+fn rebuild(s: &Scenario, t: &mut TeamMut, h: HostId, verb: Verb) {
+    let turn = t.clock.turn;
+    let was_compromised = t.assets.hosts[h.index()].foothold.is_some();
+    let was_imaged = imaged_since_compromise(t, h);
+    wipe(s, t, h, was_compromised, was_imaged);
+    t.emit(EventKind::Rebuilt {
+        host: h,
+        was_compromised,
+    });
+    // Implants found by a sweep are gone with the foothold, wherever they were recorded.
+    for (id, tr) in s.traces.iter() {
+        if tr.host == h && tr.seen_in == SeenIn::Scan {
+            t.evidence.traces[id.index()].present = false;
+        }
+    }
+    let host = &mut t.assets.hosts[h.index()];
+    let was_encrypted = host.encrypted;
+    if host.foothold.is_some() {
+        host.foothold = None;
+        host.c2 = None;
+        host.compromised_at = None;
+        t.emit(EventKind::FootholdRemoved { host: h });
+    }
+    let host = &mut t.assets.hosts[h.index()];
+    host.encrypted = false;
+    host.disrupted_until = 0;
+    host.imaged_at = None;
+    if was_encrypted && verb == Verb::Reimage {
+        for &d in &s.hosts[h].data {
+            if !t.assets.lost[d.index()] {
+                t.assets.lost[d.index()] = true;
+                t.emit(EventKind::DataLost { data: d });
+            }
+        }
+    }
+    let k = &mut t.knowledge.hosts[h.index()];
+    k.confirmed = false;
+    k.suspicious = false;
+    k.rebuilt_at = Some(turn);
+}
+
+/// A host is suspicious while an alert on it waits for triage.
+fn refresh_suspicion(s: &Scenario, t: &mut TeamMut, h: HostId) {
+    let pending = t.knowledge.alerts.iter().any(|x| {
+        alert_host(s, x.alert) == h
+            && t.knowledge.triaged[Knowledge::alert_slot(s, x.alert)].is_none()
+    });
+    t.knowledge.hosts[h.index()].suspicious = pending && !t.knowledge.hosts[h.index()].confirmed;
+}
+
+/// The host an alert concerns.
+pub(crate) fn alert_host(s: &Scenario, alert: AlertId) -> HostId {
+    match alert {
+        AlertId::Trace(tr) => s.traces[tr].host,
+        AlertId::Noise(n) => s.noise[n].host,
+    }
+}

@@ -1,0 +1,166 @@
+//! The world's side of a turn after the attacker moved: monitoring raises alerts, injects
+//! arrive, business functions go down or come back, notification clocks run, and the turn
+//! ends with containment and end-of-session checks.
+
+use super::TeamMut;
+use super::actions::alert_host;
+use crate::engine::event::EventKind;
+use crate::engine::state::{EndReason, Ending, InboxAlert, Knowledge};
+use crate::scenario::Scenario;
+use crate::scenario::model::{AddressOwner, AlertId, Outcome, SeenIn};
+
+fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
+    let turn = t.clock.turn;
+    t.knowledge.alerts.push(InboxAlert { alert, turn });
+    let slot = Knowledge::alert_slot(s, alert);
+    t.knowledge.seen[slot] = true;
+    let host = alert_host(s, alert);
+    if t.knowledge.triaged[slot].is_none() && !t.knowledge.hosts[host.index()].confirmed {
+        t.knowledge.hosts[host.index()].suspicious = true;
+    }
+    t.emit(EventKind::Alert { alert });
+}
+
+/// Traces left this turn become alerts where monitoring covers them; noise rolls (one roll
+/// per noise source every turn).
+pub(crate) fn monitoring(s: &Scenario, t: &mut TeamMut) {
+    let turn = t.clock.turn;
+    for (id, tr) in s.traces.iter() {
+        if tr.seen_in == SeenIn::Alert
+            && t.evidence.traces[id.index()].left_at == Some(turn)
+            && s.hosts[tr.host].alerting.contains(&tr.source)
+        {
+            raise(s, t, AlertId::Trace(id));
+        }
+    }
+    for (id, n) in s.noise.iter() {
+        let roll = t.roll();
+        if roll < n.chance && s.hosts[n.host].alerting.contains(&n.source) {
+            raise(s, t, AlertId::Noise(id));
+        }
+    }
+}
+
+/// Injects whose trigger holds are scheduled (after their delay) and delivered; unanswered
+/// questions expire.
+pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
+    let turn = t.clock.turn;
+    for (id, inject) in s.injects.iter() {
+        let i = id.index();
+        if t.knowledge.delivered[i].is_some() {
+            continue;
+        }
+        if t.knowledge.due[i].is_none() && t.view(s).holds(&inject.trigger) {
+            t.knowledge.due[i] = Some(turn + inject.delay);
+        }
+        if t.knowledge.due[i].is_some_and(|due| due <= turn) {
+            t.knowledge.delivered[i] = Some(turn);
+            t.emit(EventKind::Inject { inject: id });
+        }
+    }
+    for (id, inject) in s.injects.iter() {
+        let i = id.index();
+        let Some(within) = inject.question.as_ref().and_then(|q| q.answer_within) else {
+            continue;
+        };
+        if let Some(at) = t.knowledge.delivered[i]
+            && t.knowledge.answers[i].is_none()
+            && !t.knowledge.expired[i]
+            && turn >= at + within
+        {
+            t.knowledge.expired[i] = true;
+            t.emit(EventKind::QuestionExpired { inject: id });
+        }
+    }
+}
+
+/// Business functions are down while a host they need is offline, encrypted or disrupted,
+/// an account they need is disabled, an action or mitigation disrupts them, or an address
+/// they rely on is blocked.
+pub(crate) fn business_impact(s: &Scenario, t: &mut TeamMut) {
+    let turn = t.clock.turn;
+    for (id, f) in s.functions.iter() {
+        let down = {
+            let v = t.view(s);
+            f.depends_on.iter().any(|&h| {
+                let host = &v.assets.hosts[h.index()];
+                v.offline(h) || host.encrypted || host.disrupted_until >= turn
+            }) || f.accounts.iter().any(|a| v.assets.accounts[a.index()].disabled)
+                || v.staff.tasks.iter().any(|task| s.actions[task.action].disrupts.contains(&id))
+                || s.mitigations.iter().any(|(m, x)| {
+                    v.assets.mitigated[m.index()] && x.disrupts.contains(&id)
+                })
+                || s.addresses.iter().any(|(a, x)| {
+                    v.assets.blocked[a.index()]
+                        && matches!(&x.owner, AddressOwner::Legitimate { serves, .. } if serves.contains(&id))
+                })
+        };
+        if down != t.assets.functions_down[id.index()] {
+            t.assets.functions_down[id.index()] = down;
+            t.emit(if down {
+                EventKind::FunctionDown { function: id }
+            } else {
+                EventKind::FunctionUp { function: id }
+            });
+        }
+    }
+}
+
+/// Notification clocks: a rule's clock starts the first turn its trigger holds; it is kept
+/// if the stakeholder is notified by the due turn (earlier notifications count).
+pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
+    let turn = t.clock.turn;
+    for (id, rule) in s.notifications.iter() {
+        let i = id.index();
+        if t.knowledge.rule_due[i].is_none() && t.view(s).holds(&rule.trigger) {
+            let due = turn + rule.within;
+            t.knowledge.rule_due[i] = Some((turn, due));
+            t.emit(EventKind::DeadlineStarted { rule: id, due });
+        }
+        let Some((_, due)) = t.knowledge.rule_due[i] else {
+            continue;
+        };
+        if t.knowledge.rule_kept[i] || t.knowledge.rule_missed[i] {
+            continue;
+        }
+        if t.knowledge.notified[rule.stakeholder.index()].is_some_and(|at| at <= due) {
+            t.knowledge.rule_kept[i] = true;
+            t.emit(EventKind::DeadlineKept { rule: id });
+        } else if turn >= due {
+            t.knowledge.rule_missed[i] = true;
+            t.emit(EventKind::DeadlineMissed { rule: id });
+        }
+    }
+}
+
+/// Containment changes, and the end of the session: the attacker's goal, the team's win, or
+/// the time limit.
+pub(crate) fn wrap_up(s: &Scenario, t: &mut TeamMut) {
+    let turn = t.clock.turn;
+    let (contained, evicted, won) = {
+        let v = t.view(s);
+        (v.contained(), v.evicted(), v.holds(&s.team_wins))
+    };
+    if contained != t.attacker.contained {
+        t.attacker.contained = contained;
+        t.emit(EventKind::Containment { contained });
+    }
+    t.attacker.evicted = evicted;
+    let ending = if t.attacker.goal_at.is_some() {
+        Some((Outcome::Loss, EndReason::AdversaryGoal))
+    } else if won {
+        Some((Outcome::Win, EndReason::TeamWon))
+    } else if turn >= s.max_turns {
+        Some((s.at_time_limit, EndReason::TimeLimit))
+    } else {
+        None
+    };
+    if let Some((outcome, reason)) = ending {
+        t.clock.ended = Some(Ending {
+            outcome,
+            reason,
+            turn,
+        });
+        t.emit(EventKind::Ended { outcome, reason });
+    }
+}
