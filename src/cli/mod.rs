@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 runtime failure, 2 invalid input (scenario, replay, arguments).
 
 mod check;
+mod run;
 
 pub use check::render as render_check_colored;
 
@@ -47,6 +48,44 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Play one bot team through a scenario, headless, and print the timeline and score.
+    Run {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// `idle`, `random`, `walkthrough`, or an action file (RON, as a walkthrough).
+        #[arg(long, value_name = "P")]
+        policy: String,
+        /// Seed of the team's world.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this turn even if the session has not ended.
+        #[arg(long, value_name = "N")]
+        turns: Option<u32>,
+        /// Print one JSON object instead of the timeline.
+        #[arg(long)]
+        json: bool,
+        /// Language of the timeline.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+    },
+}
+
+/// A display language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Japanese.
+    Ja,
+}
+
+impl From<LangArg> for crate::scenario::model::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => Self::En,
+            LangArg::Ja => Self::Ja,
+        }
+    }
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
@@ -63,6 +102,14 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check { files, json } => check::run(&files, json, out),
+        Command::Run {
+            scenario,
+            policy,
+            seed,
+            turns,
+            json,
+            lang,
+        } => run::run(&scenario, &policy, seed, turns, json, lang.into(), out),
     };
     match result {
         Ok(code) => code,

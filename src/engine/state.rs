@@ -344,7 +344,17 @@ impl TeamBundle {
                 notified: vec![None; s.stakeholders.len()],
                 completed: vec![0; s.actions.len()],
                 hints: vec![None; s.hints.len()],
-                known_addresses: vec![false; s.addresses.len()],
+                // The organisation's own addresses are known from the start.
+                known_addresses: s
+                    .addresses
+                    .iter()
+                    .map(|(_, a)| {
+                        matches!(
+                            a.owner,
+                            crate::scenario::model::AddressOwner::Legitimate { .. }
+                        )
+                    })
+                    .collect(),
                 flagged_accounts: vec![false; s.accounts.len()],
                 hosts: vec![HostKnowledge::default(); s.hosts.len()],
                 rule_due: vec![None; s.notifications.len()],

@@ -292,7 +292,7 @@ fn refresh_suspicion(s: &Scenario, t: &mut TeamMut, h: HostId) {
 }
 
 /// The host an alert concerns.
-pub(crate) fn alert_host(s: &Scenario, alert: AlertId) -> HostId {
+pub fn alert_host(s: &Scenario, alert: AlertId) -> HostId {
     match alert {
         AlertId::Trace(tr) => s.traces[tr].host,
         AlertId::Noise(n) => s.noise[n].host,

@@ -8,8 +8,10 @@
 //! system visits teams cannot change any result.
 
 mod actions;
-mod adversary;
+pub mod adversary;
 mod world;
+
+pub use actions::alert_host;
 
 use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 use bevy::prelude::{IntoScheduleConfigs, Query, Res, Resource, Schedule};
@@ -158,25 +160,4 @@ pub fn turn_schedule() -> Schedule {
             .chain(),
     );
     schedule
-}
-
-/// Plays one turn for a single team outside any ECS world (used by tests of single phases
-/// and by nothing else: sessions always go through the schedule).
-#[cfg(test)]
-pub(crate) fn play_turn(s: &Scenario, team: &mut TeamMut) {
-    for phase in [
-        actions::apply_commands,
-        actions::progress_tasks,
-        adversary::advance,
-        world::monitoring,
-        world::injects,
-        world::business_impact,
-        world::deadlines,
-        world::wrap_up,
-    ] {
-        if team.clock.ended.is_some() {
-            return;
-        }
-        phase(s, team);
-    }
 }

@@ -1,0 +1,208 @@
+//! `cyberdrill run`: one bot team plays a scenario to the end, headless.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::engine::TeamId;
+use crate::report::describe;
+use crate::scenario::model::Lang;
+use crate::scenario::{self, Scenario};
+use crate::scoring::{self, PenaltyKind, Scorecard};
+use crate::session::Session;
+use crate::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
+
+/// Loads a scenario for running; on problems, prints them to stderr and returns `None`.
+pub fn load_scenario(path: &Path) -> Option<Arc<Scenario>> {
+    match scenario::load(path) {
+        Ok((s, _)) => Some(Arc::new(s)),
+        Err(scenario::LoadError::Invalid(checked)) => {
+            eprint!("{}", super::render_check(&checked));
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+/// Builds the policy named on the command line: `idle`, `random`, `walkthrough` or an action
+/// file.
+pub fn policy(name: &str, s: &Scenario, seed: u64) -> Result<Box<dyn Policy>, bots::PlanError> {
+    Ok(match name {
+        "idle" => Box::new(Idle),
+        "random" => Box::new(RandomPolicy::new(seed)),
+        "walkthrough" => Box::new(Scripted::walkthrough(s)),
+        file => Box::new(Scripted::new(bots::load_plan(Path::new(file), s)?)),
+    })
+}
+
+/// The `--json` object for a finished run.
+pub fn json_summary(
+    s: &Scenario,
+    session: &Session,
+    team: TeamId,
+    policy: &str,
+    card: &Scorecard,
+) -> serde_json::Value {
+    let ending = session.ending(team);
+    json!({
+        "scenario": s.id,
+        "seed": session.seed(),
+        "policy": policy,
+        "turns": session.turn(team),
+        "outcome": scoring::outcome_word(ending.map(|e| e.outcome)),
+        "end_reason": ending.map(|e| e.reason),
+        "score": {
+            "total": card.total,
+            "max": card.max,
+            "percent": card.percent,
+            "grade": card.grade.map(|g| s.grades[g].label.en.clone()),
+        },
+        "objectives": card.objectives.iter().map(|o| json!({
+            "id": s.objectives.key(o.objective),
+            "status": o.status,
+            "points": o.points,
+            "max": o.max,
+        })).collect::<Vec<_>>(),
+        "penalties": card.penalties.iter().map(|p| json!({
+            "kind": penalty_word(&p.kind),
+            "id": penalty_id(s, &p.kind),
+            "count": p.count,
+            "points": p.points,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn penalty_word(k: &PenaltyKind) -> &'static str {
+    match k {
+        PenaltyKind::Downtime(_) => "downtime",
+        PenaltyKind::CleanIsolation => "clean_isolation",
+        PenaltyKind::CleanRebuild => "clean_rebuild",
+        PenaltyKind::EvidenceDestroyed => "evidence_destroyed",
+        PenaltyKind::Concealment => "concealment",
+        PenaltyKind::WrongFinding => "wrong_finding",
+        PenaltyKind::NeedlessBlock => "needless_block",
+        PenaltyKind::Hint(_) => "hint",
+    }
+}
+
+fn penalty_id(s: &Scenario, k: &PenaltyKind) -> Option<String> {
+    match k {
+        PenaltyKind::Downtime(f) => Some(s.functions.key(*f).to_owned()),
+        PenaltyKind::Hint(h) => Some(s.hints.key(*h).to_owned()),
+        _ => None,
+    }
+}
+
+/// The scorecard as text.
+pub fn scorecard_text(s: &Scenario, card: &Scorecard, lang: Lang) -> String {
+    let mut out = String::new();
+    let grade = card
+        .grade
+        .map(|g| format!(" — {}", s.grades[g].label.get(lang)))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "{} {} / {} ({}%){grade}\n",
+        describe::tr(lang, "Score:", "得点："),
+        card.total,
+        card.max,
+        card.percent
+    ));
+    for o in &card.objectives {
+        let obj = &s.objectives[o.objective];
+        out.push_str(&format!(
+            "  {:<14} {:>3}/{:<3} {} — {}\n",
+            describe::status(o.status, lang),
+            o.points,
+            o.max,
+            obj.name.get(lang),
+            describe::reason(s, &o.reason, lang)
+        ));
+    }
+    for p in &card.penalties {
+        out.push_str(&format!(
+            "  {:<14} {:>7} {} (×{})\n",
+            describe::tr(lang, "penalty", "減点"),
+            format!("-{}", p.points),
+            describe::penalty(s, &p.kind, lang),
+            p.count
+        ));
+    }
+    out
+}
+
+/// Runs the command.
+pub fn run(
+    scenario_path: &Path,
+    policy_name: &str,
+    seed: u64,
+    turns: Option<u32>,
+    as_json: bool,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let Some(s) = load_scenario(scenario_path) else {
+        return Ok(EXIT_INVALID);
+    };
+    let mut policy = match policy(policy_name, &s, seed) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let mut session = Session::new(s.clone(), seed, &["bot"]).expect("one named team");
+    let team = TeamId(0);
+    if let Err(e) = bots::play(&mut session, team, policy.as_mut(), turns) {
+        eprintln!("error: {e}");
+        return Ok(super::EXIT_FAILURE);
+    }
+    let card = session.scorecard(team);
+    if as_json {
+        writeln!(
+            out,
+            "{}",
+            json_summary(&s, &session, team, policy_name, &card)
+        )?;
+        return Ok(EXIT_OK);
+    }
+    writeln!(
+        out,
+        "{} — {} {seed}, {} {policy_name}",
+        s.title.get(lang),
+        describe::tr(lang, "seed", "シード"),
+        describe::tr(lang, "policy", "方針"),
+    )?;
+    let mut turn = 0;
+    for e in session.events(team) {
+        if e.turn != turn {
+            turn = e.turn;
+            writeln!(out, "{} {turn}", describe::tr(lang, "Turn", "ターン"))?;
+        }
+        let mark = if e.kind.visible() { "  " } else { "  * " };
+        writeln!(out, "{mark}{}", describe::event(&s, e, lang))?;
+    }
+    if session.ending(team).is_none() {
+        writeln!(
+            out,
+            "{}",
+            describe::tr(lang, "Stopped before the end.", "終了前に停止した。")
+        )?;
+    }
+    writeln!(
+        out,
+        "{}",
+        describe::tr(
+            lang,
+            "(* marks what the team could not see: the attacker's side)",
+            "（* はチームからは見えなかった攻撃者側の出来事）"
+        )
+    )?;
+    write!(out, "{}", scorecard_text(&s, &card, lang))?;
+    Ok(EXIT_OK)
+}

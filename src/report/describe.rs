@@ -1,0 +1,588 @@
+//! Sentences for events, targets, refusals and scorecard reasons, in English or Japanese.
+//! Scenario text (names, alert texts, messages) comes from the scenario; only the wording
+//! around it lives here. Nothing here prints.
+
+use crate::engine::event::{Cause, Event, EventKind, Refusal};
+use crate::engine::state::EndReason;
+use crate::scenario::Scenario;
+use crate::scenario::model::{
+    AddressOwner, AlertId, Command, Lang, Outcome, Privilege, Reaction, Target,
+};
+use crate::scoring::{Detection, PenaltyKind, Reason, Status};
+
+/// Picks the English or Japanese wording.
+pub fn tr<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
+}
+
+/// A short label for a target.
+pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
+    match t {
+        Target::Org => tr(lang, "the organisation", "組織").to_owned(),
+        Target::Host(h) => s.hosts.key(*h).to_owned(),
+        Target::Segment(x) => s.segments[*x].name.get(lang).to_owned(),
+        Target::Account(x) => s.accounts.key(*x).to_owned(),
+        Target::Address(x) => s.addresses[*x].address.clone(),
+        Target::Alert(a) => alert_label(s, *a, lang),
+        Target::Stakeholder(x) => s.stakeholders[*x].name.get(lang).to_owned(),
+        Target::Mitigation(x) => s.mitigations[*x].name.get(lang).to_owned(),
+        Target::Findings(f) => format!(
+            "{} ({})",
+            tr(lang, "report", "報告書"),
+            s.entry_vectors[f.entry].text.get(lang)
+        ),
+    }
+}
+
+/// A short label for an alert: its host and source.
+pub fn alert_label(s: &Scenario, a: AlertId, lang: Lang) -> String {
+    let (host, source, key) = match a {
+        AlertId::Trace(t) => (s.traces[t].host, s.traces[t].source, s.traces.key(t)),
+        AlertId::Noise(n) => (s.noise[n].host, s.noise[n].source, s.noise.key(n)),
+    };
+    let _ = lang;
+    format!("{} {:?} ({key})", s.hosts.key(host), source)
+}
+
+/// The text of an alert.
+pub fn alert_text(s: &Scenario, a: AlertId, lang: Lang) -> &str {
+    match a {
+        AlertId::Trace(t) => s.traces[t].text.get(lang),
+        AlertId::Noise(n) => s.noise[n].text.get(lang),
+    }
+}
+
+/// A command as the team wrote it.
+pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
+    match c {
+        Command::Act { action, target: t } => {
+            let name = s.actions[*action].name.get(lang);
+            match t {
+                Target::Org => name.to_owned(),
+                _ => format!("{name}: {}", target(s, t, lang)),
+            }
+        }
+        Command::Answer { inject, choice } => {
+            let q = s.injects[*inject].question.as_ref();
+            let text = q.map_or("", |q| q.choices[*choice].text.get(lang));
+            format!("{} «{}»", tr(lang, "Answer", "回答"), text)
+        }
+        Command::Hint(h) => format!("{} {}", tr(lang, "Hint", "ヒント"), s.hints.key(*h)),
+    }
+}
+
+/// Why a command was refused.
+pub fn refusal(r: &Refusal, lang: Lang) -> String {
+    match lang {
+        Lang::En => r.explain(),
+        Lang::Ja => match r {
+            Refusal::SessionOver => "セッションは終了している".into(),
+            Refusal::NotEnoughEffort { needed, left } => {
+                format!("工数が{needed}必要だが、このターンの残りは{left}")
+            }
+            Refusal::AlreadyRunning => "同じ対象に同じ対応がすでに実行中".into(),
+            Refusal::AlertNotSeen => "そのアラートは受信箱にない".into(),
+            Refusal::AlreadyTriaged => "そのアラートはトリアージ済み".into(),
+            Refusal::AlreadyIsolated => "そのホストはすでに隔離されている".into(),
+            Refusal::NotIsolated => "隔離されていない".into(),
+            Refusal::SegmentAlreadyIsolated => "そのセグメントはすでに隔離されている".into(),
+            Refusal::AddressUnknown => {
+                "そのアドレスはまだどのアラートや証拠にも出てきていない".into()
+            }
+            Refusal::AlreadyBlocked => "そのアドレスはすでに遮断済み".into(),
+            Refusal::AlreadyDisabled => "そのアカウントはすでに無効化済み".into(),
+            Refusal::HostBusy => "そのホストは再構築またはパッチ適用中".into(),
+            Refusal::NoBackup => "そのホストのバックアップはない".into(),
+            Refusal::NothingToPatch => "そのホストに残っている既知の脆弱性はない".into(),
+            Refusal::AlreadyMitigated => "その防御設定はすでに有効".into(),
+            Refusal::InjectNotDelivered => "そのメッセージはまだ届いていない".into(),
+            Refusal::NoQuestion => "そのメッセージには質問がない".into(),
+            Refusal::AlreadyAnswered => "すでに回答済み".into(),
+            Refusal::QuestionExpired => "回答の期限を過ぎている".into(),
+            Refusal::HintNotYet { from_turn } => format!("そのヒントは{from_turn}ターン目から"),
+            Refusal::HintTaken => "そのヒントはすでに使った".into(),
+        },
+    }
+}
+
+fn cause(c: Cause, lang: Lang) -> &'static str {
+    match c {
+        Cause::Mitigated => tr(lang, "a protection is on", "防御設定が有効"),
+        Cause::AddressBlocked => tr(lang, "its address is blocked", "アドレスが遮断された"),
+        Cause::C2Blocked => tr(lang, "its command channel is blocked", "C2通信が遮断された"),
+        Cause::Isolated => tr(
+            lang,
+            "a host it needs is cut off",
+            "必要なホストが隔離された",
+        ),
+        Cause::FootholdLost => tr(lang, "its foothold was removed", "足場が除去された"),
+        Cause::CredentialsRevoked => tr(
+            lang,
+            "the stolen credentials no longer work",
+            "盗んだ認証情報が無効になった",
+        ),
+        Cause::Patched => tr(lang, "the vulnerability was patched", "脆弱性が修正された"),
+        Cause::NoPath => tr(lang, "no network path is left", "通信経路が断たれた"),
+    }
+}
+
+/// One event as a sentence.
+pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
+    match &e.kind {
+        EventKind::Started { action, target: t } => format!(
+            "{} {}",
+            tr(lang, "Started:", "開始："),
+            command(
+                s,
+                &Command::Act {
+                    action: *action,
+                    target: t.clone()
+                },
+                lang
+            )
+        ),
+        EventKind::Refused { command: c, reason } => format!(
+            "{} {} — {}",
+            tr(lang, "Refused:", "実行できない："),
+            command(s, c, lang),
+            refusal(reason, lang)
+        ),
+        EventKind::Completed {
+            action, target: t, ..
+        } => format!(
+            "{} {}",
+            tr(lang, "Done:", "完了："),
+            command(
+                s,
+                &Command::Act {
+                    action: *action,
+                    target: t.clone()
+                },
+                lang
+            )
+        ),
+        EventKind::Answered { inject, choice } => format!(
+            "{} {}",
+            tr(lang, "Answered:", "回答："),
+            command(
+                s,
+                &Command::Answer {
+                    inject: *inject,
+                    choice: *choice
+                },
+                lang
+            )
+        ),
+        EventKind::HintTaken { hint } => format!(
+            "{} {}",
+            tr(lang, "Hint:", "ヒント："),
+            s.hints[*hint].text.get(lang)
+        ),
+        EventKind::Alert { alert } => {
+            let severity = match alert {
+                AlertId::Trace(t) => s.traces[*t].severity,
+                AlertId::Noise(n) => s.noise[*n].severity,
+            };
+            format!("[{severity:?}] {}", alert_text(s, *alert, lang))
+        }
+        EventKind::Triaged { alert, malicious } => format!(
+            "{} {} — {}",
+            tr(lang, "Triage:", "トリアージ："),
+            alert_label(s, *alert, lang),
+            if *malicious {
+                tr(lang, "malicious", "悪性（真陽性）")
+            } else {
+                tr(lang, "false positive", "誤検知")
+            }
+        ),
+        EventKind::Found { trace } => format!(
+            "{} {}",
+            tr(lang, "Evidence:", "証拠："),
+            s.traces[*trace].text.get(lang)
+        ),
+        EventKind::Inject { inject } => {
+            let i = &s.injects[*inject];
+            format!(
+                "{:?} {} {}: {}",
+                i.channel,
+                tr(lang, "from", "―"),
+                s.stakeholders[i.from].name.get(lang),
+                i.subject.get(lang)
+            )
+        }
+        EventKind::FunctionDown { function } => format!(
+            "{} {}",
+            s.functions[*function].name.get(lang),
+            tr(lang, "is down", "が停止")
+        ),
+        EventKind::FunctionUp { function } => format!(
+            "{} {}",
+            s.functions[*function].name.get(lang),
+            tr(lang, "is back", "が再開")
+        ),
+        EventKind::DeadlineStarted { rule, due } => {
+            let r = &s.notifications[*rule];
+            match lang {
+                Lang::En => format!(
+                    "Deadline: notify {} by turn {due} ({})",
+                    s.stakeholders[r.stakeholder].name.en, r.basis.en
+                ),
+                Lang::Ja => format!(
+                    "期限：{}ターン目までに{}へ報告（{}）",
+                    due, s.stakeholders[r.stakeholder].name.ja, r.basis.ja
+                ),
+            }
+        }
+        EventKind::DeadlineKept { rule } => format!(
+            "{} {}",
+            tr(lang, "Deadline kept:", "期限内に報告："),
+            s.stakeholders[s.notifications[*rule].stakeholder]
+                .name
+                .get(lang)
+        ),
+        EventKind::DeadlineMissed { rule } => format!(
+            "{} {}",
+            tr(lang, "Deadline missed:", "報告期限超過："),
+            s.stakeholders[s.notifications[*rule].stakeholder]
+                .name
+                .get(lang)
+        ),
+        EventKind::QuestionExpired { inject } => format!(
+            "{} {}",
+            tr(lang, "No answer in time:", "回答期限切れ："),
+            s.injects[*inject].subject.get(lang)
+        ),
+        EventKind::StageDone { stage } => {
+            let st = &s.stages[*stage];
+            format!(
+                "{} {} ({} {:?})",
+                tr(lang, "Attacker:", "攻撃者："),
+                st.name.get(lang),
+                st.technique,
+                st.tactic
+            )
+        }
+        EventKind::StageBlocked { stage, cause: c } => format!(
+            "{} {} — {}",
+            tr(lang, "Attacker blocked:", "攻撃を阻止："),
+            s.stages[*stage].name.get(lang),
+            cause(*c, lang)
+        ),
+        EventKind::Reacted { stage, reaction } => {
+            let what = match reaction {
+                Reaction::Switch(alt) => format!(
+                    "{} {}",
+                    tr(lang, "switches to", "経路を変更："),
+                    s.stages[*alt].name.get(lang)
+                ),
+                Reaction::Dormant(n) => match lang {
+                    Lang::En => format!("goes quiet for {n} turn(s)"),
+                    Lang::Ja => format!("{n}ターン潜伏する"),
+                },
+                Reaction::Abandon => tr(lang, "gives up this step", "この手順を断念").to_owned(),
+            };
+            format!(
+                "{} {} ({})",
+                tr(lang, "Attacker reacts:", "攻撃者の反応："),
+                what,
+                s.stages[*stage].name.get(lang)
+            )
+        }
+        EventKind::Foothold { host, level } => format!(
+            "{} {} ({})",
+            tr(lang, "Attacker holds", "攻撃者が掌握："),
+            s.hosts.key(*host),
+            match level {
+                Privilege::User => tr(lang, "user", "一般ユーザ権限"),
+                Privilege::Admin => tr(lang, "admin", "管理者権限"),
+            }
+        ),
+        EventKind::FootholdRemoved { host } => format!(
+            "{} {}",
+            tr(lang, "Attacker removed from", "攻撃者を排除："),
+            s.hosts.key(*host)
+        ),
+        EventKind::CredentialsStolen { account } => format!(
+            "{} {}",
+            tr(lang, "Credentials stolen:", "認証情報の窃取："),
+            s.accounts.key(*account)
+        ),
+        EventKind::Exfiltrated { data } => format!(
+            "{} {}",
+            tr(lang, "Data stolen:", "データ流出："),
+            s.data_sets[*data].name.get(lang)
+        ),
+        EventKind::Encrypted { host } => format!(
+            "{} {}",
+            tr(lang, "Encrypted by ransomware:", "ランサムウェアで暗号化："),
+            s.hosts.key(*host)
+        ),
+        EventKind::Disrupted { host, until } => match lang {
+            Lang::En => format!("{} disrupted until turn {until}", s.hosts.key(*host)),
+            Lang::Ja => format!("{} が{until}ターン目まで停止", s.hosts.key(*host)),
+        },
+        EventKind::DataLost { data } => format!(
+            "{} {}",
+            tr(lang, "Data lost:", "データ消失："),
+            s.data_sets[*data].name.get(lang)
+        ),
+        EventKind::Rebuilt {
+            host,
+            was_compromised,
+        } => format!(
+            "{} {}{}",
+            tr(lang, "Rebuilt", "再構築："),
+            s.hosts.key(*host),
+            if *was_compromised {
+                ""
+            } else {
+                tr(lang, " (it was clean)", "（感染していなかった）")
+            }
+        ),
+        EventKind::EvidenceWiped {
+            host,
+            was_compromised,
+            was_imaged,
+        } => format!(
+            "{} {}{}",
+            tr(lang, "Evidence wiped on", "証拠が消えた："),
+            s.hosts.key(*host),
+            match (was_compromised, was_imaged) {
+                (true, true) => tr(lang, " (an image was kept)", "（イメージは保全済み）"),
+                (true, false) => tr(lang, " before it was imaged", "（イメージ取得前）"),
+                _ => "",
+            }
+        ),
+        EventKind::Containment { contained } => if *contained {
+            tr(
+                lang,
+                "The attacker has lost control of every foothold",
+                "攻撃者はすべての足場の制御を失った",
+            )
+        } else {
+            tr(
+                lang,
+                "The attacker controls a foothold",
+                "攻撃者が足場を制御している",
+            )
+        }
+        .to_owned(),
+        EventKind::Ended { outcome, reason } => ending(*outcome, *reason, lang),
+    }
+}
+
+/// How a session ended, as a sentence.
+pub fn ending(outcome: Outcome, reason: EndReason, lang: Lang) -> String {
+    let why = match reason {
+        EndReason::TeamWon => tr(lang, "the incident is handled", "インシデント対応を完了"),
+        EndReason::AdversaryGoal => tr(lang, "the attacker reached its goal", "攻撃者が目的を達成"),
+        EndReason::TimeLimit => tr(lang, "time is up", "時間切れ"),
+    };
+    let what = match outcome {
+        Outcome::Win => tr(lang, "Win", "勝利"),
+        Outcome::Loss => tr(lang, "Loss", "敗北"),
+    };
+    format!("{what}: {why}")
+}
+
+/// An objective's status as a word.
+pub fn status(st: Status, lang: Lang) -> &'static str {
+    match st {
+        Status::Met => tr(lang, "met", "達成"),
+        Status::Partial => tr(lang, "partly met", "一部達成"),
+        Status::Missed => tr(lang, "missed", "未達成"),
+        Status::NotApplicable => tr(lang, "not applicable", "対象外"),
+        Status::Pending => tr(lang, "pending", "判定前"),
+    }
+}
+
+/// A scorecard reason as a sentence.
+pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
+    let en = lang == Lang::En;
+    match r {
+        Reason::StageAvoided => tr(lang, "it never happened", "発生しなかった").into(),
+        Reason::StageHappened { turn } => {
+            if en {
+                format!("it happened at turn {turn}")
+            } else {
+                format!("{turn}ターン目に発生した")
+            }
+        }
+        Reason::Detected { turn, by_turn, how } => {
+            let how = match how {
+                Detection::Triage => tr(
+                    lang,
+                    "by triaging a true alert",
+                    "真のアラートのトリアージで",
+                ),
+                Detection::Evidence => tr(lang, "from evidence found", "発見した証拠から"),
+                Detection::Report => tr(lang, "in the findings report", "調査報告で"),
+            };
+            if en {
+                format!("confirmed at turn {turn} {how} (full points by turn {by_turn})")
+            } else {
+                format!("{turn}ターン目に{how}確認（{by_turn}ターン目までなら満点）")
+            }
+        }
+        Reason::NotDetected { by_turn } => {
+            if en {
+                format!("never confirmed (wanted by turn {by_turn})")
+            } else {
+                format!("確認できなかった（{by_turn}ターン目までが目標）")
+            }
+        }
+        Reason::NoCompromise => {
+            tr(lang, "the attacker never got in", "攻撃者は侵入しなかった").into()
+        }
+        Reason::Contained {
+            foothold,
+            turn,
+            within,
+        } => {
+            if en {
+                format!(
+                    "contained at turn {turn}, {} turn(s) after the first foothold at turn {foothold}; full points within {within}",
+                    turn - foothold
+                )
+            } else {
+                format!(
+                    "{foothold}ターン目の侵入から{}ターン後の{turn}ターン目に封じ込め（{within}ターン以内なら満点）",
+                    turn - foothold
+                )
+            }
+        }
+        Reason::NotContained { foothold } => {
+            if en {
+                format!("never contained after the first foothold at turn {foothold}")
+            } else {
+                format!("{foothold}ターン目の侵入後、封じ込められなかった")
+            }
+        }
+        Reason::EvidenceKept { hosts } => format!(
+            "{} {}",
+            tr(
+                lang,
+                "imaged before rebuilding:",
+                "再構築前にイメージ取得："
+            ),
+            hosts
+                .iter()
+                .map(|h| s.hosts.key(*h))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Reason::EvidenceLost { hosts } => format!(
+            "{} {}",
+            tr(
+                lang,
+                "evidence wiped before imaging:",
+                "イメージ取得前に証拠を消去："
+            ),
+            hosts
+                .iter()
+                .map(|h| s.hosts.key(*h))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Reason::NothingImaged => tr(
+            lang,
+            "no compromised host was imaged",
+            "感染ホストのイメージを取得しなかった",
+        )
+        .into(),
+        Reason::Notified { turn, due } => {
+            if en {
+                format!("notified at turn {turn}, due by turn {due}")
+            } else {
+                format!("{turn}ターン目に報告（期限は{due}ターン目）")
+            }
+        }
+        Reason::NotNotified { due } => {
+            if en {
+                format!("not notified (due by turn {due})")
+            } else {
+                format!("報告しなかった（期限は{due}ターン目）")
+            }
+        }
+        Reason::NoDuty => tr(lang, "the duty never arose", "報告義務は生じなかった").into(),
+        Reason::FunctionUp { by_turn, was_down } => match (en, was_down) {
+            (true, true) => format!("back in service by turn {by_turn}"),
+            (true, false) => format!("never interrupted (checked at turn {by_turn})"),
+            (false, true) => format!("{by_turn}ターン目までに再開"),
+            (false, false) => format!("一度も停止しなかった（{by_turn}ターン目に確認）"),
+        },
+        Reason::FunctionUpLate { turn, by_turn } => {
+            if en {
+                format!("back at turn {turn}, after turn {by_turn}")
+            } else {
+                format!("{by_turn}ターン目を過ぎて{turn}ターン目に再開")
+            }
+        }
+        Reason::FunctionDown { by_turn } => {
+            if en {
+                format!("still down after turn {by_turn}")
+            } else {
+                format!("{by_turn}ターン目を過ぎても停止したまま")
+            }
+        }
+        Reason::Finding {
+            right,
+            wrong,
+            missed,
+        } => {
+            if en {
+                format!("{right} right, {wrong} wrong, {missed} missed")
+            } else {
+                format!("正解{right}、誤り{wrong}、漏れ{missed}")
+            }
+        }
+        Reason::NoFindings => tr(lang, "no report was submitted", "報告書を提出しなかった").into(),
+        Reason::NothingToFind => tr(
+            lang,
+            "there was nothing to report",
+            "報告すべき事項はなかった",
+        )
+        .into(),
+        Reason::Answered { correct, .. } => if *correct {
+            tr(lang, "answered well", "適切に回答")
+        } else {
+            tr(lang, "answered badly", "不適切な回答")
+        }
+        .into(),
+        Reason::NotAnswered => tr(lang, "not answered", "回答しなかった").into(),
+        Reason::NotAsked => tr(lang, "the question never came up", "質問は届かなかった").into(),
+        Reason::Pending => tr(lang, "not decided yet", "まだ判定できない").into(),
+    }
+}
+
+/// What a penalty was for.
+pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
+    match k {
+        PenaltyKind::Downtime(f) => format!(
+            "{} {}",
+            tr(lang, "Downtime:", "業務停止："),
+            s.functions[*f].name.get(lang)
+        ),
+        PenaltyKind::CleanIsolation => {
+            tr(lang, "Clean hosts isolated", "感染していないホストの隔離").into()
+        }
+        PenaltyKind::CleanRebuild => {
+            tr(lang, "Clean hosts rebuilt", "感染していないホストの再構築").into()
+        }
+        PenaltyKind::EvidenceDestroyed => tr(lang, "Evidence destroyed", "証拠の消失").into(),
+        PenaltyKind::Concealment => tr(lang, "Concealment", "隠蔽").into(),
+        PenaltyKind::WrongFinding => tr(lang, "Wrong findings", "報告内容の誤り").into(),
+        PenaltyKind::NeedlessBlock => {
+            tr(lang, "Legitimate addresses blocked", "正当なアドレスの遮断").into()
+        }
+        PenaltyKind::Hint(h) => format!("{} {}", tr(lang, "Hint", "ヒント"), s.hints.key(*h)),
+    }
+}
+
+/// Whether an address is the organisation's own.
+pub fn is_legitimate(s: &Scenario, a: crate::scenario::model::AddressId) -> bool {
+    matches!(s.addresses[a].owner, AddressOwner::Legitimate { .. })
+}

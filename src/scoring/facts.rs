@@ -1,0 +1,226 @@
+//! What a team's event stream establishes, gathered in one pass: the facts every objective
+//! and penalty is judged on.
+
+use std::collections::BTreeSet;
+
+use crate::engine::event::{Event, EventKind};
+use crate::scenario::Scenario;
+use crate::scenario::model::{AddressOwner, Command, Findings, FunctionId, HostId, Target, Verb};
+
+/// How the team first confirmed a compromise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detection {
+    /// It triaged a true alert.
+    Triage,
+    /// An investigation found evidence.
+    Evidence,
+    /// Its findings report named a compromised host.
+    Report,
+}
+
+/// Facts from one team's events.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The last turn played.
+    pub now: u32,
+    /// Whether the session has ended.
+    pub ended: bool,
+    /// Per stage: turn it first happened.
+    pub stage_done: Vec<Option<u32>>,
+    /// The first stage that happened and is an entry vector's stage, in event order.
+    pub entry_stage: Option<crate::scenario::model::StageId>,
+    /// Turn of the attacker's first foothold.
+    pub first_foothold: Option<u32>,
+    /// Hosts the attacker ever held, with the turn it first did.
+    pub held: Vec<Option<u32>>,
+    /// Per data set: turn exfiltrated.
+    pub exfiltrated: Vec<Option<u32>>,
+    /// First confirmation of a compromise.
+    pub detected: Option<(u32, Detection)>,
+    /// Turns at which the attacker became contained.
+    pub contained_at: Vec<u32>,
+    /// Compromised hosts the team imaged, with the turn.
+    pub imaged_compromised: Vec<(HostId, u32)>,
+    /// Compromised hosts whose evidence was wiped unimaged, with the turn.
+    pub evidence_lost: Vec<(HostId, u32)>,
+    /// Per notification rule: (start, due).
+    pub rule_due: Vec<Option<(u32, u32)>>,
+    /// Per stakeholder: turns notified.
+    pub notified: Vec<Vec<u32>>,
+    /// Per function: (down turn, up turn or None if still down).
+    pub downtime: Vec<Vec<(u32, Option<u32>)>>,
+    /// The last findings report and its turn.
+    pub findings: Option<(Findings, u32)>,
+    /// Per inject: turn delivered.
+    pub delivered: Vec<Option<u32>>,
+    /// Per inject: the answer and its turn.
+    pub answers: Vec<Option<(usize, u32)>>,
+    /// Per inject: the question expired.
+    pub expired: Vec<bool>,
+    /// Clean hosts isolated, with the turn.
+    pub clean_isolations: Vec<(HostId, u32)>,
+    /// Clean hosts rebuilt, with the turn.
+    pub clean_rebuilds: Vec<(HostId, u32)>,
+    /// Legitimate addresses blocked, with the turn.
+    pub needless_blocks: Vec<(crate::scenario::model::AddressId, u32)>,
+    /// Hints taken, with the turn.
+    pub hints: Vec<(crate::scenario::model::HintId, u32)>,
+    /// Refused commands.
+    pub refusals: u32,
+}
+
+impl Facts {
+    /// Gathers the facts of `events`; `ended` says whether the session is over.
+    pub fn gather(s: &Scenario, events: &[Event], ended: bool) -> Self {
+        let mut f = Facts {
+            ended,
+            stage_done: vec![None; s.stages.len()],
+            held: vec![None; s.hosts.len()],
+            exfiltrated: vec![None; s.data_sets.len()],
+            rule_due: vec![None; s.notifications.len()],
+            notified: vec![Vec::new(); s.stakeholders.len()],
+            downtime: vec![Vec::new(); s.functions.len()],
+            delivered: vec![None; s.injects.len()],
+            answers: vec![None; s.injects.len()],
+            expired: vec![false; s.injects.len()],
+            ..Facts::default()
+        };
+        let entry_stages: BTreeSet<_> = s
+            .entry_vectors
+            .iter()
+            .flat_map(|(_, e)| e.stages.iter().copied())
+            .collect();
+        for ev in events {
+            let turn = ev.turn;
+            f.now = f.now.max(turn);
+            match &ev.kind {
+                EventKind::StageDone { stage } => {
+                    f.stage_done[stage.index()].get_or_insert(turn);
+                    if f.entry_stage.is_none() && entry_stages.contains(stage) {
+                        f.entry_stage = Some(*stage);
+                    }
+                }
+                EventKind::Foothold { host, .. } => {
+                    f.held[host.index()].get_or_insert(turn);
+                    f.first_foothold.get_or_insert(turn);
+                }
+                EventKind::Exfiltrated { data } => {
+                    f.exfiltrated[data.index()].get_or_insert(turn);
+                }
+                EventKind::Triaged {
+                    malicious: true, ..
+                } => {
+                    f.detected.get_or_insert((turn, Detection::Triage));
+                }
+                EventKind::Found { .. } => {
+                    f.detected.get_or_insert((turn, Detection::Evidence));
+                }
+                EventKind::Containment { contained: true } => f.contained_at.push(turn),
+                EventKind::EvidenceWiped {
+                    host,
+                    was_compromised: true,
+                    was_imaged: false,
+                } => f.evidence_lost.push((*host, turn)),
+                EventKind::DeadlineStarted { rule, due } => {
+                    f.rule_due[rule.index()] = Some((turn, *due));
+                }
+                EventKind::FunctionDown { function } => {
+                    f.downtime[function.index()].push((turn, None));
+                }
+                EventKind::FunctionUp { function } => {
+                    if let Some(last) = f.downtime[function.index()].last_mut() {
+                        last.1 = Some(turn);
+                    }
+                }
+                EventKind::Inject { inject } => f.delivered[inject.index()] = Some(turn),
+                EventKind::Answered { inject, choice } => {
+                    f.answers[inject.index()] = Some((*choice, turn));
+                }
+                EventKind::QuestionExpired { inject } => f.expired[inject.index()] = true,
+                EventKind::HintTaken { hint } => f.hints.push((*hint, turn)),
+                EventKind::Refused { command, .. } => {
+                    let _: &Command = command;
+                    f.refusals += 1;
+                }
+                EventKind::Rebuilt {
+                    host,
+                    was_compromised: false,
+                } => f.clean_rebuilds.push((*host, turn)),
+                EventKind::Completed {
+                    action,
+                    target,
+                    host_was_compromised,
+                } => {
+                    let verb = s.actions[*action].verb;
+                    match (verb, target) {
+                        (Verb::ImageDisk, Target::Host(h))
+                            if *host_was_compromised == Some(true) =>
+                        {
+                            f.imaged_compromised.push((*h, turn));
+                        }
+                        (Verb::IsolateHost, Target::Host(h))
+                            if *host_was_compromised == Some(false) =>
+                        {
+                            f.clean_isolations.push((*h, turn));
+                        }
+                        (Verb::BlockAddress, Target::Address(a))
+                            if matches!(s.addresses[*a].owner, AddressOwner::Legitimate { .. }) =>
+                        {
+                            f.needless_blocks.push((*a, turn));
+                        }
+                        (Verb::Notify, Target::Stakeholder(x)) => f.notified[x.index()].push(turn),
+                        (Verb::SubmitFindings, Target::Findings(report)) => {
+                            if f.detected.is_none()
+                                && report.hosts.iter().any(|h| f.held[h.index()].is_some())
+                            {
+                                f.detected = Some((turn, Detection::Report));
+                            }
+                            f.findings = Some((report.clone(), turn));
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Whether a function is up at the end of `turn` (judged at the last turn played if the
+    /// session ended earlier).
+    pub fn up_at(&self, function: FunctionId, turn: u32) -> bool {
+        let turn = if self.ended { turn.min(self.now) } else { turn };
+        !self.downtime[function.index()]
+            .iter()
+            .any(|&(down, up)| down <= turn && up.is_none_or(|up| up > turn))
+    }
+
+    /// Turns a function was down (at the end of each turn), up to the last turn played.
+    pub fn turns_down(&self, function: FunctionId) -> u32 {
+        self.downtime[function.index()]
+            .iter()
+            .map(|&(down, up)| up.unwrap_or(self.now + 1).saturating_sub(down))
+            .sum()
+    }
+
+    /// Hosts the attacker ever held.
+    pub fn held_hosts(&self) -> Vec<HostId> {
+        self.held
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some())
+            .map(|(i, _)| HostId::new(i))
+            .collect()
+    }
+
+    /// Data sets exfiltrated.
+    pub fn exfiltrated_data(&self) -> Vec<crate::scenario::model::DataSetId> {
+        self.exfiltrated
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some())
+            .map(|(i, _)| crate::scenario::model::DataSetId::new(i))
+            .collect()
+    }
+}

@@ -1,0 +1,290 @@
+//! Bot teams: policies that decide a team's commands each turn from what the team can see.
+//!
+//! `idle` does nothing, `random` picks random legal actions with its own seeded generator,
+//! `walkthrough` plays the scenario's reference solution, and a file policy plays an action
+//! file written in the walkthrough's form.
+
+use std::path::Path;
+
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+
+use super::{Session, SessionError};
+use crate::engine::TeamId;
+use crate::engine::state::View;
+use crate::scenario::locate::{LineCol, SourceMap, Step};
+use crate::scenario::model::{Command, Findings, HostId, Target, TargetKind, TurnPlan};
+use crate::scenario::raw::RawTurnPlan;
+use crate::scenario::validate::resolve_command;
+use crate::scenario::{Scenario, ron_options};
+
+/// Decides a team's commands for its next turn.
+pub trait Policy {
+    /// The commands, given the team's world (a fair policy reads only what the team knows).
+    fn decide(&mut self, view: &View) -> Vec<Command>;
+}
+
+/// Does nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Idle;
+
+impl Policy for Idle {
+    fn decide(&mut self, _: &View) -> Vec<Command> {
+        Vec::new()
+    }
+}
+
+/// Plays a fixed plan: the walkthrough or an action file.
+#[derive(Debug, Clone)]
+pub struct Scripted {
+    plans: Vec<TurnPlan>,
+}
+
+impl Scripted {
+    /// A policy playing `plans`.
+    pub fn new(plans: Vec<TurnPlan>) -> Self {
+        Self { plans }
+    }
+
+    /// The scenario's reference solution.
+    pub fn walkthrough(s: &Scenario) -> Self {
+        Self::new(s.walkthrough.clone())
+    }
+}
+
+impl Policy for Scripted {
+    fn decide(&mut self, view: &View) -> Vec<Command> {
+        let turn = view.next_turn();
+        self.plans
+            .iter()
+            .filter(|p| p.turn == turn)
+            .flat_map(|p| p.commands.iter().cloned())
+            .collect()
+    }
+}
+
+/// Random legal actions, with its own generator (never the team world's).
+#[derive(Debug)]
+pub struct RandomPolicy {
+    rng: ChaCha8Rng,
+}
+
+impl RandomPolicy {
+    /// A random policy for a session seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        // A distinct stream from the team world's generator with the same seed.
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(0x626f_7473);
+        Self { rng }
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        ((u64::from(self.rng.next_u32()) * n as u64) >> 32) as usize
+    }
+}
+
+impl Policy for RandomPolicy {
+    fn decide(&mut self, view: &View) -> Vec<Command> {
+        let s = view.s;
+        let mut commands = Vec::new();
+        // Answer each open question at random, half of the time.
+        for (id, inject) in s.injects.iter() {
+            let k = view.knowledge;
+            if let Some(q) = &inject.question
+                && k.delivered[id.index()].is_some()
+                && k.answers[id.index()].is_none()
+                && !k.expired[id.index()]
+                && self.below(2) == 0
+            {
+                let choice = self.below(q.choices.len());
+                commands.push(Command::Answer { inject: id, choice });
+            }
+        }
+        let committed: u32 = view
+            .staff
+            .tasks
+            .iter()
+            .map(|t| s.actions[t.action].cost)
+            .sum();
+        let mut budget = (s.effort_per_turn + view.staff.bonus).saturating_sub(committed);
+        for _ in 0..8 {
+            if budget == 0 || self.below(4) == 0 {
+                break;
+            }
+            let affordable: Vec<_> = s
+                .actions
+                .iter()
+                .filter(|(_, a)| a.cost <= budget)
+                .map(|(id, _)| id)
+                .collect();
+            if affordable.is_empty() {
+                break;
+            }
+            let action = affordable[self.below(affordable.len())];
+            let targets = match s.actions[action].verb.target_kind() {
+                TargetKind::Org => vec![Target::Org],
+                TargetKind::Findings => match self.findings(view) {
+                    Some(f) => vec![Target::Findings(f)],
+                    None => Vec::new(),
+                },
+                _ => view.legal_targets(action),
+            };
+            let targets: Vec<Target> = targets
+                .into_iter()
+                .filter(|t| {
+                    !commands.contains(&Command::Act {
+                        action,
+                        target: t.clone(),
+                    })
+                })
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let target = targets[self.below(targets.len())].clone();
+            budget -= s.actions[action].cost;
+            commands.push(Command::Act { action, target });
+        }
+        commands
+    }
+}
+
+impl RandomPolicy {
+    /// A findings report from what the team knows: a random entry vector, the hosts it has
+    /// confirmed, and the turn of its first alert.
+    fn findings(&mut self, view: &View) -> Option<Findings> {
+        let s = view.s;
+        if s.entry_vectors.is_empty() {
+            return None;
+        }
+        let entry = crate::scenario::model::Id::new(self.below(s.entry_vectors.len()));
+        let hosts: Vec<HostId> = s
+            .hosts
+            .ids()
+            .filter(|h| view.knowledge.hosts[h.index()].confirmed)
+            .collect();
+        let first_turn = view.knowledge.alerts.first().map_or(1, |a| a.turn);
+        Some(Findings {
+            entry,
+            hosts,
+            data: Vec::new(),
+            first_turn,
+        })
+    }
+}
+
+/// Plays a team with a policy until its session ends (or, with a limit, until that turn).
+pub fn play(
+    session: &mut Session,
+    team: TeamId,
+    policy: &mut dyn Policy,
+    turn_limit: Option<u32>,
+) -> Result<(), SessionError> {
+    while session.ending(team).is_none()
+        && turn_limit.is_none_or(|limit| session.turn(team) < limit)
+    {
+        let commands = policy.decide(&session.view(team));
+        session.submit(team, commands)?;
+        session.advance_team(team)?;
+    }
+    Ok(())
+}
+
+/// Why an action file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The file could not be read.
+    #[error("cannot read {file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not a valid action file.
+    #[error("{file}:{line}:{col}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// Line.
+        line: usize,
+        /// Column.
+        col: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Reads an action file: a RON list of `(turn: N, actions: [...])`, as in a walkthrough.
+pub fn load_plan(path: &Path, s: &Scenario) -> Result<Vec<TurnPlan>, PlanError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| PlanError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| PlanError::Invalid {
+        file: file.clone(),
+        line: 1,
+        col: 1,
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    parse_plan(&file, &text, s)
+}
+
+/// Parses action-file text (see [`load_plan`]); `file` names it in errors.
+pub fn parse_plan(file: &str, text: &str, s: &Scenario) -> Result<Vec<TurnPlan>, PlanError> {
+    let map = SourceMap::new(text);
+    let invalid = |at: LineCol, message: String| PlanError::Invalid {
+        file: file.to_owned(),
+        line: at.line,
+        col: at.col,
+        message,
+    };
+    let raw: Vec<RawTurnPlan> = ron_options().from_str(text).map_err(|e| {
+        invalid(
+            LineCol {
+                line: e.span.start.line,
+                col: e.span.start.col,
+            },
+            e.code.to_string(),
+        )
+    })?;
+    let mut plans: Vec<TurnPlan> = Vec::new();
+    for (i, plan) in raw.iter().enumerate() {
+        let at = |steps: &[Step]| map.line_col(map.span(steps).start);
+        if plan.turn == 0 || plan.turn > s.max_turns {
+            return Err(invalid(
+                at(&[Step::Index(i), Step::Field("turn")]),
+                format!(
+                    "turn {} is outside the session (1 to {})",
+                    plan.turn, s.max_turns
+                ),
+            ));
+        }
+        let mut commands = Vec::new();
+        for (j, c) in plan.actions.iter().enumerate() {
+            let command = resolve_command(s, c).map_err(|e| {
+                let steps = [
+                    Step::Index(i),
+                    Step::Field("actions"),
+                    Step::Index(j),
+                    Step::Index(e.arg),
+                ];
+                let hint = e.hint.map(|h| format!(" ({h})")).unwrap_or_default();
+                invalid(at(&steps), format!("{}{hint}", e.message))
+            })?;
+            commands.push(command);
+        }
+        match plans.iter_mut().find(|p| p.turn == plan.turn) {
+            Some(existing) => existing.commands.extend(commands),
+            None => plans.push(TurnPlan {
+                turn: plan.turn,
+                commands,
+            }),
+        }
+    }
+    Ok(plans)
+}
