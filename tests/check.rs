@@ -1,8 +1,9 @@
 //! The scenario format and `cyberdrill check`.
 //!
-//! Broken fixtures are the tutorial with one edit each; every case names the problem's
-//! dotted path, a piece of its message, and the text it must point at (found in the edited
-//! source, so the expected line:column is derived, not hard-coded).
+//! Broken fixtures are `tests/fixtures/base.ron` (a frozen valid scenario) with one edit
+//! each; every case names the problem's dotted path, a piece of its message, and the text it
+//! must point at (found in the edited source, so the expected line:column is derived, not
+//! hard-coded).
 
 use cyberdrill::scenario::{self, Severity};
 
@@ -232,11 +233,11 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "exploit of a missing vulnerability",
-        find: "target: \"pc-01\",\n                stopped_by",
-        replace: "target: \"pc-01\",\n                exploits: \"CVE-2017-11882\",\n                stopped_by",
+        find: "target: \"pc-02\",\n                requires",
+        replace: "target: \"pc-02\",\n                exploits: \"CVE-2017-11882\",\n                requires",
         severity: E,
-        path: "adversary.stages.phish.exploits",
-        message: "the target `pc-01` has no vulnerability `CVE-2017-11882`",
+        path: "adversary.stages.phish-2.exploits",
+        message: "the target `pc-02` has no vulnerability `CVE-2017-11882`",
         at: "\"CVE-2017-11882\"",
         alone: true,
     },
@@ -263,7 +264,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "findings objective with no right answer",
-        find: "(id: \"phishing\", stages: [\"phish\"],",
+        find: "(id: \"phishing\", stages: [\"phish\", \"phish-2\"],",
         replace: "(id: \"phishing\",",
         severity: E,
         path: "scoring.objectives.entry.kind",
@@ -585,16 +586,16 @@ proptest::proptest! {
 
 #[test]
 fn check_exits_0_for_valid_files_and_2_for_invalid_ones() {
-    let ok = cyberdrill(&["check", "scenarios/tutorial.ron"]);
+    let ok = cyberdrill(&["check", "tests/fixtures/base.ron"]);
     assert_eq!(ok.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("scenarios/tutorial.ron: valid"));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("tests/fixtures/base.ron: valid"));
 
     let dir = temp_dir("check-exit");
     let bad = write(&dir, "bad.ron", tutorial_with("chance: 60,", "chance: 0,"));
-    let out = cyberdrill(&["check", "scenarios/tutorial.ron", bad.to_str().unwrap()]);
+    let out = cyberdrill(&["check", "tests/fixtures/base.ron", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("scenarios/tutorial.ron: valid"), "{text}");
+    assert!(text.contains("tests/fixtures/base.ron: valid"), "{text}");
     assert!(
         text.contains("bad.ron: invalid (1 error, 0 warnings)"),
         "{text}"
@@ -621,7 +622,7 @@ fn check_json_is_one_object_per_file() {
     let out = cyberdrill(&[
         "check",
         "--json",
-        "scenarios/tutorial.ron",
+        "tests/fixtures/base.ron",
         bad.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
@@ -652,7 +653,7 @@ fn check_json_is_one_object_per_file() {
         assert!(stats[key].as_u64().unwrap() > 0, "stats.{key}");
     }
     assert_eq!(stats["hosts"], 4);
-    assert_eq!(stats["stages"], 4);
+    assert_eq!(stats["stages"], 5);
     assert_eq!(stats["languages"], serde_json::json!(["en", "ja"]));
 
     let bad = &objects[1];

@@ -1,8 +1,23 @@
-//! Properties every shipped scenario keeps.
+//! Properties every shipped scenario keeps: it validates cleanly, its walkthrough wins with
+//! no refused action, and the walkthrough outscores random play, which outscores doing nothing.
 
-use cyberdrill::scenario;
+use std::sync::Arc;
+
+use cyberdrill::engine::TeamId;
+use cyberdrill::engine::event::EventKind;
+use cyberdrill::scenario::model::Outcome;
+use cyberdrill::scenario::{self, Scenario};
+use cyberdrill::session::Session;
+use cyberdrill::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
 
 use crate::util::shipped_scenarios;
+
+fn shipped() -> Vec<Arc<Scenario>> {
+    shipped_scenarios()
+        .iter()
+        .map(|f| Arc::new(scenario::load(f).expect("shipped scenarios load").0))
+        .collect()
+}
 
 #[test]
 fn every_shipped_scenario_validates_without_errors_or_warnings() {
@@ -26,6 +41,66 @@ fn every_shipped_scenario_validates_without_errors_or_warnings() {
             2,
             "{} is complete in both languages",
             file.display()
+        );
+    }
+}
+
+fn play(s: &Arc<Scenario>, seed: u64, policy: &mut dyn Policy) -> Session {
+    let mut session = Session::new(s.clone(), seed, &["t"]).unwrap();
+    bots::play(&mut session, TeamId(0), policy, None).unwrap();
+    session
+}
+
+#[test]
+fn every_walkthrough_wins_without_a_refused_action_on_a_seed_sweep() {
+    for s in shipped() {
+        for seed in 0..50 {
+            let session = play(&s, seed, &mut Scripted::walkthrough(&s));
+            let refused: Vec<String> = session
+                .events(TeamId(0))
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::Refused { .. }))
+                .map(|e| {
+                    cyberdrill::report::describe::event(
+                        &s,
+                        e,
+                        cyberdrill::scenario::model::Lang::En,
+                    )
+                })
+                .collect();
+            assert!(refused.is_empty(), "{} seed {seed}: {refused:?}", s.id);
+            assert_eq!(
+                session.ending(TeamId(0)).map(|e| e.outcome),
+                Some(Outcome::Win),
+                "{} seed {seed}",
+                s.id
+            );
+        }
+    }
+}
+
+#[test]
+fn walkthrough_outscores_random_which_outscores_idle() {
+    for s in shipped() {
+        let seeds = 0u64..40;
+        let mean = |make: &dyn Fn(u64) -> Box<dyn Policy>| -> f64 {
+            let total: i64 = seeds
+                .clone()
+                .map(|seed| {
+                    play(&s, seed, make(seed).as_mut())
+                        .scorecard(TeamId(0))
+                        .total
+                })
+                .sum();
+            total as f64 / 40.0
+        };
+        let walkthrough = mean(&|_| Box::new(Scripted::walkthrough(&s)));
+        let random = mean(&|seed| Box::new(RandomPolicy::new(seed)));
+        let idle = mean(&|_| Box::new(Idle));
+        assert!(
+            walkthrough > random && random > idle,
+            "{}: walkthrough {walkthrough}, random {random}, idle {idle}",
+            s.id
         );
     }
 }

@@ -3,9 +3,14 @@
 //! Where new tests go:
 //! - `check.rs`: the scenario format and `cyberdrill check` (broken fixtures are made by
 //!   editing the tutorial, so each one differs from a valid scenario by exactly one problem).
+//! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
+//!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
+//! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
 //! - `scenarios.rs`: properties every shipped scenario must keep.
 //! - `util.rs`: helpers shared by the others (running the binary, reading scenarios).
 
 mod check;
+mod determinism;
+mod engine;
 mod scenarios;
 mod util;

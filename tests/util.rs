@@ -19,18 +19,18 @@ pub fn shipped_scenarios() -> Vec<PathBuf> {
     files
 }
 
-/// The tutorial's source text.
+/// The checker's base fixture (a frozen, valid scenario; see tests/fixtures/base.ron).
 pub fn tutorial() -> String {
-    std::fs::read_to_string(root().join("scenarios/tutorial.ron")).expect("tutorial exists")
+    std::fs::read_to_string(root().join("tests/fixtures/base.ron")).expect("base fixture exists")
 }
 
-/// The tutorial with `find` (which must occur exactly once) replaced by `replace`.
+/// The base fixture with `find` (which must occur exactly once) replaced by `replace`.
 pub fn tutorial_with(find: &str, replace: &str) -> String {
     let src = tutorial();
     assert_eq!(
         src.matches(find).count(),
         1,
-        "`{find}` must occur exactly once in the tutorial"
+        "`{find}` must occur exactly once in the base fixture"
     );
     src.replacen(find, replace, 1)
 }
