@@ -582,6 +582,92 @@ proptest::proptest! {
     }
 }
 
+// --- the walkthrough, played by the engine
+
+#[test]
+fn a_walkthrough_action_the_engine_refuses_is_an_error_at_its_place() {
+    // Blocking the C2 address in turn 2, instead of analysing the logs that reveal it.
+    let src = tutorial_with(
+        "            Act(\"analyse-logs\", Host(\"pc-01\")),\n            Act(\"notify\", Stakeholder(\"management\")),",
+        "            Act(\"block\", Address(\"c2-https\")),\n            Act(\"notify\", Stakeholder(\"management\")),",
+    );
+    let checked = cyberdrill::session::proof::check_bytes("refused.ron", src.as_bytes());
+    let at = src.find("Act(\"block\", Address(\"c2-https\"))").unwrap();
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.message.contains("the engine refuses this at turn 2"))
+        .unwrap_or_else(|| panic!("{:?}", checked.problems));
+    assert_eq!((p.line, p.col), line_col(&src, at));
+    assert_eq!(p.path, "walkthrough[0].actions[2]");
+    assert!(
+        p.message.contains("you have not come across that address"),
+        "{}",
+        p.message
+    );
+    assert!(!checked.is_valid());
+}
+
+#[test]
+fn a_walkthrough_that_never_wins_is_an_error() {
+    // Without the reconnect the counter never reopens, so the team never wins.
+    let src = tutorial_with("            Act(\"reconnect\", Host(\"pc-01\")),\n", "");
+    let checked = cyberdrill::session::proof::check_bytes("never.ron", src.as_bytes());
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.path == "walkthrough")
+        .expect("reported");
+    assert!(p.is_error());
+    assert!(
+        p.message.contains("loses on 20 of 20 seeds"),
+        "{}",
+        p.message
+    );
+}
+
+#[test]
+fn a_walkthrough_that_loses_on_some_seeds_is_a_warning() {
+    // Contain two turns late: the keylogger (50%) and the theft (60%) win some dice rolls.
+    let src = tutorial()
+        .replacen("            Act(\"isolate\", Host(\"pc-01\")),\n            Act(\"analyse-logs\", Host(\"pc-01\")),", "            Act(\"analyse-logs\", Host(\"pc-01\")),", 1)
+        .replacen("            Act(\"image-disk\", Host(\"pc-01\")),\n            Act(\"block\", Address(\"c2-https\")),", "            Act(\"press\", Org),", 1)
+        .replacen("            Act(\"reimage\", Host(\"pc-01\")),", "            Act(\"isolate\", Host(\"pc-01\")),\n            Act(\"block\", Address(\"c2-https\")),", 1)
+        .replacen("            Act(\"reset\", Account(\"adm-aoki\")),", "            Act(\"reimage\", Host(\"pc-01\")),", 1)
+        .replacen("        (turn: 6, actions: [\n            Act(\"reconnect\", Host(\"pc-01\")),", "        (turn: 7, actions: [\n            Act(\"reset\", Account(\"adm-aoki\")),\n            Act(\"reconnect\", Host(\"pc-01\")),", 1);
+    let checked = cyberdrill::session::proof::check_bytes("late.ron", src.as_bytes());
+    assert!(checked.is_valid(), "{:?}", checked.problems);
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.path == "walkthrough")
+        .expect("reported");
+    assert_eq!(p.severity, Severity::Warning);
+    let lost: u32 = p.message["the walkthrough loses on ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(lost > 0 && lost < 20, "{}", p.message);
+}
+
+#[test]
+fn a_win_condition_that_holds_from_the_start_is_a_warning() {
+    let src = tutorial_with(
+        "team_wins: All([Evicted, FindingsSubmitted, Not(FunctionDown(\"reception\"))])",
+        "team_wins: Not(FindingsSubmitted)",
+    );
+    let checked = cyberdrill::session::proof::check_bytes("early.ron", src.as_bytes());
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.path == "end.team_wins")
+        .expect("reported");
+    assert_eq!(p.severity, Severity::Warning);
+    let at = src.find("Not(FindingsSubmitted)").unwrap();
+    assert_eq!((p.line, p.col), line_col(&src, at));
+}
+
 // --- the real binary
 
 #[test]

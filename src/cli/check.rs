@@ -10,7 +10,7 @@ use miette::{
 use serde::Serialize;
 
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::scenario::{self, Checked, Problem, Severity, Stats};
+use crate::scenario::{Checked, Problem, Severity, Stats};
 
 /// One problem as miette renders it.
 #[derive(Debug)]
@@ -172,7 +172,7 @@ pub fn run(files: &[PathBuf], as_json: bool, out: &mut dyn Write) -> io::Result<
     let color = !as_json && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut code = EXIT_OK;
     for path in files {
-        let checked = match scenario::check_file(path) {
+        let checked = match crate::session::proof::check_file(path) {
             Ok(checked) => checked,
             Err(e) => {
                 code = EXIT_INVALID;

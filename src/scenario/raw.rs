@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Either language may be missing (a warning); both missing is an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Text")]
 pub struct RawText {
     /// English.
     #[serde(default)]
@@ -24,6 +25,7 @@ pub struct RawText {
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Scenario")]
 pub struct RawScenario {
     /// Format version; this build reads version 1.
     pub format: u32,
@@ -93,6 +95,7 @@ pub enum Difficulty {
 /// A learning objective.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "LearningObjective")]
 pub struct RawLearningObjective {
     /// Id, referred to by `scoring.objectives[].learning`.
     pub id: String,
@@ -103,6 +106,7 @@ pub struct RawLearningObjective {
 /// The organisation: its network and what depends on it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Organisation")]
 pub struct RawOrganisation {
     /// Name of the organisation.
     pub name: RawText,
@@ -134,6 +138,7 @@ pub struct RawOrganisation {
 /// A network segment.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Segment")]
 pub struct RawSegment {
     /// Id.
     pub id: String,
@@ -175,6 +180,7 @@ pub enum SegmentKind {
 /// A host.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Host")]
 pub struct RawHost {
     /// Id, also the host name the team sees (`pc-14`).
     pub id: String,
@@ -293,6 +299,7 @@ pub enum Source {
 /// An account.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Account")]
 pub struct RawAccount {
     /// Id, also the account name (`adm-sato`).
     pub id: String,
@@ -320,6 +327,7 @@ pub enum AccountKind {
 
 /// A place an account is valid on.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Place")]
 pub enum RawPlace {
     /// Every host.
     Everywhere,
@@ -332,6 +340,7 @@ pub enum RawPlace {
 /// A data set.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "DataSet")]
 pub struct RawDataSet {
     /// Id.
     pub id: String,
@@ -359,6 +368,7 @@ pub enum Sensitivity {
 /// A business function.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Function")]
 pub struct RawFunction {
     /// Id.
     pub id: String,
@@ -376,6 +386,7 @@ pub struct RawFunction {
 /// A legitimate outside address.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "ExternalAddress")]
 pub struct RawExternalAddress {
     /// Id.
     pub id: String,
@@ -391,6 +402,7 @@ pub struct RawExternalAddress {
 /// A protective measure the team may switch on.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Mitigation")]
 pub struct RawMitigation {
     /// Id.
     pub id: String,
@@ -404,6 +416,7 @@ pub struct RawMitigation {
 /// A stakeholder.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Stakeholder")]
 pub struct RawStakeholder {
     /// Id.
     pub id: String,
@@ -445,6 +458,7 @@ pub enum StakeholderKind {
 /// A notification duty.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "NotificationRule")]
 pub struct RawNotificationRule {
     /// Id, referred to by `Notify` objectives.
     pub id: String,
@@ -461,6 +475,7 @@ pub struct RawNotificationRule {
 /// The adversary.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Adversary")]
 pub struct RawAdversary {
     /// Who the attacker is (shown at the debrief).
     pub name: RawText,
@@ -474,6 +489,7 @@ pub struct RawAdversary {
 /// An attacker address.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Infrastructure")]
 pub struct RawInfrastructure {
     /// Id.
     pub id: String,
@@ -501,6 +517,7 @@ pub enum InfraRole {
 /// One adversary stage.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Stage")]
 pub struct RawStage {
     /// Id.
     pub id: String,
@@ -579,6 +596,7 @@ pub enum Tactic {
 
 /// Where a stage acts from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Via")]
 pub enum RawVia {
     /// An inbound connection from attacker infrastructure on the internet: needs an internet
     /// segment that reaches the target's segment; blocking the address stops it.
@@ -609,6 +627,7 @@ pub enum Privilege {
 
 /// An effect of a stage on the target.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Effect")]
 pub enum RawEffect {
     /// The attacker gains a foothold on the target, controlled through `c2` (if any).
     Foothold {
@@ -631,6 +650,7 @@ pub enum RawEffect {
 /// Something a stage leaves behind.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Trace")]
 pub struct RawTrace {
     /// Id (shared namespace with noise ids: both can be triaged as alerts).
     pub id: String,
@@ -677,6 +697,7 @@ pub enum Severity {
 
 /// What a trace tells the team.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Reveal")]
 pub enum RawReveal {
     /// An address (attacker or benign) becomes known, so it can be blocked.
     Address(String),
@@ -688,6 +709,7 @@ pub enum RawReveal {
 
 /// An adversary reaction to being blocked.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Reaction")]
 pub enum RawReaction {
     /// Enable an alternative stage.
     Switch(String),
@@ -700,6 +722,7 @@ pub enum RawReaction {
 /// A benign alert source.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Noise")]
 pub struct RawNoise {
     /// Id (shared namespace with trace ids).
     pub id: String,
@@ -721,6 +744,7 @@ pub struct RawNoise {
 /// A message that reaches the team.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Inject")]
 pub struct RawInject {
     /// Id.
     pub id: String,
@@ -761,6 +785,7 @@ pub enum Channel {
 /// A question in an inject.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Question")]
 pub struct RawQuestion {
     /// The question.
     pub prompt: RawText,
@@ -774,6 +799,7 @@ pub struct RawQuestion {
 /// One answer to an inject question.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Choice")]
 pub struct RawChoice {
     /// Id.
     pub id: String,
@@ -793,6 +819,7 @@ pub struct RawChoice {
 /// An action available in this scenario.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Action")]
 pub struct RawAction {
     /// Id, used in walkthroughs and action files.
     pub id: String,
@@ -870,6 +897,7 @@ pub enum Verb {
 /// A hint.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Hint")]
 pub struct RawHint {
     /// Id.
     pub id: String,
@@ -885,6 +913,7 @@ pub struct RawHint {
 /// Options offered on the findings report.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "FindingsForm")]
 pub struct RawFindingsForm {
     /// Candidate entry vectors.
     #[serde(default)]
@@ -894,6 +923,7 @@ pub struct RawFindingsForm {
 /// A candidate entry vector for the findings report.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "EntryVector")]
 pub struct RawEntryVector {
     /// Id.
     pub id: String,
@@ -907,6 +937,7 @@ pub struct RawEntryVector {
 /// The scoring rubric.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Scoring")]
 pub struct RawScoring {
     /// Scored objectives.
     pub objectives: Vec<RawObjective>,
@@ -921,6 +952,7 @@ pub struct RawScoring {
 /// A scored objective.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Objective")]
 pub struct RawObjective {
     /// Id.
     pub id: String,
@@ -940,6 +972,7 @@ pub struct RawObjective {
 
 /// What earns an objective.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "ObjectiveKind")]
 pub enum RawObjectiveKind {
     /// The stage never happens.
     Prevent(String),
@@ -986,6 +1019,7 @@ pub enum FindingField {
 /// Penalty points.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Penalties")]
 pub struct RawPenalties {
     /// Per clean host isolated.
     #[serde(default)]
@@ -1010,6 +1044,7 @@ pub struct RawPenalties {
 /// A grade band.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "Grade")]
 pub struct RawGrade {
     /// Lowest percentage of the maximum for this grade.
     pub min_percent: u32,
@@ -1020,6 +1055,7 @@ pub struct RawGrade {
 /// How the session ends.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "End")]
 pub struct RawEnd {
     /// When this holds, the team has won and the session ends.
     pub team_wins: RawCondition,
@@ -1038,6 +1074,7 @@ pub enum Outcome {
 
 /// A condition over the state of a team's world.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Condition")]
 pub enum RawCondition {
     /// The current turn is at least this.
     Turn(u32),
@@ -1086,6 +1123,7 @@ pub enum RawCondition {
 /// The reference solution's (or an action file's) commands for one turn.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename = "TurnPlan")]
 pub struct RawTurnPlan {
     /// The turn (1-based).
     pub turn: u32,
@@ -1095,6 +1133,7 @@ pub struct RawTurnPlan {
 
 /// One thing a team does in a turn.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename = "Command")]
 pub enum RawCommand {
     /// Start an action on a target.
     Act(String, RawTarget),
@@ -1106,6 +1145,7 @@ pub enum RawCommand {
 
 /// What an action is aimed at.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename = "Target")]
 pub enum RawTarget {
     /// Nothing in particular (press statements).
     Org,

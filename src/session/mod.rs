@@ -8,6 +8,7 @@
 
 pub mod bots;
 pub mod observation;
+pub mod proof;
 
 use std::sync::Arc;
 

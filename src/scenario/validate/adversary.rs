@@ -228,7 +228,6 @@ fn stage(
     let uses = match &s.uses {
         Some(a) => {
             let id = ctx.resolve(Kind::Account, a, &path.field("uses"));
-            id?;
             if let (Some(acc), Some(_)) = (d.accounts.iter().find(|(_, x)| x.id == *a), target) {
                 let valid = acc.1.valid_on.iter().any(|place| match place {
                     crate::scenario::raw::RawPlace::Everywhere => true,
@@ -307,12 +306,22 @@ fn stage(
                     let c2 = match c2 {
                         Some(a) => {
                             let id = ctx.resolve(Kind::Address, a, &p.field("c2"))?;
-                            if let AddressSrc::External(_) = d.addresses[id.index()].1 {
-                                ctx.p.error(
-                                    &p.field("c2"),
-                                    format!("`{a}` is one of the organisation's own addresses, not attacker infrastructure"),
-                                );
-                                return None;
+                            match d.addresses[id.index()].1 {
+                                AddressSrc::External(_) => {
+                                    ctx.p.error(
+                                        &p.field("c2"),
+                                        format!("`{a}` is one of the organisation's own addresses, not attacker infrastructure"),
+                                    );
+                                    return None;
+                                }
+                                AddressSrc::Infra(infra) if infra.role != crate::scenario::raw::InfraRole::C2 => {
+                                    ctx.p.warn_hint(
+                                        &p.field("c2"),
+                                        format!("`{a}` is listed with role `{:?}`, not `C2`", infra.role),
+                                        "give command-and-control addresses `role: C2`",
+                                    );
+                                }
+                                AddressSrc::Infra(_) => {}
                             }
                             Some(id)
                         }

@@ -354,6 +354,15 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                     ),
                 );
             }
+            if a.destroys_evidence && kind != TargetKind::Host {
+                ctx.p.warn(
+                    &path.field("destroys_evidence"),
+                    format!(
+                        "`{:?}` does not act on a host, so there is no evidence to destroy",
+                        a.verb
+                    ),
+                );
+            }
             if a.verb == Verb::RestoreBackup && !d.hosts.iter().any(|(_, h)| h.backup) {
                 ctx.p.warn(
                     &path.field("verb"),
@@ -404,7 +413,19 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 .stages
                 .iter()
                 .enumerate()
-                .map(|(i, s)| ctx.resolve(Kind::Stage, s, &path.field("stages").index(i)))
+                .map(|(i, x)| {
+                    let p = path.field("stages").index(i);
+                    let id = ctx.resolve(Kind::Stage, x, &p)?;
+                    let tactic = d.stages[id.index()].1.tactic;
+                    if tactic != crate::scenario::raw::Tactic::InitialAccess {
+                        ctx.p.warn_hint(
+                            &p,
+                            format!("stage `{x}` is `{tactic:?}`, not `InitialAccess`"),
+                            "entry vectors stand for how the attacker got in",
+                        );
+                    }
+                    Some(id)
+                })
                 .collect());
             Some(EntryVector {
                 key: e.id.clone(),
@@ -614,6 +635,13 @@ pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
                 "add an action with `verb: Notify` that may target this stakeholder",
             );
         }
+    }
+    if has_verb(s, Verb::SubmitFindings) && s.entry_vectors.is_empty() {
+        ctx.p.error_hint(
+            &root.field("findings"),
+            "there is a findings action but no entry vector, so no report can be written",
+            "list the candidate ways in under `findings: (entry_vectors: [...])`",
+        );
     }
     let findable = s.traces.iter().any(|(_, t)| match t.seen_in {
         SeenIn::Alert => t.host_alerting(s),

@@ -299,7 +299,7 @@ pub(crate) fn closest<'a>(key: &str, candidates: impl Iterator<Item = &'a str>) 
 }
 
 /// Ids are 1–64 ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit.
-fn check_id_form(p: &mut Problems, id: &str, path: &Path) -> bool {
+pub(crate) fn check_id_form(p: &mut Problems, id: &str, path: &Path) -> bool {
     let ok = !id.is_empty()
         && id.len() <= 64
         && id.starts_with(|c: char| c.is_ascii_alphanumeric())
