@@ -6,11 +6,15 @@
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
+//! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
+//!   share).
 //! - `scenarios.rs`: properties every shipped scenario must keep.
 //! - `util.rs`: helpers shared by the others (running the binary, reading scenarios).
 
 mod check;
 mod determinism;
 mod engine;
+mod scale;
 mod scenarios;
+mod synth;
 mod util;

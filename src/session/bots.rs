@@ -10,8 +10,8 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 
 use super::{Session, SessionError};
-use crate::engine::TeamId;
 use crate::engine::state::View;
+use crate::engine::{Engine, TeamId};
 use crate::scenario::locate::{LineCol, SourceMap, Step};
 use crate::scenario::model::{Command, Findings, HostId, Target, TargetKind, TurnPlan};
 use crate::scenario::raw::RawTurnPlan;
@@ -188,6 +188,35 @@ pub fn play(
         session.advance_team(team)?;
     }
     Ok(())
+}
+
+/// Plays every team of an engine to its end, team `i` with `policies[i]`, stepping all
+/// unfinished teams together each turn (the batch form used for balancing and benchmarks).
+/// Returns the number of team-turns played.
+///
+/// # Panics
+///
+/// If there are fewer policies than teams.
+pub fn play_batch(engine: &mut Engine, policies: &mut [Box<dyn Policy + Send>]) -> u64 {
+    assert!(policies.len() >= engine.team_count(), "one policy per team");
+    let mut played = 0;
+    let mut active: Vec<TeamId> = Vec::with_capacity(engine.team_count());
+    loop {
+        active.clear();
+        for (i, policy) in policies.iter_mut().enumerate().take(engine.team_count()) {
+            let team = TeamId(i);
+            if engine.ending(team).is_none() {
+                let commands = policy.decide(&engine.view(team));
+                engine.submit(team, commands);
+                active.push(team);
+            }
+        }
+        if active.is_empty() {
+            return played;
+        }
+        played += active.len() as u64;
+        engine.step(&active);
+    }
 }
 
 /// Why an action file could not be used.
