@@ -386,6 +386,49 @@ fn ransomware_restore_keeps_data_and_reimage_loses_it() {
 }
 
 #[test]
+fn an_encrypted_host_comes_back_with_its_data_from_backup_but_not_from_a_reimage() {
+    // In the lab, encryption ends the session; here it is made an ordinary stage.
+    let text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "chance: 100, goal: true, effects: [Encrypt],",
+            "chance: 100, effects: [Encrypt],",
+            1,
+        );
+    let checked = cyberdrill::scenario::check_bytes("lab-no-goal.ron", text.as_bytes());
+    let s = Arc::new(checked.scenario.expect("valid"));
+    for verb in ["restore", "reimage"] {
+        let mut session = Session::new(s.clone(), 3, &["team"]).unwrap();
+        let db = s.hosts.id("db").unwrap();
+        while !session.view(T).assets.hosts[db.index()].encrypted {
+            session.advance_team(T).unwrap();
+        }
+        let lost_before = session.view(T).assets.lost.clone();
+        assert!(lost_before.iter().all(|l| !l));
+        let c = cmd(&s, &format!(r#"Act("{verb}", Host("db"))"#));
+        session.submit(T, vec![c]).unwrap();
+        session.advance_team(T).unwrap();
+        session.advance_team(T).unwrap();
+        let v = session.view(T);
+        assert!(
+            !v.assets.hosts[db.index()].encrypted,
+            "{verb} brings the host back"
+        );
+        let customers = s.data_sets.id("customers").unwrap();
+        assert_eq!(
+            v.assets.lost[customers.index()],
+            verb == "reimage",
+            "{verb}"
+        );
+        let lost_event = session
+            .events(T)
+            .iter()
+            .any(|e| e.kind == EventKind::DataLost { data: customers });
+        assert_eq!(lost_event, verb == "reimage");
+    }
+}
+
+#[test]
 fn containment_and_recovery_verbs_change_the_world() {
     let mut lab = Lab::new(1);
     let s = lab.s.clone();
