@@ -5,8 +5,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cyberdrill::engine::Engine;
+use cyberdrill::engine::{Engine, TeamId};
+use cyberdrill::replay::record::header;
+use cyberdrill::replay::{Log, verify};
+use cyberdrill::scenario::model::Lang;
 use cyberdrill::scenario::{self, Scenario};
+use cyberdrill::session::Session;
 use cyberdrill::session::bots::{self, Policy, RandomPolicy};
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
@@ -111,5 +115,94 @@ fn thousand_hosts_load_validate_and_one_turn(bencher: Bencher) {
         engine.submit(team, commands);
         engine.step_all();
         engine
+    });
+}
+
+/// Team-turns per second with the replay log on: 64 random teams in one session, every turn
+/// of every team written as a JSON line with its event records, state digest and hash chain
+/// (to a sink, so the disk is not measured).
+#[divan::bench(args = names())]
+fn random_team_turns_recorded(bencher: Bencher, name: &str) {
+    let s = load(name);
+    let play = |s: &Arc<Scenario>| {
+        let names: Vec<String> = (0..64).map(|i| format!("t{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut session = Session::new(s.clone(), 1, &refs).unwrap();
+        let h = header(s, name, "", 1, session.team_names(), Lang::En, None);
+        session.record_to(Box::new(std::io::sink()), h).unwrap();
+        let mut policies: Vec<RandomPolicy> = (0..64).map(RandomPolicy::new).collect();
+        while !session.is_over() {
+            for (i, p) in policies.iter_mut().enumerate() {
+                let team = TeamId(i);
+                if session.ending(team).is_none() {
+                    let commands = p.decide(&session.view(team));
+                    session.submit(team, commands).unwrap();
+                }
+            }
+            session.advance().unwrap();
+        }
+        session
+    };
+    let turns = play(&s).history().len() as u64;
+    bencher
+        .counter(ItemsCount::new(turns))
+        .bench_local(|| play(&s));
+}
+
+/// Verifying a 10,000-turn log (ten teams, 1,000 turns each, on a generated 20-host scenario):
+/// parse, check the chain, re-simulate every turn and compare every line.
+#[divan::bench(sample_count = 10)]
+fn verify_ten_thousand_turn_log(bencher: Bencher) {
+    let text = synth::scenario_with(20, 1000);
+    let s = Arc::new(
+        scenario::check_bytes("synthetic", text.as_bytes())
+            .scenario
+            .expect("valid"),
+    );
+    let names: Vec<String> = (0..10).map(|i| format!("t{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut session = Session::new(s.clone(), 1, &refs).unwrap();
+    let sha = cyberdrill::replay::record::sha256_hex(text.as_bytes());
+    let h = header(
+        &s,
+        "synthetic",
+        &sha,
+        1,
+        session.team_names(),
+        Lang::En,
+        None,
+    );
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    session.record_to(Box::new(Shared(log.clone())), h).unwrap();
+    // Every team isolates the first victim in turn 2: the attacker is contained, nobody wins,
+    // and all ten teams play to the time limit.
+    let isolate = cyberdrill::scenario::validate::resolve_command(
+        &s,
+        &ron::from_str(r#"Act("isolate", Host("pc-0"))"#).unwrap(),
+    )
+    .unwrap();
+    while !session.is_over() {
+        if session.turn(TeamId(0)) == 1 {
+            for t in 0..10 {
+                session.submit(TeamId(t), vec![isolate.clone()]).unwrap();
+            }
+        }
+        session.advance().unwrap();
+    }
+    assert_eq!(session.history().len(), 10_000);
+    let bytes = log.lock().unwrap().clone();
+    bencher.counter(ItemsCount::new(10_000u64)).bench_local(|| {
+        let log = Log::parse(black_box(&bytes)).unwrap();
+        verify(&log, "synthetic", text.as_bytes()).unwrap()
     });
 }

@@ -7,6 +7,7 @@
 
 pub mod cli; // command-line front-end: argument parsing, output, exit codes
 pub mod engine; // the deterministic Bevy ECS turn engine, headless
+pub mod replay; // the replay log: record, read, verify by re-simulation
 pub mod report; // sentences for events and scorecards, English and Japanese
 pub mod scenario; // the scenario file format: raw RON mirror, validation, typed model
 pub mod scoring; // pure functions from a scenario and an event stream to a scorecard

@@ -56,7 +56,7 @@ fn digests_see_every_difference() {
     assert_eq!(session.digest(TeamId(0)), session.digest(TeamId(1)));
     let isolate = crate::engine::cmd(&s, r#"Act("isolate", Host("plc"))"#);
     session.submit(TeamId(1), vec![isolate]).unwrap();
-    session.advance();
+    session.advance().unwrap();
     assert_ne!(session.digest(TeamId(0)), session.digest(TeamId(1)));
 }
 

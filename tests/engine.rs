@@ -807,7 +807,7 @@ fn teams_in_one_session_are_independent_and_see_the_same_dice() {
         if turn == 2 {
             session.submit(TeamId(1), vec![isolate]).unwrap();
         }
-        session.advance();
+        session.advance().unwrap();
     }
     assert_eq!(session.events(TeamId(0)), session.events(TeamId(2)));
     assert_eq!(session.digest(TeamId(0)), session.digest(TeamId(2)));

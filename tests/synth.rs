@@ -6,9 +6,15 @@
 //! first PC, a chain of lateral moves through `hops` PCs, credential theft, theft of the data
 //! from the file server (the goal), with an alternative route and noise on every tenth PC.
 
-/// RON text of a scenario with `hosts` hosts (at least 8).
+/// RON text of a scenario with `hosts` hosts (at least 8), 16 turns long.
 pub fn scenario(hosts: usize) -> String {
+    scenario_with(hosts, 16)
+}
+
+/// RON text of a scenario with `hosts` hosts (at least 8) and `max_turns` turns (at least 8).
+pub fn scenario_with(hosts: usize, max_turns: u32) -> String {
     assert!(hosts >= 8, "the generated network needs at least 8 hosts");
+    assert!(max_turns >= 8, "the walkthrough needs 8 turns");
     let pcs = hosts - 2;
     let hops = 4.min(pcs - 1);
     let mut host_list = String::new();
@@ -71,7 +77,7 @@ pub fn scenario(hosts: usize) -> String {
     format: 1, id: "synthetic-{hosts}",
     title: (en: "Generated {hosts}-host network", ja: "{hosts}台の生成ネットワーク"),
     summary: (en: "Generated.", ja: "生成。"),
-    difficulty: B, minutes_per_turn: 30, max_turns: 16, effort_per_turn: 5,
+    difficulty: B, minutes_per_turn: 30, max_turns: {max_turns}, effort_per_turn: 5,
     learning_objectives: [(id: "lo", text: (en: "Respond", ja: "対応する"))],
     organisation: (
         name: (en: "Generated Co.", ja: "生成株式会社"), description: (en: "Generated.", ja: "生成。"),

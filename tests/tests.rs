@@ -6,6 +6,7 @@
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
+//! - `replay.rs`: the replay log: golden logs, tampering, truncation, branching.
 //! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
 //!   share).
 //! - `scenarios.rs`: properties every shipped scenario must keep.
@@ -14,6 +15,7 @@
 mod check;
 mod determinism;
 mod engine;
+mod replay;
 mod scale;
 mod scenarios;
 mod synth;

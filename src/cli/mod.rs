@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 runtime failure, 2 invalid input (scenario, replay, arguments).
 
 mod check;
+mod replay;
 mod run;
 
 pub use check::render as render_check_colored;
@@ -67,6 +68,51 @@ pub enum Command {
         /// Language of the timeline.
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
+        /// Write the replay log here.
+        #[arg(long, value_name = "OUT")]
+        replay: Option<PathBuf>,
+        /// Start from a replay log instead of the beginning (with --turn).
+        #[arg(long, value_name = "LOG", requires = "turn")]
+        from: Option<PathBuf>,
+        /// With --from: the turn of the log to continue after.
+        #[arg(long, value_name = "N", requires = "from")]
+        turn: Option<u32>,
+    },
+    /// Verify or show a replay log.
+    Replay {
+        /// What to do with the log.
+        #[command(subcommand)]
+        command: ReplayCommand,
+    },
+}
+
+/// `cyberdrill replay` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReplayCommand {
+    /// Check the hash chain, then re-simulate every turn and compare every event and state digest.
+    Verify {
+        /// The log.
+        log: PathBuf,
+        /// The scenario file (default: the path recorded in the log).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+    },
+    /// The timeline, or the state at a turn.
+    Show {
+        /// The log.
+        log: PathBuf,
+        /// The scenario file (default: the path recorded in the log).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        /// Show the state after this turn instead of the timeline.
+        #[arg(long, value_name = "N")]
+        turn: Option<u32>,
+        /// Only this team (name or index).
+        #[arg(long, value_name = "T")]
+        team: Option<String>,
+        /// Language.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
     },
 }
 
@@ -109,7 +155,41 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             turns,
             json,
             lang,
-        } => run::run(&scenario, &policy, seed, turns, json, lang.into(), out),
+            replay,
+            from,
+            turn,
+        } => run::run(
+            &run::RunArgs {
+                scenario,
+                policy,
+                seed,
+                turns,
+                json,
+                lang: lang.into(),
+                replay,
+                from: from.zip(turn),
+            },
+            out,
+        ),
+        Command::Replay { command } => match command {
+            ReplayCommand::Verify { log, scenario } => {
+                replay::verify_cmd(&log, scenario.as_deref(), out)
+            }
+            ReplayCommand::Show {
+                log,
+                scenario,
+                turn,
+                team,
+                lang,
+            } => replay::show_cmd(
+                &log,
+                scenario.as_deref(),
+                turn,
+                team.as_deref(),
+                lang.into(),
+                out,
+            ),
+        },
     };
     match result {
         Ok(code) => code,

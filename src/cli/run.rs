@@ -15,19 +15,44 @@ use crate::scoring::{self, PenaltyKind, Scorecard};
 use crate::session::Session;
 use crate::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
 
-/// Loads a scenario for running; on problems, prints them to stderr and returns `None`.
-pub fn load_scenario(path: &Path) -> Option<Arc<Scenario>> {
-    match scenario::load(path) {
-        Ok((s, _)) => Some(Arc::new(s)),
-        Err(scenario::LoadError::Invalid(checked)) => {
+/// Loads a scenario and the SHA-256 of its file's bytes; on problems, prints them to stderr
+/// and returns `None`.
+pub fn load_scenario_with_digest(path: &Path) -> Option<(Arc<Scenario>, String)> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return None;
+        }
+    };
+    let checked = scenario::check_bytes(&path.display().to_string(), &bytes);
+    match checked.scenario {
+        Some(s) => Some((Arc::new(s), crate::replay::record::sha256_hex(&bytes))),
+        None => {
             eprint!("{}", super::render_check(&checked));
             None
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            None
-        }
     }
+}
+
+/// A session continuing after turn `turn` of a log recorded with this scenario.
+pub fn branch(
+    s: &Arc<Scenario>,
+    sha: &str,
+    log_path: &Path,
+    turn: u32,
+) -> Result<Session, crate::replay::ReplayError> {
+    let log = crate::replay::Log::read(log_path)?;
+    let recorded = &log.header.value.scenario;
+    if recorded.sha256 != sha {
+        return Err(crate::replay::ReplayError::WrongScenario {
+            file: recorded.file.clone(),
+            id: recorded.id.clone(),
+            expected: recorded.sha256.clone(),
+            found: sha.to_owned(),
+        });
+    }
+    Session::from_log(s.clone(), &log, turn)
 }
 
 /// Builds the policy named on the command line: `idle`, `random`, `walkthrough` or an action
@@ -136,19 +161,44 @@ pub fn scorecard_text(s: &Scenario, card: &Scorecard, lang: Lang) -> String {
     out
 }
 
+/// Arguments of `cyberdrill run`.
+pub struct RunArgs {
+    /// Scenario file.
+    pub scenario: std::path::PathBuf,
+    /// Policy name or action file.
+    pub policy: String,
+    /// Seed.
+    pub seed: u64,
+    /// Stop after this turn.
+    pub turns: Option<u32>,
+    /// JSON output.
+    pub json: bool,
+    /// Language.
+    pub lang: Lang,
+    /// Replay log to write.
+    pub replay: Option<std::path::PathBuf>,
+    /// Log and turn to branch from.
+    pub from: Option<(std::path::PathBuf, u32)>,
+}
+
 /// Runs the command.
-pub fn run(
-    scenario_path: &Path,
-    policy_name: &str,
-    seed: u64,
-    turns: Option<u32>,
-    as_json: bool,
-    lang: Lang,
-    out: &mut dyn Write,
-) -> io::Result<u8> {
-    let Some(s) = load_scenario(scenario_path) else {
+pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
+    let lang = args.lang;
+    let Some((s, sha)) = load_scenario_with_digest(&args.scenario) else {
         return Ok(EXIT_INVALID);
     };
+    let mut session = match &args.from {
+        None => Session::new(s.clone(), args.seed, &["bot"]).expect("one named team"),
+        Some((log_path, turn)) => match branch(&s, &sha, log_path, *turn) {
+            Ok(session) => session,
+            Err(e) => {
+                eprintln!("error: {}: {e}", log_path.display());
+                return Ok(EXIT_INVALID);
+            }
+        },
+    };
+    let seed = session.seed();
+    let policy_name = args.policy.as_str();
     let mut policy = match policy(policy_name, &s, seed) {
         Ok(p) => p,
         Err(e) => {
@@ -156,14 +206,45 @@ pub fn run(
             return Ok(EXIT_INVALID);
         }
     };
-    let mut session = Session::new(s.clone(), seed, &["bot"]).expect("one named team");
+    if let Some(path) = &args.replay {
+        let branch_ref = args
+            .from
+            .as_ref()
+            .map(|(log, turn)| crate::replay::BranchRef {
+                log: log.display().to_string(),
+                sha256: std::fs::read(log)
+                    .map(|b| crate::replay::record::sha256_hex(&b))
+                    .unwrap_or_default(),
+                turn: *turn,
+            });
+        let header = crate::replay::record::header(
+            &s,
+            &args.scenario.display().to_string(),
+            &sha,
+            seed,
+            session.team_names(),
+            lang,
+            branch_ref,
+        );
+        let file = match std::fs::File::create(path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Ok(super::EXIT_FAILURE);
+            }
+        };
+        if let Err(e) = session.record_to(Box::new(file), header) {
+            eprintln!("error: {}: {e}", path.display());
+            return Ok(super::EXIT_FAILURE);
+        }
+    }
     let team = TeamId(0);
-    if let Err(e) = bots::play(&mut session, team, policy.as_mut(), turns) {
+    if let Err(e) = bots::play(&mut session, team, policy.as_mut(), args.turns) {
         eprintln!("error: {e}");
         return Ok(super::EXIT_FAILURE);
     }
     let card = session.scorecard(team);
-    if as_json {
+    if args.json {
         writeln!(
             out,
             "{}",

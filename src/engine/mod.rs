@@ -154,17 +154,22 @@ impl Engine {
 
     /// Read access to a team's world.
     pub fn view(&self, team: TeamId) -> View<'_> {
-        let e = self.teams[team.0];
-        let w = &self.world;
+        let entity = self.world.entity(self.teams[team.0]);
         View {
             s: &self.scenario,
-            assets: w.get::<Assets>(e).expect("team entity"),
-            attacker: w.get::<Attacker>(e).expect("team entity"),
-            evidence: w.get::<Evidence>(e).expect("team entity"),
-            knowledge: w.get::<Knowledge>(e).expect("team entity"),
-            staff: w.get::<Staff>(e).expect("team entity"),
-            clock: w.get::<Clock>(e).expect("team entity"),
+            assets: entity.get::<Assets>().expect("team entity"),
+            attacker: entity.get::<Attacker>().expect("team entity"),
+            evidence: entity.get::<Evidence>().expect("team entity"),
+            knowledge: entity.get::<Knowledge>().expect("team entity"),
+            staff: entity.get::<Staff>().expect("team entity"),
+            clock: entity.get::<Clock>().expect("team entity"),
         }
+    }
+
+    fn clock(&self, team: TeamId) -> &Clock {
+        self.world
+            .get::<Clock>(self.teams[team.0])
+            .expect("team entity")
     }
 
     /// Every event of a team so far.
@@ -178,52 +183,34 @@ impl Engine {
 
     /// The last turn a team played.
     pub fn turn(&self, team: TeamId) -> u32 {
-        self.view(team).clock.turn
+        self.clock(team).turn
     }
 
     /// How the session ended for a team, if it has.
     pub fn ending(&self, team: TeamId) -> Option<Ending> {
-        self.view(team).clock.ended
+        self.clock(team).ended
     }
 
-    /// SHA-256 of a canonical encoding of the team's whole world (state, generator position
-    /// and events): equal digests mean equal worlds.
+    /// SHA-256 of a canonical encoding of the team's world state and generator position:
+    /// equal digests mean equal worlds. Events are not included (a replay records and checks
+    /// them line by line), so the cost does not grow with the length of the session.
     pub fn digest(&self, team: TeamId) -> [u8; 32] {
-        let e = self.teams[team.0];
-        let w = &self.world;
-        let mut hasher = Sha256::new();
-        let mut feed = |value: &dyn erased::Canonical| {
-            let mut buf = Vec::with_capacity(256);
-            value.encode(&mut buf);
-            hasher.update((buf.len() as u64).to_le_bytes());
-            hasher.update(&buf);
-        };
-        feed(w.get::<Assets>(e).expect("team entity"));
-        feed(w.get::<Attacker>(e).expect("team entity"));
-        feed(w.get::<Evidence>(e).expect("team entity"));
-        feed(w.get::<Knowledge>(e).expect("team entity"));
-        feed(w.get::<Staff>(e).expect("team entity"));
-        feed(w.get::<Clock>(e).expect("team entity"));
-        feed(&w.get::<EventLog>(e).expect("team entity").events);
-        let rng = &w.get::<TeamRng>(e).expect("team entity").0;
-        hasher.update(rng.get_seed());
-        hasher.update(rng.get_word_pos().to_le_bytes());
-        hasher.finalize().into()
-    }
-}
-
-/// Canonical byte encoding for the digest: postcard (portable, no padding, varints).
-mod erased {
-    /// Something with a canonical encoding.
-    pub trait Canonical {
-        fn encode(&self, out: &mut Vec<u8>);
-    }
-
-    impl<T: serde::Serialize> Canonical for T {
-        fn encode(&self, out: &mut Vec<u8>) {
-            let bytes = postcard::to_allocvec(self).expect("engine state always serializes");
-            out.extend_from_slice(&bytes);
-        }
+        let entity = self.world.entity(self.teams[team.0]);
+        let rng = &entity.get::<TeamRng>().expect("team entity").0;
+        let state = (
+            entity.get::<Assets>().expect("team entity"),
+            entity.get::<Attacker>().expect("team entity"),
+            entity.get::<Evidence>().expect("team entity"),
+            entity.get::<Knowledge>().expect("team entity"),
+            entity.get::<Staff>().expect("team entity"),
+            entity.get::<Clock>().expect("team entity"),
+            rng.get_seed(),
+            rng.get_stream(),
+            rng.get_word_pos(),
+        );
+        let bytes = postcard::to_extend(&state, Vec::with_capacity(4096))
+            .expect("engine state always serializes");
+        Sha256::digest(&bytes).into()
     }
 }
 

@@ -111,37 +111,33 @@ impl Policy for RandomPolicy {
             if budget == 0 || self.below(4) == 0 {
                 break;
             }
-            let affordable: Vec<_> = s
-                .actions
-                .iter()
-                .filter(|(_, a)| a.cost <= budget)
-                .map(|(id, _)| id)
-                .collect();
-            if affordable.is_empty() {
-                break;
+            // A random affordable action: a few random draws, then the exact list.
+            let mut action = None;
+            for _ in 0..4 {
+                let a = crate::scenario::model::Id::new(self.below(s.actions.len()));
+                if s.actions[a].cost <= budget {
+                    action = Some(a);
+                    break;
+                }
             }
-            let action = affordable[self.below(affordable.len())];
-            let targets = match s.actions[action].verb.target_kind() {
-                TargetKind::Org => vec![Target::Org],
-                TargetKind::Findings => match self.findings(view) {
-                    Some(f) => vec![Target::Findings(f)],
-                    None => Vec::new(),
-                },
-                _ => view.legal_targets(action),
+            let action = match action {
+                Some(a) => a,
+                None => {
+                    let affordable: Vec<_> = s
+                        .actions
+                        .iter()
+                        .filter(|(_, a)| a.cost <= budget)
+                        .map(|(id, _)| id)
+                        .collect();
+                    if affordable.is_empty() {
+                        break;
+                    }
+                    affordable[self.below(affordable.len())]
+                }
             };
-            let targets: Vec<Target> = targets
-                .into_iter()
-                .filter(|t| {
-                    !commands.contains(&Command::Act {
-                        action,
-                        target: t.clone(),
-                    })
-                })
-                .collect();
-            if targets.is_empty() {
+            let Some(target) = self.target(view, action, &commands) else {
                 continue;
-            }
-            let target = targets[self.below(targets.len())].clone();
+            };
             budget -= s.actions[action].cost;
             commands.push(Command::Act { action, target });
         }
@@ -150,6 +146,85 @@ impl Policy for RandomPolicy {
 }
 
 impl RandomPolicy {
+    /// A uniformly random legal target for the action that is not already chosen this turn:
+    /// a few random candidates first (a legal one found this way is uniform among the legal
+    /// ones), then the exact list of legal targets.
+    fn target(
+        &mut self,
+        view: &View,
+        action: crate::scenario::model::ActionId,
+        chosen: &[Command],
+    ) -> Option<Target> {
+        let s = view.s;
+        let a = &s.actions[action];
+        let fresh = |t: &Target| {
+            !chosen.contains(&Command::Act {
+                action,
+                target: t.clone(),
+            })
+        };
+        match a.verb.target_kind() {
+            TargetKind::Org => return Some(Target::Org).filter(fresh),
+            TargetKind::Findings => return self.findings(view).map(Target::Findings).filter(fresh),
+            _ => {}
+        }
+        let running = |t: &Target| {
+            view.staff
+                .tasks
+                .iter()
+                .any(|task| task.action == action && task.target == *t)
+        };
+        for _ in 0..4 {
+            let candidate = if a.only.is_empty() {
+                self.candidate(view, a.verb.target_kind())
+            } else {
+                Some(a.only[self.below(a.only.len())].clone())
+            };
+            if let Some(t) = candidate
+                && view.check_target(a.verb, &t).is_ok()
+                && !running(&t)
+                && fresh(&t)
+            {
+                return Some(t);
+            }
+        }
+        let legal: Vec<Target> = view
+            .legal_targets(action)
+            .into_iter()
+            .filter(fresh)
+            .collect();
+        (!legal.is_empty()).then(|| legal[self.below(legal.len())].clone())
+    }
+
+    /// A random target of a kind, legal or not (for alerts: one from the inbox).
+    fn candidate(&mut self, view: &View, kind: TargetKind) -> Option<Target> {
+        use crate::scenario::model::Id;
+        let s = view.s;
+        let n = match kind {
+            TargetKind::Host => s.hosts.len(),
+            TargetKind::Segment => s.segments.len(),
+            TargetKind::Account => s.accounts.len(),
+            TargetKind::Address => s.addresses.len(),
+            TargetKind::Stakeholder => s.stakeholders.len(),
+            TargetKind::Mitigation => s.mitigations.len(),
+            TargetKind::Alert => view.knowledge.alerts.len(),
+            TargetKind::Org | TargetKind::Findings => 0,
+        };
+        if n == 0 {
+            return None;
+        }
+        let i = self.below(n);
+        Some(match kind {
+            TargetKind::Host => Target::Host(Id::new(i)),
+            TargetKind::Segment => Target::Segment(Id::new(i)),
+            TargetKind::Account => Target::Account(Id::new(i)),
+            TargetKind::Address => Target::Address(Id::new(i)),
+            TargetKind::Stakeholder => Target::Stakeholder(Id::new(i)),
+            TargetKind::Mitigation => Target::Mitigation(Id::new(i)),
+            TargetKind::Alert => Target::Alert(view.knowledge.alerts[i].alert),
+            TargetKind::Org | TargetKind::Findings => return None,
+        })
+    }
     /// A findings report from what the team knows: a random entry vector, the hosts it has
     /// confirmed, and the turn of its first alert.
     fn findings(&mut self, view: &View) -> Option<Findings> {

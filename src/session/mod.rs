@@ -10,11 +10,14 @@ pub mod bots;
 pub mod observation;
 pub mod proof;
 
+use std::io::Write;
 use std::sync::Arc;
 
 use crate::engine::event::{Event, Refusal};
 use crate::engine::state::{Ending, View};
 use crate::engine::{Engine, TeamId};
+use crate::replay::record::TurnRecord;
+use crate::replay::{Header, Log, Recorder, ReplayError};
 use crate::scenario::Scenario;
 use crate::scenario::model::{ActionId, Command, Target};
 use crate::scenario::raw::RawCommand;
@@ -41,6 +44,10 @@ pub enum SessionError {
     /// A written command does not fit the scenario.
     #[error("{0}")]
     Command(#[from] CommandError),
+    /// The replay log could not be written; the turn was played and the session goes on,
+    /// but the log stops here.
+    #[error("the replay log could not be written (it stops before this turn): {0}")]
+    Record(String),
 }
 
 /// One running session.
@@ -48,6 +55,8 @@ pub struct Session {
     engine: Engine,
     seed: u64,
     names: Vec<String>,
+    history: Vec<TurnRecord>,
+    recorder: Option<Recorder>,
 }
 
 impl Session {
@@ -72,7 +81,91 @@ impl Session {
             engine,
             seed,
             names,
+            history: Vec::new(),
+            recorder: None,
         })
+    }
+
+    /// A session in the state after turn `turn` of a log (every team), re-simulated and
+    /// checked line by line; it continues from there with new decisions. The log's scenario
+    /// must be `scenario` (see [`crate::replay::verify::scenario_for`]).
+    pub fn from_log(scenario: Arc<Scenario>, log: &Log, turn: u32) -> Result<Self, ReplayError> {
+        let last = log.last_turn();
+        if turn > last {
+            return Err(ReplayError::BranchTurn { turn, last });
+        }
+        let resim = crate::replay::verify::resimulate(log, &scenario, Some(turn))?;
+        let header = &log.header.value;
+        Ok(Self {
+            engine: resim.engine,
+            seed: header.seed,
+            names: header.teams.clone(),
+            history: resim.history,
+            recorder: None,
+        })
+    }
+
+    /// Starts recording the session to `out`: the header, every turn played so far (a branched
+    /// session's history), then each turn as it is played, flushed line by line.
+    pub fn record_to(
+        &mut self,
+        out: Box<dyn Write + Send>,
+        header: Header,
+    ) -> Result<(), SessionError> {
+        let mut recorder =
+            Recorder::start(out, header).map_err(|e| SessionError::Record(e.to_string()))?;
+        for rec in &self.history {
+            let events = self.engine.events(TeamId(rec.team));
+            recorder
+                .turn(self.engine.scenario(), rec, events)
+                .map_err(|e| SessionError::Record(e.to_string()))?;
+        }
+        self.recorder = Some(recorder);
+        Ok(())
+    }
+
+    /// Whether the session is being recorded.
+    pub fn is_recording(&self) -> bool {
+        self.recorder.is_some()
+    }
+
+    /// Every turn played, in order.
+    pub fn history(&self) -> &[TurnRecord] {
+        &self.history
+    }
+
+    /// Plays one turn for `teams`, recording it.
+    fn step(&mut self, teams: &[TeamId]) -> Result<(), SessionError> {
+        let before: Vec<(TeamId, Vec<Command>, usize)> = teams
+            .iter()
+            .map(|&t| {
+                (
+                    t,
+                    self.engine.pending(t).to_vec(),
+                    self.engine.events(t).len(),
+                )
+            })
+            .collect();
+        self.engine.step(teams);
+        let mut failure = None;
+        for (team, actions, start) in before {
+            let record = TurnRecord {
+                team: team.0,
+                turn: self.engine.turn(team),
+                actions,
+                events: start..self.engine.events(team).len(),
+                digest: self.engine.digest(team),
+            };
+            if let Some(recorder) = &mut self.recorder {
+                let events = self.engine.events(team);
+                if let Err(e) = recorder.turn(self.engine.scenario(), &record, events) {
+                    failure = Some(SessionError::Record(e.to_string()));
+                    self.recorder = None;
+                }
+            }
+            self.history.push(record);
+        }
+        failure.map_or(Ok(()), Err)
     }
 
     /// The scenario.
@@ -194,9 +287,14 @@ impl Session {
         self.engine.clear_pending(team);
     }
 
-    /// Plays one turn for every team that has not ended.
-    pub fn advance(&mut self) {
-        self.engine.step_all();
+    /// Plays one turn for every team that has not ended. The turn is always played; an error
+    /// only says the replay log could not be written.
+    pub fn advance(&mut self) -> Result<(), SessionError> {
+        let teams: Vec<TeamId> = (0..self.names.len())
+            .map(TeamId)
+            .filter(|&t| self.engine.ending(t).is_none())
+            .collect();
+        self.step(&teams)
     }
 
     /// Plays one turn for one team (self-paced solo mode).
@@ -205,8 +303,7 @@ impl Session {
         if self.engine.ending(team).is_some() {
             return Err(SessionError::Over);
         }
-        self.engine.step(&[team]);
-        Ok(())
+        self.step(&[team])
     }
 
     /// The last turn the team played.

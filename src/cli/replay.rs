@@ -1,0 +1,230 @@
+//! `cyberdrill replay verify|show`: checking a log by re-simulation, and its timeline or the
+//! state at a turn.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::engine::TeamId;
+use crate::replay::verify::{resimulate, scenario_for};
+use crate::replay::{Log, ReplayError, verify};
+use crate::report::describe::{self, tr};
+use crate::scenario::Scenario;
+use crate::scenario::model::Lang;
+use crate::scoring;
+
+/// The scenario file for a log: `--scenario` if given, else the path in the header.
+fn scenario_file(log: &Log, given: Option<&Path>) -> String {
+    given.map_or_else(
+        || log.header.value.scenario.file.clone(),
+        |p| p.display().to_string(),
+    )
+}
+
+fn load(log_path: &Path, scenario: Option<&Path>) -> Result<(Log, Arc<Scenario>), ReplayError> {
+    let log = Log::read(log_path)?;
+    let file = scenario_file(&log, scenario);
+    let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
+        file: file.clone(),
+        message: format!("{e} (pass the scenario with --scenario FILE)"),
+    })?;
+    let s = scenario_for(&log, &file, &bytes)?;
+    Ok((log, s))
+}
+
+/// `replay verify`.
+pub fn verify_cmd(log_path: &Path, scenario: Option<&Path>, out: &mut dyn Write) -> io::Result<u8> {
+    let result = Log::read(log_path).and_then(|log| {
+        let file = scenario_file(&log, scenario);
+        let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
+            file: file.clone(),
+            message: format!("{e} (pass the scenario with --scenario FILE)"),
+        })?;
+        verify(&log, &file, &bytes).map(|v| (log, v))
+    });
+    match result {
+        Ok((log, v)) => {
+            writeln!(
+                out,
+                "{}: verified — {} lines, {} team(s), {} team-turns up to turn {}; the hash chain holds and every event and state digest re-simulates identically (scenario `{}`, seed {})",
+                log_path.display(),
+                v.lines,
+                v.teams,
+                v.turns,
+                v.last_turn,
+                log.header.value.scenario.id,
+                log.header.value.seed
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            writeln!(out, "{}: verification failed: {e}", log_path.display())?;
+            Ok(EXIT_INVALID)
+        }
+    }
+}
+
+/// Parses `--team` as a name or an index.
+fn team_index(log: &Log, team: &str) -> Option<usize> {
+    let teams = &log.header.value.teams;
+    teams
+        .iter()
+        .position(|t| t == team)
+        .or_else(|| team.parse::<usize>().ok().filter(|&i| i < teams.len()))
+}
+
+/// `replay show`.
+pub fn show_cmd(
+    log_path: &Path,
+    scenario: Option<&Path>,
+    turn: Option<u32>,
+    team: Option<&str>,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let (log, s) = match load(log_path, scenario) {
+        Ok(x) => x,
+        Err(e) => {
+            writeln!(out, "{}: {e}", log_path.display())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let teams: Vec<usize> = match team {
+        Some(t) => match team_index(&log, t) {
+            Some(i) => vec![i],
+            None => {
+                writeln!(
+                    out,
+                    "{}: no team `{t}`; the log has: {}",
+                    log_path.display(),
+                    log.header.value.teams.join(", ")
+                )?;
+                return Ok(EXIT_INVALID);
+            }
+        },
+        None => (0..log.header.value.teams.len()).collect(),
+    };
+    let resim = match resimulate(&log, &s, turn) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(out, "{}: {e}", log_path.display())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let header = &log.header.value;
+    writeln!(
+        out,
+        "{} — {} `{}`, {} {}{}",
+        s.title.get(lang),
+        tr(lang, "scenario", "シナリオ"),
+        s.id,
+        tr(lang, "seed", "シード"),
+        header.seed,
+        header
+            .branch
+            .as_ref()
+            .map(|b| format!(
+                ", {} {} {} {}",
+                tr(lang, "branched from", "分岐元"),
+                b.log,
+                tr(lang, "after turn", "ターン"),
+                b.turn
+            ))
+            .unwrap_or_default()
+    )?;
+    for &i in &teams {
+        let t = TeamId(i);
+        let events = resim.engine.events(t);
+        writeln!(
+            out,
+            "\n== {} {} ==",
+            tr(lang, "Team", "チーム"),
+            header.teams[i]
+        )?;
+        match turn {
+            None => {
+                let mut current = 0;
+                for e in events {
+                    if e.turn != current {
+                        current = e.turn;
+                        writeln!(out, "{} {current}", tr(lang, "Turn", "ターン"))?;
+                    }
+                    let mark = if e.kind.visible() { "  " } else { "  * " };
+                    writeln!(out, "{mark}{}", describe::event(&s, e, lang))?;
+                }
+            }
+            Some(n) => {
+                let v = resim.engine.view(t);
+                let reached = v.clock.turn.min(n);
+                writeln!(
+                    out,
+                    "{} {reached}",
+                    tr(lang, "State after turn", "ターン終了時の状態：")
+                )?;
+                for (h, host) in s.hosts.iter() {
+                    let st = &v.assets.hosts[h.index()];
+                    let know = &v.knowledge.hosts[h.index()];
+                    let mut flags = Vec::new();
+                    if let Some(level) = st.foothold {
+                        flags.push(format!("{}({level:?})", tr(lang, "attacker", "攻撃者")));
+                    }
+                    if st.isolated {
+                        flags.push(tr(lang, "isolated", "隔離").into());
+                    }
+                    if st.encrypted {
+                        flags.push(tr(lang, "encrypted", "暗号化").into());
+                    }
+                    if know.confirmed {
+                        flags.push(tr(lang, "known compromised", "侵害を確認済み").into());
+                    } else if know.suspicious {
+                        flags.push(tr(lang, "suspicious", "不審").into());
+                    }
+                    writeln!(out, "  {:<12} {}", host.key, flags.join(", "))?;
+                }
+                let done: Vec<&str> = s
+                    .stages
+                    .iter()
+                    .filter(|(id, _)| v.attacker.done[id.index()].is_some())
+                    .map(|(_, st)| st.key.as_str())
+                    .collect();
+                writeln!(
+                    out,
+                    "  {} {}",
+                    tr(lang, "attacker stages done:", "攻撃者が完了した段階："),
+                    done.join(", ")
+                )?;
+                let down: Vec<&str> = s
+                    .functions
+                    .iter()
+                    .filter(|(id, _)| v.assets.functions_down[id.index()])
+                    .map(|(_, f)| f.name.get(lang))
+                    .collect();
+                writeln!(
+                    out,
+                    "  {} {}",
+                    tr(lang, "business functions down:", "停止中の業務："),
+                    down.join(", ")
+                )?;
+                let card = scoring::score(&s, events, v.clock.ended.is_some());
+                writeln!(
+                    out,
+                    "  {} {} / {}",
+                    tr(lang, "score so far:", "現在の得点："),
+                    card.total,
+                    card.max
+                )?;
+                writeln!(
+                    out,
+                    "  {}",
+                    tr(lang, "events of that turn:", "そのターンの出来事：")
+                )?;
+                for e in events.iter().filter(|e| e.turn == reached) {
+                    let mark = if e.kind.visible() { "    " } else { "    * " };
+                    writeln!(out, "{mark}{}", describe::event(&s, e, lang))?;
+                }
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
