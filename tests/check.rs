@@ -27,6 +27,16 @@ const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
 
 const CASES: &[Case] = &[
+    Case {
+        name: "malformed choice id",
+        find: "(id: \"wait\", concealment: true,",
+        replace: "(id: \"wait now!\", concealment: true,",
+        severity: E,
+        path: "injects.keep-quiet.question.choices[1].id",
+        message: "`wait now!` is not a valid id",
+        at: "\"wait now!\"",
+        alone: true,
+    },
     // --- RON syntax and types
     Case {
         name: "syntax: missing comma",
@@ -649,6 +659,30 @@ fn a_walkthrough_that_loses_on_some_seeds_is_a_warning() {
         .and_then(|n| n.parse().ok())
         .expect("a count");
     assert!(lost > 0 && lost < 20, "{}", p.message);
+}
+
+#[test]
+fn walkthrough_turns_after_the_end_are_a_warning() {
+    let src = tutorial_with(
+        "            Act(\"harden\", Mitigation(\"macro-block\")),\n        ]),",
+        "            Act(\"harden\", Mitigation(\"macro-block\")),\n        ]),\n        (turn: 9, actions: [Act(\"press\", Org)]),",
+    );
+    let checked = cyberdrill::session::proof::check_bytes("late.ron", src.as_bytes());
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.path == "walkthrough[5].turn")
+        .unwrap_or_else(|| panic!("{:?}", checked.problems));
+    assert_eq!(p.severity, Severity::Warning);
+    assert!(
+        p.message.contains("the session is over before turn 9"),
+        "{}",
+        p.message
+    );
+    assert_eq!(
+        (p.line, p.col),
+        line_col(&src, src.find("9, actions: [Act(\"press\"").unwrap())
+    );
 }
 
 #[test]

@@ -273,6 +273,38 @@ fn patching_blocks_an_exploit_and_a_blocked_repeating_attack_is_abandoned() {
     assert_eq!(lab.session.view(T).attacker.times[ddos.index()], 2);
 }
 
+#[test]
+fn isolating_a_segment_stops_commands_inside_it() {
+    let text = crate::synth::scenario(8).replacen(
+        r#"(id: "isolate", verb: IsolateHost, cost: 1, name: (en: "Isolate", ja: "隔離")),"#,
+        r#"(id: "isolate", verb: IsolateHost, cost: 1, name: (en: "Isolate", ja: "隔離")),
+        (id: "isolate-seg", verb: IsolateSegment, cost: 2, name: (en: "Isolate segment", ja: "セグメント隔離")),"#,
+        1,
+    );
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("synthetic", text.as_bytes())
+            .scenario
+            .unwrap(),
+    );
+    let mut session = Session::new(s.clone(), 1, &["team"]).unwrap();
+    session.advance_team(T).unwrap();
+    session
+        .submit(T, vec![cmd(&s, r#"Act("isolate-seg", Segment("lan"))"#)])
+        .unwrap();
+    session.advance_team(T).unwrap();
+    let hop = s.stages.id("hop-1").unwrap();
+    assert!(
+        session.events(T).iter().any(|e| e.kind
+            == EventKind::StageBlocked {
+                stage: hop,
+                cause: Cause::Isolated
+            }),
+        "pc-0 and pc-1 share the isolated segment, but pc-0 cannot be commanded"
+    );
+    assert_eq!(session.view(T).attacker.done[hop.index()], None);
+    assert!(session.view(T).contained());
+}
+
 // --- each verb
 
 #[test]

@@ -9,6 +9,7 @@
 //! - `replay.rs`: the replay log: golden logs, tampering, truncation, branching.
 //! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
 //!   share).
+//! - `scoring.rs`: scorecards from hand-built event streams, objective by objective.
 //! - `scenarios.rs`: properties every shipped scenario must keep.
 //! - `util.rs`: helpers shared by the others (running the binary, reading scenarios).
 
@@ -18,5 +19,6 @@ mod engine;
 mod replay;
 mod scale;
 mod scenarios;
+mod scoring;
 mod synth;
 mod util;

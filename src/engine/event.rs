@@ -183,6 +183,8 @@ pub enum EventKind {
         host: HostId,
         /// The attacker held it.
         was_compromised: bool,
+        /// It was encrypted (so rebuilding it was needed even without a foothold on it).
+        was_encrypted: bool,
     },
     /// Evidence on a host was wiped (by a rebuild or an action that destroys evidence).
     EvidenceWiped {

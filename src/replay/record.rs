@@ -165,6 +165,8 @@ pub struct EventRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_compromised: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was_encrypted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub was_imaged: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contained: Option<bool>,
@@ -369,6 +371,8 @@ struct EventView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     was_compromised: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    was_encrypted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     was_imaged: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     contained: Option<bool>,
@@ -503,9 +507,11 @@ impl<'a> EventView<'a> {
             EventKind::Rebuilt {
                 host,
                 was_compromised,
+                was_encrypted,
             } => {
                 r.host = Some(s.hosts.key(*host));
                 r.was_compromised = Some(*was_compromised);
+                r.was_encrypted = Some(*was_encrypted);
                 "rebuilt"
             }
             EventKind::EvidenceWiped {

@@ -332,11 +332,12 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
         EventKind::Rebuilt {
             host,
             was_compromised,
+            was_encrypted,
         } => format!(
             "{} {}{}",
             tr(lang, "Rebuilt", "再構築："),
             s.hosts.key(*host),
-            if *was_compromised {
+            if *was_compromised || *was_encrypted {
                 ""
             } else {
                 tr(lang, " (it was clean)", "（感染していなかった）")

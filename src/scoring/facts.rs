@@ -38,8 +38,8 @@ pub struct Facts {
     pub exfiltrated: Vec<Option<u32>>,
     /// First confirmation of a compromise.
     pub detected: Option<(u32, Detection)>,
-    /// Turns at which the attacker became contained.
-    pub contained_at: Vec<u32>,
+    /// Changes of containment: (turn, contained at the end of it).
+    pub containment: Vec<(u32, bool)>,
     /// Compromised hosts the team imaged, with the turn.
     pub imaged_compromised: Vec<(HostId, u32)>,
     /// Compromised hosts whose evidence was wiped unimaged, with the turn.
@@ -116,7 +116,7 @@ impl Facts {
                 EventKind::Found { .. } => {
                     f.detected.get_or_insert((turn, Detection::Evidence));
                 }
-                EventKind::Containment { contained: true } => f.contained_at.push(turn),
+                EventKind::Containment { contained } => f.containment.push((turn, *contained)),
                 EventKind::EvidenceWiped {
                     host,
                     was_compromised: true,
@@ -146,6 +146,7 @@ impl Facts {
                 EventKind::Rebuilt {
                     host,
                     was_compromised: false,
+                    was_encrypted: false,
                 } => f.clean_rebuilds.push((*host, turn)),
                 EventKind::Completed {
                     action,
@@ -202,6 +203,24 @@ impl Facts {
             .iter()
             .map(|&(down, up)| up.unwrap_or(self.now + 1).saturating_sub(down))
             .sum()
+    }
+
+    /// The first turn at or after `from` at whose end the attacker controlled no foothold
+    /// (the attacker starts out contained: it holds nothing).
+    pub fn contained_from(&self, from: u32) -> Option<u32> {
+        let state_at_from = self
+            .containment
+            .iter()
+            .take_while(|&&(turn, _)| turn <= from)
+            .last()
+            .is_none_or(|&(_, contained)| contained);
+        if state_at_from {
+            return Some(from);
+        }
+        self.containment
+            .iter()
+            .find(|&&(turn, contained)| turn > from && contained)
+            .map(|&(turn, _)| turn)
     }
 
     /// Hosts the attacker ever held.

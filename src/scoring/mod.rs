@@ -282,8 +282,8 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
         ObjectiveKind::Contain { within } => match f.first_foothold {
             None if f.ended => na(Reason::NoCompromise),
             None => pending(),
-            Some(foothold) => match f.contained_at.iter().find(|&&c| c >= foothold) {
-                Some(&turn) => graded(
+            Some(foothold) => match f.contained_from(foothold) {
+                Some(turn) => graded(
                     late_points(max, o.decay, turn.saturating_sub(foothold + within)),
                     max,
                     Reason::Contained {
@@ -394,6 +394,10 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
 }
 
 fn finding(s: &Scenario, f: &Facts, field: FindingField, max: u32) -> (Status, u32, Reason) {
+    if f.ended && f.first_foothold.is_none() && f.entry_stage.is_none() {
+        // The attacker never got in: there is nothing to report, whatever the team wrote.
+        return (Status::NotApplicable, 0, Reason::NothingToFind);
+    }
     let Some((report, _)) = &f.findings else {
         return if f.ended {
             (Status::Missed, 0, Reason::NoFindings)

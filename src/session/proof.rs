@@ -37,6 +37,7 @@ pub(crate) fn prove(s: &Arc<Scenario>, seeds: std::ops::Range<u64>, problems: &m
     }
     let mut reported: Vec<(usize, usize)> = Vec::new();
     let mut losses = Vec::new();
+    let mut late: Vec<usize> = Vec::new();
     let runs = seeds.end - seeds.start;
     for seed in seeds {
         let mut session = Session::new(s.clone(), seed, &["proof"]).expect("one team");
@@ -65,10 +66,23 @@ pub(crate) fn prove(s: &Arc<Scenario>, seeds: std::ops::Range<u64>, problems: &m
                 "play it with `cyberdrill run --policy walkthrough --seed N` to see the turn",
             );
         }
-        if let Some(ending) = session.ending(team)
-            && ending.outcome == Outcome::Loss
-        {
-            losses.push((seed, ending));
+        if let Some(ending) = session.ending(team) {
+            if ending.outcome == Outcome::Loss {
+                losses.push((seed, ending));
+            }
+            for (i, plan) in s.walkthrough.iter().enumerate() {
+                if plan.turn > ending.turn && !late.contains(&i) {
+                    late.push(i);
+                    problems.warn_hint(
+                        &walkthrough.index(i).field("turn"),
+                        format!(
+                            "the session is over before turn {} (it ends at turn {} with seed {seed}), so these actions are never played",
+                            plan.turn, ending.turn
+                        ),
+                        "end the walkthrough when the team has won, or check the win condition",
+                    );
+                }
+            }
         }
     }
     if let Some((seed, ending)) = losses.first() {

@@ -249,6 +249,7 @@ fn rebuild(s: &Scenario, t: &mut TeamMut, h: HostId, verb: Verb) {
     t.emit(EventKind::Rebuilt {
         host: h,
         was_compromised,
+        was_encrypted: t.assets.hosts[h.index()].encrypted,
     });
     // Implants found by a sweep are gone with the foothold, wherever they were recorded.
     for (id, tr) in s.traces.iter() {

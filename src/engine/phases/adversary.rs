@@ -105,7 +105,8 @@ pub fn status(v: &View, id: StageId) -> Status {
             }
         }
         Via::Host(h) => {
-            if hosts[h.index()].isolated || v.rebuilding(h) {
+            // Cut off (itself or its whole segment), the host cannot be commanded.
+            if v.offline(h) {
                 return Status::Blocked(Cause::Isolated);
             }
             if c2_blocked(h) {

@@ -256,6 +256,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                     let mut choices = Vec::new();
                     for (i, c) in q.choices.iter().enumerate() {
                         let cp = qp.field("choices").item(i, &c.id);
+                        super::check_id_form(&mut ctx.p, &c.id, &cp.field("id"));
                         if !seen.insert(c.id.as_str()) {
                             ctx.p
                                 .error(&cp.field("id"), format!("duplicate choice id `{}`", c.id));

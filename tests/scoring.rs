@@ -1,0 +1,498 @@
+//! Scoring on hand-built event streams: each objective kind met, partly met, missed and not
+//! applicable; each penalty; totals, maxima and grades. The streams use the lab scenario's ids.
+
+use cyberdrill::engine::event::{Event, EventKind};
+use cyberdrill::scenario::Scenario;
+use cyberdrill::scenario::model::{AlertId, Findings, Privilege, Target};
+use cyberdrill::scoring::{PenaltyKind, Reason, Scorecard, Status, score};
+
+use crate::engine::lab;
+
+struct Stream {
+    s: std::sync::Arc<Scenario>,
+    events: Vec<Event>,
+}
+
+impl Stream {
+    fn new() -> Self {
+        Self {
+            s: lab(),
+            events: Vec::new(),
+        }
+    }
+
+    fn at(&mut self, turn: u32, kind: EventKind) -> &mut Self {
+        self.events.push(Event { turn, kind });
+        self
+    }
+
+    fn completed(
+        &mut self,
+        turn: u32,
+        action: &str,
+        target: Target,
+        compromised: Option<bool>,
+    ) -> &mut Self {
+        let action = self.s.actions.id(action).unwrap();
+        self.at(
+            turn,
+            EventKind::Completed {
+                action,
+                target,
+                host_was_compromised: compromised,
+            },
+        )
+    }
+
+    fn foothold(&mut self, turn: u32, host: &str) -> &mut Self {
+        let host = self.s.hosts.id(host).unwrap();
+        self.at(
+            turn,
+            EventKind::Foothold {
+                host,
+                level: Privilege::User,
+            },
+        )
+    }
+
+    fn card(&self, ended: bool) -> Scorecard {
+        score(&self.s, &self.events, ended)
+    }
+
+    fn objective(&self, key: &str, ended: bool) -> (Status, u32, Reason) {
+        let id = self.s.objectives.id(key).unwrap();
+        let card = self.card(ended);
+        let o = card.objectives.iter().find(|o| o.objective == id).unwrap();
+        (o.status, o.points, o.reason.clone())
+    }
+
+    fn penalty(&self, kind: PenaltyKind) -> Option<(u32, u32)> {
+        self.card(true)
+            .penalties
+            .iter()
+            .find(|p| p.kind == kind)
+            .map(|p| (p.count, p.points))
+    }
+}
+
+#[test]
+fn nothing_happened_means_not_applicable_not_missed() {
+    let st = Stream::new();
+    for key in [
+        "detect", "contain", "evidence", "tell", "answer", "entry", "hosts", "data", "when",
+    ] {
+        assert_eq!(st.objective(key, true).0, Status::NotApplicable, "{key}");
+    }
+    assert_eq!(st.objective("prevent", true).0, Status::Met);
+    assert_eq!(
+        st.objective("shop-up", true),
+        (
+            Status::Met,
+            10,
+            Reason::FunctionUp {
+                by_turn: 6,
+                was_down: false
+            }
+        )
+    );
+    let card = st.card(true);
+    assert_eq!(card.max, 20, "only the applicable objectives count");
+    assert_eq!((card.total, card.percent), (20, 100));
+    // While the session runs, nothing is decided yet.
+    assert_eq!(st.objective("prevent", false).0, Status::Pending);
+}
+
+#[test]
+fn detection_on_time_late_and_never() {
+    let waf = AlertId::Trace(lab().traces.id("waf-alert").unwrap());
+    let mut st = Stream::new();
+    st.foothold(1, "web").at(
+        2,
+        EventKind::Triaged {
+            alert: waf,
+            malicious: true,
+        },
+    );
+    assert_eq!(st.objective("detect", true).0, Status::Met);
+    let mut late = Stream::new();
+    late.foothold(1, "web").at(
+        4,
+        EventKind::Triaged {
+            alert: waf,
+            malicious: true,
+        },
+    );
+    assert_eq!(
+        late.objective("detect", true).1,
+        6,
+        "10 points, 2 lost per turn late"
+    );
+    assert_eq!(late.objective("detect", true).0, Status::Partial);
+    let mut never = Stream::new();
+    never.foothold(1, "web");
+    assert_eq!(
+        never.objective("detect", true),
+        (Status::Missed, 0, Reason::NotDetected { by_turn: 2 })
+    );
+    // A triaged false positive is not a detection.
+    let noise = AlertId::Noise(lab().noise.id("noise-pc").unwrap());
+    never.at(
+        2,
+        EventKind::Triaged {
+            alert: noise,
+            malicious: false,
+        },
+    );
+    assert_eq!(never.objective("detect", true).0, Status::Missed);
+    // A findings report naming a compromised host is.
+    let web = lab().hosts.id("web").unwrap();
+    let report = Target::Findings(Findings {
+        entry: lab().entry_vectors.id("web").unwrap(),
+        hosts: vec![web],
+        data: vec![],
+        first_turn: 1,
+    });
+    never.completed(2, "report", report, None);
+    assert!(matches!(
+        never.objective("detect", true).2,
+        Reason::Detected { turn: 2, .. }
+    ));
+}
+
+#[test]
+fn containment_counts_from_the_first_foothold() {
+    let mut st = Stream::new();
+    st.foothold(1, "web")
+        .at(1, EventKind::Containment { contained: false })
+        .at(2, EventKind::Containment { contained: true });
+    assert_eq!(st.objective("contain", true).0, Status::Met);
+    let mut late = Stream::new();
+    late.foothold(1, "web")
+        .at(1, EventKind::Containment { contained: false })
+        .at(3, EventKind::Containment { contained: true });
+    assert_eq!(
+        late.objective("contain", true),
+        (
+            Status::Partial,
+            5,
+            Reason::Contained {
+                foothold: 1,
+                turn: 3,
+                within: 1
+            }
+        )
+    );
+    let mut never = Stream::new();
+    never
+        .foothold(1, "web")
+        .at(1, EventKind::Containment { contained: false });
+    assert_eq!(never.objective("contain", true).0, Status::Missed);
+    // An attacker that never controlled its first foothold (say, on a host already cut off)
+    // was contained from the start.
+    let mut cut_off = Stream::new();
+    cut_off.foothold(2, "pc2");
+    assert_eq!(
+        cut_off.objective("contain", true),
+        (
+            Status::Met,
+            10,
+            Reason::Contained {
+                foothold: 2,
+                turn: 2,
+                within: 1
+            }
+        )
+    );
+}
+
+#[test]
+fn evidence_is_preserved_only_if_imaged_before_it_is_wiped() {
+    let web = lab().hosts.id("web").unwrap();
+    let mut kept = Stream::new();
+    kept.foothold(1, "web")
+        .completed(3, "image", Target::Host(web), Some(true))
+        .at(
+            5,
+            EventKind::EvidenceWiped {
+                host: web,
+                was_compromised: true,
+                was_imaged: true,
+            },
+        );
+    assert_eq!(kept.objective("evidence", true).0, Status::Met);
+    assert_eq!(kept.penalty(PenaltyKind::EvidenceDestroyed), None);
+    let mut lost = Stream::new();
+    lost.foothold(1, "web").at(
+        5,
+        EventKind::EvidenceWiped {
+            host: web,
+            was_compromised: true,
+            was_imaged: false,
+        },
+    );
+    assert_eq!(
+        lost.objective("evidence", true),
+        (Status::Missed, 0, Reason::EvidenceLost { hosts: vec![web] })
+    );
+    assert_eq!(lost.penalty(PenaltyKind::EvidenceDestroyed), Some((1, 5)));
+    let mut nothing = Stream::new();
+    nothing.foothold(1, "web");
+    assert_eq!(
+        nothing.objective("evidence", true),
+        (Status::Missed, 0, Reason::NothingImaged)
+    );
+}
+
+#[test]
+fn notification_in_time_late_missed_and_before_the_trigger() {
+    let s = lab();
+    let rule = s.notifications.id("tell-boss").unwrap();
+    let boss = Target::Stakeholder(s.stakeholders.id("boss").unwrap());
+    let mut ok = Stream::new();
+    ok.at(2, EventKind::DeadlineStarted { rule, due: 3 })
+        .completed(3, "notify", boss.clone(), None);
+    assert_eq!(
+        ok.objective("tell", true),
+        (Status::Met, 10, Reason::Notified { turn: 3, due: 3 })
+    );
+    let mut early = Stream::new();
+    early
+        .completed(1, "notify", boss.clone(), None)
+        .at(2, EventKind::DeadlineStarted { rule, due: 3 });
+    assert_eq!(
+        early.objective("tell", true).0,
+        Status::Met,
+        "a notification before the trigger counts"
+    );
+    let mut late = Stream::new();
+    late.at(2, EventKind::DeadlineStarted { rule, due: 3 })
+        .completed(4, "notify", boss, None);
+    assert_eq!(late.objective("tell", true).1, 5, "decay 5 per turn late");
+    let mut missed = Stream::new();
+    missed.at(2, EventKind::DeadlineStarted { rule, due: 3 });
+    assert_eq!(
+        missed.objective("tell", true),
+        (Status::Missed, 0, Reason::NotNotified { due: 3 })
+    );
+}
+
+#[test]
+fn restoring_a_business_function_by_its_turn() {
+    let shop = lab().functions.id("shop").unwrap();
+    let mut ok = Stream::new();
+    ok.at(2, EventKind::FunctionDown { function: shop })
+        .at(5, EventKind::FunctionUp { function: shop });
+    assert_eq!(
+        ok.objective("shop-up", true),
+        (
+            Status::Met,
+            10,
+            Reason::FunctionUp {
+                by_turn: 6,
+                was_down: true
+            }
+        )
+    );
+    assert_eq!(
+        ok.penalty(PenaltyKind::Downtime(shop)),
+        Some((3, 9)),
+        "3 turns down at 3 points"
+    );
+    let mut late = Stream::new();
+    late.at(2, EventKind::FunctionDown { function: shop })
+        .at(8, EventKind::FunctionUp { function: shop });
+    assert_eq!(
+        late.objective("shop-up", true),
+        (
+            Status::Partial,
+            6,
+            Reason::FunctionUpLate {
+                turn: 8,
+                by_turn: 6
+            }
+        )
+    );
+    let mut never = Stream::new();
+    never.at(2, EventKind::FunctionDown { function: shop }).at(
+        9,
+        EventKind::Ended {
+            outcome: cyberdrill::scenario::model::Outcome::Loss,
+            reason: cyberdrill::engine::state::EndReason::TimeLimit,
+        },
+    );
+    assert_eq!(never.objective("shop-up", true).0, Status::Missed);
+    assert_eq!(
+        never.penalty(PenaltyKind::Downtime(shop)),
+        Some((8, 24)),
+        "down from the end of turn 2 to the end of turn 9"
+    );
+}
+
+#[test]
+fn findings_are_compared_with_the_truth() {
+    let s = lab();
+    let [web, pc, pc2] = ["web", "pc", "pc2"].map(|h| s.hosts.id(h).unwrap());
+    let customers = s.data_sets.id("customers").unwrap();
+    let exploit = s.stages.id("exploit-web").unwrap();
+    let truth = |st: &mut Stream| {
+        st.at(1, EventKind::StageDone { stage: exploit })
+            .foothold(1, "web")
+            .foothold(2, "pc")
+            .at(4, EventKind::Exfiltrated { data: customers });
+    };
+    let report = |entry: &str, hosts: Vec<_>, data: Vec<_>, first_turn| {
+        Target::Findings(Findings {
+            entry: s.entry_vectors.id(entry).unwrap(),
+            hosts,
+            data,
+            first_turn,
+        })
+    };
+    let mut right = Stream::new();
+    truth(&mut right);
+    right.completed(
+        5,
+        "report",
+        report("web", vec![web, pc], vec![customers], 2),
+        None,
+    );
+    for key in ["entry", "hosts", "data", "when"] {
+        assert_eq!(right.objective(key, true).0, Status::Met, "{key}");
+    }
+    assert_eq!(right.penalty(PenaltyKind::WrongFinding), None);
+
+    let mut partly = Stream::new();
+    truth(&mut partly);
+    partly.completed(
+        5,
+        "report",
+        report("phish", vec![web, pc2], vec![], 4),
+        None,
+    );
+    assert_eq!(partly.objective("entry", true).0, Status::Missed);
+    assert_eq!(
+        partly.objective("hosts", true),
+        (
+            Status::Partial,
+            3,
+            Reason::Finding {
+                right: 1,
+                wrong: 1,
+                missed: 1
+            }
+        ),
+        "10 × 1 right ÷ 3"
+    );
+    assert_eq!(partly.objective("data", true).0, Status::Missed);
+    assert_eq!(
+        partly.objective("when", true).0,
+        Status::Missed,
+        "turn 4 is more than one off turn 1"
+    );
+    // Wrong entry vector, pc2, and the timeline: three wrong items at 2 points.
+    assert_eq!(partly.penalty(PenaltyKind::WrongFinding), Some((3, 6)));
+
+    let mut none = Stream::new();
+    truth(&mut none);
+    assert_eq!(
+        none.objective("hosts", true),
+        (Status::Missed, 0, Reason::NoFindings)
+    );
+}
+
+#[test]
+fn answers_right_wrong_unanswered_and_concealment() {
+    let s = lab();
+    let ask = s.injects.id("ask").unwrap();
+    let mut right = Stream::new();
+    right.at(1, EventKind::Inject { inject: ask }).at(
+        2,
+        EventKind::Answered {
+            inject: ask,
+            choice: 0,
+        },
+    );
+    assert_eq!(right.objective("answer", true).0, Status::Met);
+    let mut wrong = Stream::new();
+    wrong.at(1, EventKind::Inject { inject: ask }).at(
+        2,
+        EventKind::Answered {
+            inject: ask,
+            choice: 1,
+        },
+    );
+    assert_eq!(wrong.objective("answer", true).0, Status::Missed);
+    assert_eq!(wrong.penalty(PenaltyKind::Concealment), Some((1, 6)));
+    let mut silent = Stream::new();
+    silent
+        .at(1, EventKind::Inject { inject: ask })
+        .at(3, EventKind::QuestionExpired { inject: ask });
+    assert_eq!(
+        silent.objective("answer", false),
+        (Status::Missed, 0, Reason::NotAnswered)
+    );
+}
+
+#[test]
+fn penalties_for_clean_hosts_blocks_and_hints() {
+    let s = lab();
+    let pc2 = s.hosts.id("pc2").unwrap();
+    let db = s.hosts.id("db").unwrap();
+    let partner = Target::Address(s.addresses.id("partner").unwrap());
+    let c2 = Target::Address(s.addresses.id("c2").unwrap());
+    let hint = s.hints.id("h1").unwrap();
+    let mut st = Stream::new();
+    st.completed(2, "isolate", Target::Host(pc2), Some(false))
+        .completed(2, "isolate", Target::Host(db), Some(true))
+        .at(
+            3,
+            EventKind::Rebuilt {
+                host: pc2,
+                was_compromised: false,
+                was_encrypted: false,
+            },
+        )
+        // Rebuilding a host the attacker encrypted from elsewhere is not a clean rebuild.
+        .at(
+            3,
+            EventKind::Rebuilt {
+                host: db,
+                was_compromised: false,
+                was_encrypted: true,
+            },
+        )
+        .completed(4, "block", partner, None)
+        .completed(4, "block", c2, None)
+        .at(5, EventKind::HintTaken { hint });
+    assert_eq!(st.penalty(PenaltyKind::CleanIsolation), Some((1, 3)));
+    assert_eq!(st.penalty(PenaltyKind::CleanRebuild), Some((1, 4)));
+    assert_eq!(st.penalty(PenaltyKind::NeedlessBlock), Some((1, 7)));
+    assert_eq!(st.penalty(PenaltyKind::Hint(hint)), Some((1, 5)));
+    let card = st.card(true);
+    assert_eq!(card.penalty_points(), 3 + 4 + 7 + 5);
+    assert_eq!(
+        card.total,
+        i64::from(card.earned()) - i64::from(card.penalty_points())
+    );
+}
+
+#[test]
+fn totals_can_go_negative_but_percentages_and_grades_do_not() {
+    let s = lab();
+    let shop = s.functions.id("shop").unwrap();
+    let mut st = Stream::new();
+    st.foothold(1, "web")
+        .at(1, EventKind::Containment { contained: false })
+        .at(1, EventKind::FunctionDown { function: shop })
+        .at(
+            12,
+            EventKind::Ended {
+                outcome: cyberdrill::scenario::model::Outcome::Loss,
+                reason: cyberdrill::engine::state::EndReason::TimeLimit,
+            },
+        );
+    let card = st.card(true);
+    assert!(card.total < 0, "{}", card.total);
+    assert_eq!(card.percent, 0);
+    assert_eq!(card.grade, Some(0));
+}
