@@ -1,6 +1,7 @@
 //! Integration tests, one binary (faster to build than one per file).
 //!
 //! Where new tests go:
+//! - `balance.rs`: many playthroughs: thread independence, statistics, JSON.
 //! - `check.rs`: the scenario format and `cyberdrill check` (broken fixtures are made by
 //!   editing the tutorial, so each one differs from a valid scenario by exactly one problem).
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
@@ -13,6 +14,7 @@
 //! - `scenarios.rs`: properties every shipped scenario must keep.
 //! - `util.rs`: helpers shared by the others (running the binary, reading scenarios).
 
+mod balance;
 mod check;
 mod determinism;
 mod engine;

@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success, 1 runtime failure, 2 invalid input (scenario, replay, arguments).
 
+mod balance;
 mod check;
 mod replay;
 mod run;
@@ -77,6 +78,23 @@ pub enum Command {
         /// With --from: the turn of the log to continue after.
         #[arg(long, value_name = "N", requires = "from")]
         turn: Option<u32>,
+    },
+    /// Many seeded playthroughs by one policy: score distribution, win rate, objectives.
+    Balance {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// `idle`, `random`, `walkthrough`, or an action file.
+        #[arg(long, value_name = "P")]
+        policy: String,
+        /// Number of playthroughs.
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        runs: u64,
+        /// Seed of the first run (run i plays seed S + i).
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Verify or show a replay log.
     Replay {
@@ -171,6 +189,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             },
             out,
         ),
+        Command::Balance {
+            scenario,
+            policy,
+            runs,
+            seed,
+            json,
+        } => balance::run(&scenario, &policy, runs, seed, json, out),
         Command::Replay { command } => match command {
             ReplayCommand::Verify { log, scenario } => {
                 replay::verify_cmd(&log, scenario.as_deref(), out)

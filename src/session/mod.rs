@@ -6,6 +6,7 @@
 //! advance together ([`Session::advance`]) or one at a time in self-paced solo mode
 //! ([`Session::advance_team`]).
 
+pub mod balance;
 pub mod bots;
 pub mod observation;
 pub mod proof;
