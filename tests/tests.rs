@@ -8,6 +8,7 @@
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
 //! - `replay.rs`: the replay log: golden logs, tampering, truncation, branching.
+//! - `report.rs`: the after-action report (snapshots in `tests/snapshots/`).
 //! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
 //!   share).
 //! - `scoring.rs`: scorecards from hand-built event streams, objective by objective.
@@ -19,6 +20,7 @@ mod check;
 mod determinism;
 mod engine;
 mod replay;
+mod report;
 mod scale;
 mod scenarios;
 mod scoring;

@@ -6,6 +6,7 @@
 mod balance;
 mod check;
 mod replay;
+mod report;
 mod run;
 
 pub use check::render as render_check_colored;
@@ -95,6 +96,23 @@ pub enum Command {
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
+    },
+    /// The after-action report of a replay log.
+    Report {
+        /// The replay log.
+        log: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = report::Format::Md)]
+        format: report::Format,
+        /// Language (default: the session's).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The scenario file (default: the path recorded in the log).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
     },
     /// Verify or show a replay log.
     Replay {
@@ -196,6 +214,20 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             seed,
             json,
         } => balance::run(&scenario, &policy, runs, seed, json, out),
+        Command::Report {
+            log,
+            format,
+            lang,
+            out: out_path,
+            scenario,
+        } => report::run(
+            &log,
+            scenario.as_deref(),
+            format,
+            lang.map(Into::into),
+            out_path.as_deref(),
+            out,
+        ),
         Command::Replay { command } => match command {
             ReplayCommand::Verify { log, scenario } => {
                 replay::verify_cmd(&log, scenario.as_deref(), out)

@@ -18,6 +18,62 @@ pub fn tr<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
     }
 }
 
+/// A label before a value: `"Label: "` in English, `"ラベル："` in Japanese (a full-width
+/// colon takes no space after it).
+pub fn lab(lang: Lang, en: &str, ja: &str) -> String {
+    match lang {
+        Lang::En => format!("{en} "),
+        Lang::Ja => ja.to_owned(),
+    }
+}
+
+/// How a message arrived, as a word.
+pub fn channel(c: crate::scenario::model::Channel, lang: Lang) -> &'static str {
+    use crate::scenario::model::Channel as C;
+    match c {
+        C::Email => tr(lang, "Email", "メール"),
+        C::Phone => tr(lang, "Phone call", "電話"),
+        C::Alert => tr(lang, "Alert", "アラート"),
+        C::News => tr(lang, "News", "報道"),
+        C::Chat => tr(lang, "Chat", "チャット"),
+        C::Meeting => tr(lang, "Meeting", "打ち合わせ"),
+        C::Ticket => tr(lang, "Ticket", "問い合わせ票"),
+    }
+}
+
+/// An alert severity, as a word.
+pub fn severity_word(v: crate::scenario::model::Severity, lang: Lang) -> &'static str {
+    use crate::scenario::model::Severity as V;
+    match v {
+        V::Info => tr(lang, "Info", "情報"),
+        V::Low => tr(lang, "Low", "低"),
+        V::Medium => tr(lang, "Medium", "中"),
+        V::High => tr(lang, "High", "高"),
+        V::Critical => tr(lang, "Critical", "重大"),
+    }
+}
+
+/// A MITRE ATT&CK tactic by its standard (English) name, as ATT&CK writes it in every language.
+pub fn tactic_name(t: crate::scenario::model::Tactic) -> &'static str {
+    use crate::scenario::model::Tactic as T;
+    match t {
+        T::Reconnaissance => "Reconnaissance",
+        T::ResourceDevelopment => "Resource Development",
+        T::InitialAccess => "Initial Access",
+        T::Execution => "Execution",
+        T::Persistence => "Persistence",
+        T::PrivilegeEscalation => "Privilege Escalation",
+        T::DefenseEvasion => "Defense Evasion",
+        T::CredentialAccess => "Credential Access",
+        T::Discovery => "Discovery",
+        T::LateralMovement => "Lateral Movement",
+        T::Collection => "Collection",
+        T::CommandAndControl => "Command and Control",
+        T::Exfiltration => "Exfiltration",
+        T::Impact => "Impact",
+    }
+}
+
 /// A short label for a target.
 pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
     match t {
@@ -37,14 +93,16 @@ pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
     }
 }
 
-/// A short label for an alert: its host and source.
+/// A short label for an alert: the start of its text.
 pub fn alert_label(s: &Scenario, a: AlertId, lang: Lang) -> String {
-    let (host, source, key) = match a {
-        AlertId::Trace(t) => (s.traces[t].host, s.traces[t].source, s.traces.key(t)),
-        AlertId::Noise(n) => (s.noise[n].host, s.noise[n].source, s.noise.key(n)),
-    };
-    let _ = lang;
-    format!("{} {:?} ({key})", s.hosts.key(host), source)
+    let text = alert_text(s, a, lang);
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
 }
 
 /// The text of an alert.
@@ -62,15 +120,21 @@ pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
             let name = s.actions[*action].name.get(lang);
             match t {
                 Target::Org => name.to_owned(),
-                _ => format!("{name}: {}", target(s, t, lang)),
+                _ => match lang {
+                    Lang::En => format!("{name}: {}", target(s, t, lang)),
+                    Lang::Ja => format!("{name}（{}）", target(s, t, lang)),
+                },
             }
         }
         Command::Answer { inject, choice } => {
             let q = s.injects[*inject].question.as_ref();
             let text = q.map_or("", |q| q.choices[*choice].text.get(lang));
-            format!("{} «{}»", tr(lang, "Answer", "回答"), text)
+            match lang {
+                Lang::En => format!("Answer “{text}”"),
+                Lang::Ja => format!("回答「{text}」"),
+            }
         }
-        Command::Hint(h) => format!("{} {}", tr(lang, "Hint", "ヒント"), s.hints.key(*h)),
+        Command::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
     }
 }
 
@@ -133,8 +197,8 @@ fn cause(c: Cause, lang: Lang) -> &'static str {
 pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
     match &e.kind {
         EventKind::Started { action, target: t } => format!(
-            "{} {}",
-            tr(lang, "Started:", "開始："),
+            "{}{}",
+            lab(lang, "Started:", "開始："),
             command(
                 s,
                 &Command::Act {
@@ -145,16 +209,16 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             )
         ),
         EventKind::Refused { command: c, reason } => format!(
-            "{} {} — {}",
-            tr(lang, "Refused:", "実行できない："),
+            "{}{} — {}",
+            lab(lang, "Refused:", "実行できない："),
             command(s, c, lang),
             refusal(reason, lang)
         ),
         EventKind::Completed {
             action, target: t, ..
         } => format!(
-            "{} {}",
-            tr(lang, "Done:", "完了："),
+            "{}{}",
+            lab(lang, "Done:", "完了："),
             command(
                 s,
                 &Command::Act {
@@ -164,21 +228,17 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                 lang
             )
         ),
-        EventKind::Answered { inject, choice } => format!(
-            "{} {}",
-            tr(lang, "Answered:", "回答："),
-            command(
-                s,
-                &Command::Answer {
-                    inject: *inject,
-                    choice: *choice
-                },
-                lang
-            )
-        ),
+        EventKind::Answered { inject, choice } => {
+            let q = s.injects[*inject].question.as_ref();
+            let text = q.map_or("", |q| q.choices[*choice].text.get(lang));
+            match lang {
+                Lang::En => format!("Answered: “{text}”"),
+                Lang::Ja => format!("回答：「{text}」"),
+            }
+        }
         EventKind::HintTaken { hint } => format!(
-            "{} {}",
-            tr(lang, "Hint:", "ヒント："),
+            "{}{}",
+            lab(lang, "Hint:", "ヒント："),
             s.hints[*hint].text.get(lang)
         ),
         EventKind::Alert { alert } => {
@@ -186,11 +246,15 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                 AlertId::Trace(t) => s.traces[*t].severity,
                 AlertId::Noise(n) => s.noise[*n].severity,
             };
-            format!("[{severity:?}] {}", alert_text(s, *alert, lang))
+            format!(
+                "[{}] {}",
+                severity_word(severity, lang),
+                alert_text(s, *alert, lang)
+            )
         }
         EventKind::Triaged { alert, malicious } => format!(
-            "{} {} — {}",
-            tr(lang, "Triage:", "トリアージ："),
+            "{}{} — {}",
+            lab(lang, "Triage:", "トリアージ："),
             alert_label(s, *alert, lang),
             if *malicious {
                 tr(lang, "malicious", "悪性（真陽性）")
@@ -199,29 +263,27 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             }
         ),
         EventKind::Found { trace } => format!(
-            "{} {}",
-            tr(lang, "Evidence:", "証拠："),
+            "{}{}",
+            lab(lang, "Evidence:", "証拠："),
             s.traces[*trace].text.get(lang)
         ),
         EventKind::Inject { inject } => {
             let i = &s.injects[*inject];
-            format!(
-                "{:?} {} {}: {}",
-                i.channel,
-                tr(lang, "from", "―"),
-                s.stakeholders[i.from].name.get(lang),
-                i.subject.get(lang)
-            )
+            let from = s.stakeholders[i.from].name.get(lang);
+            match lang {
+                Lang::En => format!("{} — {from}: {}", channel(i.channel, lang), i.subject.en),
+                Lang::Ja => format!("{}（{from}）：{}", channel(i.channel, lang), i.subject.ja),
+            }
         }
         EventKind::FunctionDown { function } => format!(
-            "{} {}",
+            "{}{}",
             s.functions[*function].name.get(lang),
-            tr(lang, "is down", "が停止")
+            tr(lang, " is down", "が停止")
         ),
         EventKind::FunctionUp { function } => format!(
-            "{} {}",
+            "{}{}",
             s.functions[*function].name.get(lang),
-            tr(lang, "is back", "が再開")
+            tr(lang, " is back", "が再開")
         ),
         EventKind::DeadlineStarted { rule, due } => {
             let r = &s.notifications[*rule];
@@ -237,45 +299,45 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             }
         }
         EventKind::DeadlineKept { rule } => format!(
-            "{} {}",
-            tr(lang, "Deadline kept:", "期限内に報告："),
+            "{}{}",
+            lab(lang, "Deadline kept:", "期限内に報告："),
             s.stakeholders[s.notifications[*rule].stakeholder]
                 .name
                 .get(lang)
         ),
         EventKind::DeadlineMissed { rule } => format!(
-            "{} {}",
-            tr(lang, "Deadline missed:", "報告期限超過："),
+            "{}{}",
+            lab(lang, "Deadline missed:", "報告期限超過："),
             s.stakeholders[s.notifications[*rule].stakeholder]
                 .name
                 .get(lang)
         ),
         EventKind::QuestionExpired { inject } => format!(
-            "{} {}",
-            tr(lang, "No answer in time:", "回答期限切れ："),
+            "{}{}",
+            lab(lang, "No answer in time:", "回答期限切れ："),
             s.injects[*inject].subject.get(lang)
         ),
         EventKind::StageDone { stage } => {
             let st = &s.stages[*stage];
             format!(
-                "{} {} ({} {:?})",
-                tr(lang, "Attacker:", "攻撃者："),
+                "{}{} ({} {})",
+                lab(lang, "Attacker:", "攻撃者："),
                 st.name.get(lang),
                 st.technique,
-                st.tactic
+                tactic_name(st.tactic)
             )
         }
         EventKind::StageBlocked { stage, cause: c } => format!(
-            "{} {} — {}",
-            tr(lang, "Attacker blocked:", "攻撃を阻止："),
+            "{}{} — {}",
+            lab(lang, "Attacker blocked:", "攻撃を阻止："),
             s.stages[*stage].name.get(lang),
             cause(*c, lang)
         ),
         EventKind::Reacted { stage, reaction } => {
             let what = match reaction {
                 Reaction::Switch(alt) => format!(
-                    "{} {}",
-                    tr(lang, "switches to", "経路を変更："),
+                    "{}{}",
+                    lab(lang, "switches to", "経路を変更："),
                     s.stages[*alt].name.get(lang)
                 ),
                 Reaction::Dormant(n) => match lang {
@@ -285,15 +347,15 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                 Reaction::Abandon => tr(lang, "gives up this step", "この手順を断念").to_owned(),
             };
             format!(
-                "{} {} ({})",
-                tr(lang, "Attacker reacts:", "攻撃者の反応："),
+                "{}{} ({})",
+                lab(lang, "Attacker reacts:", "攻撃者の反応："),
                 what,
                 s.stages[*stage].name.get(lang)
             )
         }
         EventKind::Foothold { host, level } => format!(
-            "{} {} ({})",
-            tr(lang, "Attacker holds", "攻撃者が掌握："),
+            "{}{} ({})",
+            lab(lang, "Attacker holds", "攻撃者が掌握："),
             s.hosts.key(*host),
             match level {
                 Privilege::User => tr(lang, "user", "一般ユーザ権限"),
@@ -301,23 +363,23 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             }
         ),
         EventKind::FootholdRemoved { host } => format!(
-            "{} {}",
-            tr(lang, "Attacker removed from", "攻撃者を排除："),
+            "{}{}",
+            lab(lang, "Attacker removed from", "攻撃者を排除："),
             s.hosts.key(*host)
         ),
         EventKind::CredentialsStolen { account } => format!(
-            "{} {}",
-            tr(lang, "Credentials stolen:", "認証情報の窃取："),
+            "{}{}",
+            lab(lang, "Credentials stolen:", "認証情報の窃取："),
             s.accounts.key(*account)
         ),
         EventKind::Exfiltrated { data } => format!(
-            "{} {}",
-            tr(lang, "Data stolen:", "データ流出："),
+            "{}{}",
+            lab(lang, "Data stolen:", "データ流出："),
             s.data_sets[*data].name.get(lang)
         ),
         EventKind::Encrypted { host } => format!(
-            "{} {}",
-            tr(lang, "Encrypted by ransomware:", "ランサムウェアで暗号化："),
+            "{}{}",
+            lab(lang, "Encrypted by ransomware:", "ランサムウェアで暗号化："),
             s.hosts.key(*host)
         ),
         EventKind::Disrupted { host, until } => match lang {
@@ -325,8 +387,8 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             Lang::Ja => format!("{} が{until}ターン目まで停止", s.hosts.key(*host)),
         },
         EventKind::DataLost { data } => format!(
-            "{} {}",
-            tr(lang, "Data lost:", "データ消失："),
+            "{}{}",
+            lab(lang, "Data lost:", "データ消失："),
             s.data_sets[*data].name.get(lang)
         ),
         EventKind::Rebuilt {
@@ -334,8 +396,8 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             was_compromised,
             was_encrypted,
         } => format!(
-            "{} {}{}",
-            tr(lang, "Rebuilt", "再構築："),
+            "{}{}{}",
+            lab(lang, "Rebuilt", "再構築："),
             s.hosts.key(*host),
             if *was_compromised || *was_encrypted {
                 ""
@@ -348,8 +410,8 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             was_compromised,
             was_imaged,
         } => format!(
-            "{} {}{}",
-            tr(lang, "Evidence wiped on", "証拠が消えた："),
+            "{}{}{}",
+            lab(lang, "Evidence wiped on", "証拠が消えた："),
             s.hosts.key(*host),
             match (was_compromised, was_imaged) {
                 (true, true) => tr(lang, " (an image was kept)", "（イメージは保全済み）"),
@@ -386,7 +448,10 @@ pub fn ending(outcome: Outcome, reason: EndReason, lang: Lang) -> String {
         Outcome::Win => tr(lang, "Win", "勝利"),
         Outcome::Loss => tr(lang, "Loss", "敗北"),
     };
-    format!("{what}: {why}")
+    match lang {
+        Lang::En => format!("{what}: {why}"),
+        Lang::Ja => format!("{what}：{why}"),
+    }
 }
 
 /// An objective's status as a word.
@@ -463,8 +528,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
             }
         }
         Reason::EvidenceKept { hosts } => format!(
-            "{} {}",
-            tr(
+            "{}{}",
+            lab(
                 lang,
                 "imaged before rebuilding:",
                 "再構築前にイメージ取得："
@@ -476,8 +541,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
                 .join(", ")
         ),
         Reason::EvidenceLost { hosts } => format!(
-            "{} {}",
-            tr(
+            "{}{}",
+            lab(
                 lang,
                 "evidence wiped before imaging:",
                 "イメージ取得前に証拠を消去："
@@ -563,8 +628,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
 pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
     match k {
         PenaltyKind::Downtime(f) => format!(
-            "{} {}",
-            tr(lang, "Downtime:", "業務停止："),
+            "{}{}",
+            lab(lang, "Downtime:", "業務停止："),
             s.functions[*f].name.get(lang)
         ),
         PenaltyKind::CleanIsolation => {
@@ -579,7 +644,7 @@ pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
         PenaltyKind::NeedlessBlock => {
             tr(lang, "Legitimate addresses blocked", "正当なアドレスの遮断").into()
         }
-        PenaltyKind::Hint(h) => format!("{} {}", tr(lang, "Hint", "ヒント"), s.hints.key(*h)),
+        PenaltyKind::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
     }
 }
 

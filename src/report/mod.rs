@@ -1,4 +1,8 @@
-//! Turning sessions into words: sentences for events and scorecards in English or Japanese.
-//! Nothing here prints; front-ends decide where the text goes.
+//! Turning sessions into words: sentences for events and scorecards in English or Japanese,
+//! and the after-action report (built in `aar.rs`, laid out as Markdown or HTML). Nothing here
+//! prints; front-ends decide where the text goes.
 
+pub mod aar;
 pub mod describe;
+pub mod html;
+pub mod markdown;

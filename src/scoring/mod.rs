@@ -570,11 +570,70 @@ pub fn score_facts(s: &Scenario, facts: &Facts) -> Scorecard {
     }
 }
 
+/// Points per learning objective: for each, the points earned and available in the
+/// applicable objectives that count towards it.
+pub fn learning_breakdown(
+    s: &Scenario,
+    card: &Scorecard,
+) -> Vec<(crate::scenario::model::LearningId, u32, u32)> {
+    s.learning_objectives
+        .ids()
+        .map(|lo| {
+            let (earned, max) = card
+                .objectives
+                .iter()
+                .filter(|o| {
+                    o.status != Status::NotApplicable
+                        && s.objectives[o.objective].learning.contains(&lo)
+                })
+                .fold((0, 0), |(e, m), o| (e + o.points, m + o.max));
+            (lo, earned, max)
+        })
+        .collect()
+}
+
+/// The turn the attacker was first contained after its first foothold, if it was.
+pub fn containment_turn(s: &Scenario, events: &[Event]) -> Option<u32> {
+    let facts = Facts::gather(s, events, true);
+    facts.first_foothold.and_then(|f| facts.contained_from(f))
+}
+
+/// Orders teams for a ranking: highest total first; ties go to the team that contained the
+/// attacker earlier (a team that never had to, or never did, comes after); then team order.
+/// Takes (team index, total, containment turn) and returns team indices, best first.
+pub fn rank(teams: &[(usize, i64, Option<u32>)]) -> Vec<usize> {
+    let mut order = teams.to_vec();
+    order.sort_by_key(|&(team, total, contained)| {
+        (
+            std::cmp::Reverse(total),
+            contained.unwrap_or(u32::MAX),
+            team,
+        )
+    });
+    order.into_iter().map(|(team, _, _)| team).collect()
+}
+
 /// A session outcome as a word for reports and JSON.
 pub fn outcome_word(outcome: Option<Outcome>) -> &'static str {
     match outcome {
         Some(Outcome::Win) => "win",
         Some(Outcome::Loss) => "loss",
         None => "unfinished",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rank;
+
+    #[test]
+    fn ranking_breaks_ties_by_containment_time() {
+        let teams = [
+            (0, 50, Some(4)),
+            (1, 80, None),
+            (2, 50, Some(2)),
+            (3, 50, None),
+        ];
+        assert_eq!(rank(&teams), vec![1, 2, 0, 3]);
     }
 }

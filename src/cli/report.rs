@@ -1,0 +1,84 @@
+//! `cyberdrill report`: the after-action report of a replay log, as Markdown, HTML or JSON.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use crate::engine::TeamId;
+use crate::replay::verify::{resimulate, scenario_for};
+use crate::replay::{Log, ReplayError};
+use crate::report::{aar, html, markdown};
+use crate::scenario::model::Lang;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML file.
+    Html,
+    /// The report's content as one JSON object.
+    Json,
+}
+
+/// Runs the command.
+pub fn run(
+    log_path: &Path,
+    scenario: Option<&Path>,
+    format: Format,
+    lang: Option<Lang>,
+    out_path: Option<&Path>,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let built = (|| -> Result<(aar::Report, Option<usize>), ReplayError> {
+        let log = Log::read(log_path)?;
+        let file = scenario.map_or_else(
+            || log.header.value.scenario.file.clone(),
+            |p| p.display().to_string(),
+        );
+        let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
+            file: file.clone(),
+            message: format!("{e} (pass the scenario with --scenario FILE)"),
+        })?;
+        let s = scenario_for(&log, &file, &bytes)?;
+        let resim = resimulate(&log, &s, None)?;
+        let header = &log.header.value;
+        let teams: Vec<(&str, &[crate::engine::event::Event])> = header
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), resim.engine.events(TeamId(i))))
+            .collect();
+        let report = aar::build(&s, header.seed, &teams, lang.unwrap_or(header.lang));
+        Ok((report, log.truncated))
+    })();
+    let (report, truncated) = match built {
+        Ok(x) => x,
+        Err(e) => {
+            writeln!(out, "{}: {e}", log_path.display())?;
+            return Ok(EXIT_INVALID);
+        }
+    };
+    if let Some(line) = truncated {
+        eprintln!(
+            "warning: {} is truncated at line {line}; the report covers the complete lines before it",
+            log_path.display()
+        );
+    }
+    let text = match format {
+        Format::Md => markdown::render(&report),
+        Format::Html => html::render(&report),
+        Format::Json => serde_json::to_string(&report).expect("reports serialize") + "\n",
+    };
+    match out_path {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Ok(EXIT_FAILURE);
+            }
+            writeln!(out, "{}", path.display())?;
+        }
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,619 @@
+//! The after-action report: what a facilitator hands a trainee's manager. Built from a
+//! scenario and each team's event stream (from a verified replay log, or a live session), with
+//! every text already in the report's language; `markdown.rs` and `html.rs` only lay it out.
+
+use serde::Serialize;
+
+use super::describe::{self, tr};
+use crate::engine::event::{Event, EventKind};
+use crate::scenario::Scenario;
+use crate::scenario::model::{Command, Lang, ObjectiveKind, Target, Verb};
+use crate::scoring::{self, PenaltyKind, Scorecard, Status};
+
+/// A whole report: one or more teams of one session.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The report's language.
+    pub lang: Lang,
+    /// Scenario title.
+    pub scenario: String,
+    /// Scenario id.
+    pub scenario_id: String,
+    /// The organisation.
+    pub organisation: String,
+    /// The session's seed.
+    pub seed: u64,
+    /// In-game minutes per turn.
+    pub minutes_per_turn: u32,
+    /// Per team.
+    pub teams: Vec<TeamReport>,
+    /// For several teams: ranking and differences.
+    pub room: Option<Room>,
+}
+
+/// One team's part of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamReport {
+    /// Team name.
+    pub name: String,
+    /// How the session ended, as a sentence (or that it had not ended).
+    pub outcome: String,
+    /// Turns played.
+    pub turns: u32,
+    /// Score.
+    pub total: i64,
+    /// Maximum.
+    pub max: u32,
+    /// Percentage.
+    pub percent: u32,
+    /// Grade, if the scenario has grades.
+    pub grade: Option<String>,
+    /// Turn by turn.
+    pub timeline: Vec<TimelineRow>,
+    /// Decisions against the reference walkthrough.
+    pub decisions: Vec<DecisionRow>,
+    /// Objectives.
+    pub objectives: Vec<ObjectiveRow>,
+    /// Penalties.
+    pub penalties: Vec<PenaltyRow>,
+    /// Notification deadlines.
+    pub deadlines: Vec<DeadlineRow>,
+    /// Points per learning objective.
+    pub learning: Vec<LearningRow>,
+    /// What went well.
+    pub strengths: Vec<String>,
+    /// What to improve, as an improvement plan.
+    pub improvements: Vec<ImprovementRow>,
+}
+
+/// One turn of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineRow {
+    /// Turn.
+    pub turn: u32,
+    /// In-game time since the start, `HH:MM`.
+    pub clock: String,
+    /// What the team saw and did.
+    pub team: Vec<String>,
+    /// What really happened on the attacker's side.
+    pub truth: Vec<String>,
+}
+
+/// One decision compared with the walkthrough.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRow {
+    /// The command.
+    pub command: String,
+    /// Turn in the walkthrough.
+    pub reference_turn: Option<u32>,
+    /// Turn the team did it.
+    pub team_turn: Option<u32>,
+    /// Earlier, same turn, later, missing, extra, or a different answer.
+    pub verdict: String,
+}
+
+/// One objective.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveRow {
+    /// Name.
+    pub name: String,
+    /// Status word.
+    pub status: String,
+    /// Points earned.
+    pub points: u32,
+    /// Points available.
+    pub max: u32,
+    /// Why.
+    pub reason: String,
+}
+
+/// One penalty.
+#[derive(Debug, Clone, Serialize)]
+pub struct PenaltyRow {
+    /// What for.
+    pub what: String,
+    /// How many times.
+    pub count: u32,
+    /// Points lost.
+    pub points: u32,
+}
+
+/// One notification deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineRow {
+    /// Who.
+    pub stakeholder: String,
+    /// Why.
+    pub basis: String,
+    /// Turn the clock started.
+    pub started: u32,
+    /// Due turn.
+    pub due: u32,
+    /// Turn notified, if at all.
+    pub notified: Option<u32>,
+    /// Kept, late or missed.
+    pub verdict: String,
+}
+
+/// One learning objective's points.
+#[derive(Debug, Clone, Serialize)]
+pub struct LearningRow {
+    /// The learning objective.
+    pub objective: String,
+    /// Points earned.
+    pub earned: u32,
+    /// Points available.
+    pub max: u32,
+}
+
+/// One line of the improvement plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImprovementRow {
+    /// What was observed.
+    pub observation: String,
+    /// What to do about it.
+    pub recommendation: String,
+    /// The capability (learning objective) it concerns.
+    pub capability: String,
+}
+
+/// The room summary for several teams.
+#[derive(Debug, Clone, Serialize)]
+pub struct Room {
+    /// Teams, best first.
+    pub ranking: Vec<RankRow>,
+    /// Turns where teams did different things.
+    pub differences: Vec<DifferenceRow>,
+}
+
+/// One team in the ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankRow {
+    /// Rank (1 is best; equal totals and containment share nothing: ties are broken).
+    pub rank: usize,
+    /// Team.
+    pub team: String,
+    /// Score.
+    pub total: i64,
+    /// Percentage.
+    pub percent: u32,
+    /// Turn the attacker was contained, if it was.
+    pub contained: Option<u32>,
+    /// Outcome word.
+    pub outcome: String,
+}
+
+/// A turn where teams decided differently.
+#[derive(Debug, Clone, Serialize)]
+pub struct DifferenceRow {
+    /// Turn.
+    pub turn: u32,
+    /// Each team and what it did that turn.
+    pub teams: Vec<(String, String)>,
+}
+
+/// A team's accepted decisions: (turn, command).
+fn decisions(events: &[Event]) -> Vec<(u32, Command)> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let command = match &e.kind {
+                EventKind::Started { action, target } => Command::Act {
+                    action: *action,
+                    target: target.clone(),
+                },
+                EventKind::Answered { inject, choice } => Command::Answer {
+                    inject: *inject,
+                    choice: *choice,
+                },
+                EventKind::HintTaken { hint } => Command::Hint(*hint),
+                _ => return None,
+            };
+            Some((e.turn, command))
+        })
+        .collect()
+}
+
+/// What makes two decisions "the same decision" (a findings report is one whatever it says;
+/// an answer is one whatever the choice).
+fn same_decision(s: &Scenario, a: &Command, b: &Command) -> bool {
+    match (a, b) {
+        (
+            Command::Act {
+                action: x,
+                target: tx,
+            },
+            Command::Act {
+                action: y,
+                target: ty,
+            },
+        ) => x == y && (tx == ty || s.actions[*x].verb == Verb::SubmitFindings),
+        (Command::Answer { inject: x, .. }, Command::Answer { inject: y, .. }) => x == y,
+        (Command::Hint(x), Command::Hint(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<DecisionRow> {
+    let mut team = decisions(events);
+    let mut used = vec![false; team.len()];
+    let mut rows = Vec::new();
+    for plan in &s.walkthrough {
+        for reference in &plan.commands {
+            let found = team
+                .iter()
+                .enumerate()
+                .position(|(i, (_, c))| !used[i] && same_decision(s, reference, c));
+            let row = match found {
+                Some(i) => {
+                    used[i] = true;
+                    let (turn, command) = &team[i];
+                    let verdict = match (reference, command) {
+                        (Command::Answer { choice: x, .. }, Command::Answer { choice: y, .. })
+                            if x != y =>
+                        {
+                            tr(lang, "answered differently", "異なる回答").to_owned()
+                        }
+                        _ => match turn.cmp(&plan.turn) {
+                            std::cmp::Ordering::Less => match lang {
+                                Lang::En => format!("{} turn(s) earlier", plan.turn - turn),
+                                Lang::Ja => format!("{}ターン早い", plan.turn - turn),
+                            },
+                            std::cmp::Ordering::Equal => {
+                                tr(lang, "same turn", "同じターン").to_owned()
+                            }
+                            std::cmp::Ordering::Greater => match lang {
+                                Lang::En => format!("{} turn(s) later", turn - plan.turn),
+                                Lang::Ja => format!("{}ターン遅い", turn - plan.turn),
+                            },
+                        },
+                    };
+                    DecisionRow {
+                        command: describe::command(s, command, lang),
+                        reference_turn: Some(plan.turn),
+                        team_turn: Some(*turn),
+                        verdict,
+                    }
+                }
+                None => DecisionRow {
+                    command: describe::command(s, reference, lang),
+                    reference_turn: Some(plan.turn),
+                    team_turn: None,
+                    verdict: tr(lang, "missing", "未実施").to_owned(),
+                },
+            };
+            rows.push(row);
+        }
+    }
+    for (i, (turn, command)) in team.drain(..).enumerate() {
+        if !used[i] {
+            rows.push(DecisionRow {
+                command: describe::command(s, &command, lang),
+                reference_turn: None,
+                team_turn: Some(turn),
+                verdict: tr(lang, "extra", "追加の対応").to_owned(),
+            });
+        }
+    }
+    rows
+}
+
+fn advice(kind: &ObjectiveKind, lang: Lang) -> &'static str {
+    match kind {
+        ObjectiveKind::Detect { .. } => tr(
+            lang,
+            "Triage new high-severity alerts first and confirm a compromise quickly: open the alert, check the host's logs, decide.",
+            "重大度の高い新着アラートを最優先でトリアージし、ホストのログを確認して侵害を早期に確定する。",
+        ),
+        ObjectiveKind::Contain { .. } => tr(
+            lang,
+            "Cut the attacker's control as soon as a compromise is confirmed — isolate the host or block its command channel — and investigate afterwards.",
+            "侵害を確認したら直ちに攻撃者の制御を断つ（ホストの隔離やC2通信の遮断）。調査はその後でよい。",
+        ),
+        ObjectiveKind::Prevent(_) => tr(
+            lang,
+            "Anticipate the attacker's next step and close its path: stolen credentials, lateral-movement routes, exposed services.",
+            "攻撃者の次の一手を想定し、経路（盗まれた認証情報、横展開のルート、公開サービス）を先回りして塞ぐ。",
+        ),
+        ObjectiveKind::PreserveEvidence => tr(
+            lang,
+            "Take a forensic image before reimaging or restoring a compromised host; wiped evidence is lost to the investigation and to the police.",
+            "感染ホストを再構築・復元する前にフォレンジックイメージを取得する。消えた証拠は調査にも警察への相談にも使えない。",
+        ),
+        ObjectiveKind::Notify(_) => tr(
+            lang,
+            "Know your notification duties and deadlines before an incident; send a first report early even when facts are incomplete, and follow up.",
+            "報告義務と期限を平時から把握しておく。事実が揃っていなくても早めに第一報を入れ、続報で補う。",
+        ),
+        ObjectiveKind::Restore { .. } => tr(
+            lang,
+            "Plan recovery with the business: restore critical services from a known-good state and reconnect hosts only once they are clean.",
+            "業務部門と復旧計画を立てる。重要業務は健全な状態から復旧し、ホストは安全を確認してから再接続する。",
+        ),
+        ObjectiveKind::Finding(_) => tr(
+            lang,
+            "Base the report on evidence: name each compromised host, the entry vector and the data exposed, and say what is still unknown.",
+            "報告は証拠に基づいて作成する。侵害ホスト、侵入経路、漏えいしたデータを挙げ、未確定の点は未確定と明記する。",
+        ),
+        ObjectiveKind::Answer(_) => tr(
+            lang,
+            "Under pressure from management, the media or customers, decide by the rules and the facts; never agree to hide an incident.",
+            "経営層・報道・顧客からの圧力の中でも、規程と事実に基づいて判断する。インシデントの隠蔽には決して同意しない。",
+        ),
+    }
+}
+
+fn penalty_advice(kind: &PenaltyKind, lang: Lang) -> &'static str {
+    match kind {
+        PenaltyKind::Downtime(_) => tr(
+            lang,
+            "Weigh each containment step against the business: prefer targeted actions, and restore service as soon as it is safe.",
+            "封じ込めの各手段を業務への影響と比べて選ぶ。対象を絞った対応を優先し、安全が確認でき次第業務を再開する。",
+        ),
+        PenaltyKind::CleanIsolation | PenaltyKind::CleanRebuild => tr(
+            lang,
+            "Confirm before you cut off or rebuild: act on the hosts the evidence points to, not on every host in reach.",
+            "隔離や再構築の前に根拠を確認する。証拠が示すホストを対象にし、手当たり次第に止めない。",
+        ),
+        PenaltyKind::EvidenceDestroyed => advice(&ObjectiveKind::PreserveEvidence, lang),
+        PenaltyKind::Concealment => advice(
+            &ObjectiveKind::Answer(crate::scenario::model::Id::new(0)),
+            lang,
+        ),
+        PenaltyKind::WrongFinding => advice(
+            &ObjectiveKind::Finding(crate::scenario::model::FindingField::Entry),
+            lang,
+        ),
+        PenaltyKind::NeedlessBlock => tr(
+            lang,
+            "Check an address against your own services before blocking it; blocking your own providers stops your own business.",
+            "遮断する前に自組織の利用サービスでないか確認する。自組織の委託先を遮断すると自らの業務が止まる。",
+        ),
+        PenaltyKind::Hint(_) => tr(
+            lang,
+            "Hints cost points: use them when stuck, and note what they taught you.",
+            "ヒントは減点になる。行き詰まったときに使い、そこから学んだことを記録する。",
+        ),
+    }
+}
+
+fn clock(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamReport, Scorecard) {
+    let ended = events.iter().rev().find_map(|e| match e.kind {
+        EventKind::Ended { outcome, reason } => Some((e.turn, outcome, reason)),
+        _ => None,
+    });
+    let card = scoring::score(s, events, ended.is_some());
+    let turns = events.last().map_or(0, |e| e.turn);
+    let outcome = match ended {
+        Some((turn, outcome, reason)) => match lang {
+            Lang::En => format!("{} (turn {turn})", describe::ending(outcome, reason, lang)),
+            Lang::Ja => format!(
+                "{}（{turn}ターン目）",
+                describe::ending(outcome, reason, lang)
+            ),
+        },
+        None => match lang {
+            Lang::En => format!("Not finished (stopped after turn {turns})"),
+            Lang::Ja => format!("未終了（{turns}ターン目で中断）"),
+        },
+    };
+    let mut timeline = Vec::new();
+    for turn in 1..=turns {
+        let of_turn = events.iter().filter(|e| e.turn == turn);
+        let (team, truth): (Vec<&Event>, Vec<&Event>) = of_turn.partition(|e| e.kind.visible());
+        timeline.push(TimelineRow {
+            turn,
+            clock: clock(turn * s.minutes_per_turn),
+            team: team.iter().map(|e| describe::event(s, e, lang)).collect(),
+            truth: truth.iter().map(|e| describe::event(s, e, lang)).collect(),
+        });
+    }
+    let objectives = card
+        .objectives
+        .iter()
+        .map(|o| ObjectiveRow {
+            name: s.objectives[o.objective].name.get(lang).to_owned(),
+            status: describe::status(o.status, lang).to_owned(),
+            points: o.points,
+            max: o.max,
+            reason: describe::reason(s, &o.reason, lang),
+        })
+        .collect();
+    let penalties = card
+        .penalties
+        .iter()
+        .map(|p| PenaltyRow {
+            what: describe::penalty(s, &p.kind, lang),
+            count: p.count,
+            points: p.points,
+        })
+        .collect();
+    let notified = |stakeholder| {
+        events.iter().find_map(|e| match &e.kind {
+            EventKind::Completed {
+                action,
+                target: Target::Stakeholder(x),
+                ..
+            } if *x == stakeholder && s.actions[*action].verb == Verb::Notify => Some(e.turn),
+            _ => None,
+        })
+    };
+    let deadlines = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::DeadlineStarted { rule, due } => Some((e.turn, rule, due)),
+            _ => None,
+        })
+        .map(|(started, rule, due)| {
+            let r = &s.notifications[rule];
+            let at = notified(r.stakeholder);
+            let verdict = match at {
+                Some(t) if t <= due => tr(lang, "kept", "期限内"),
+                Some(_) => tr(lang, "late", "期限超過"),
+                None => tr(lang, "missed", "未報告"),
+            };
+            DeadlineRow {
+                stakeholder: s.stakeholders[r.stakeholder].name.get(lang).to_owned(),
+                basis: r.basis.get(lang).to_owned(),
+                started,
+                due,
+                notified: at,
+                verdict: verdict.to_owned(),
+            }
+        })
+        .collect();
+    let learning = scoring::learning_breakdown(s, &card)
+        .into_iter()
+        .filter(|&(_, _, max)| max > 0)
+        .map(|(lo, earned, max)| LearningRow {
+            objective: s.learning_objectives[lo].text.get(lang).to_owned(),
+            earned,
+            max,
+        })
+        .collect();
+    let capability = |o: &crate::scenario::model::Objective| {
+        o.learning
+            .first()
+            .map(|l| s.learning_objectives[*l].text.get(lang).to_owned())
+            .unwrap_or_default()
+    };
+    let mut strengths = Vec::new();
+    let mut improvements = Vec::new();
+    for r in &card.objectives {
+        let o = &s.objectives[r.objective];
+        let line = format!(
+            "{} — {}",
+            o.name.get(lang),
+            describe::reason(s, &r.reason, lang)
+        );
+        match r.status {
+            Status::Met => strengths.push(line),
+            Status::Partial | Status::Missed => improvements.push(ImprovementRow {
+                observation: line,
+                recommendation: advice(&o.kind, lang).to_owned(),
+                capability: capability(o),
+            }),
+            Status::NotApplicable | Status::Pending => {}
+        }
+    }
+    for p in &card.penalties {
+        improvements.push(ImprovementRow {
+            observation: format!(
+                "{} (×{}, −{})",
+                describe::penalty(s, &p.kind, lang),
+                p.count,
+                p.points
+            ),
+            recommendation: penalty_advice(&p.kind, lang).to_owned(),
+            capability: String::new(),
+        });
+    }
+    let report = TeamReport {
+        name: name.to_owned(),
+        outcome,
+        turns,
+        total: card.total,
+        max: card.max,
+        percent: card.percent,
+        grade: card.grade.map(|g| s.grades[g].label.get(lang).to_owned()),
+        timeline,
+        decisions: compare_with_walkthrough(s, events, lang),
+        objectives,
+        penalties,
+        deadlines,
+        learning,
+        strengths,
+        improvements,
+    };
+    (report, card)
+}
+
+/// Builds the report for a session's teams (name and events each).
+pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) -> Report {
+    let mut reports = Vec::new();
+    let mut ranking_input = Vec::new();
+    for (i, (name, events)) in teams.iter().enumerate() {
+        let (report, card) = team_report(s, name, events, lang);
+        ranking_input.push((i, card.total, scoring::containment_turn(s, events)));
+        reports.push(report);
+    }
+    let room = (teams.len() > 1).then(|| {
+        let order = scoring::rank(&ranking_input);
+        let ranking = order
+            .iter()
+            .enumerate()
+            .map(|(place, &i)| {
+                let ended = teams[i].1.iter().rev().find_map(|e| match e.kind {
+                    EventKind::Ended { outcome, .. } => Some(outcome),
+                    _ => None,
+                });
+                RankRow {
+                    rank: place + 1,
+                    team: reports[i].name.clone(),
+                    total: reports[i].total,
+                    percent: reports[i].percent,
+                    contained: ranking_input[i].2,
+                    outcome: match ended {
+                        Some(crate::scenario::model::Outcome::Win) => tr(lang, "win", "勝利"),
+                        Some(crate::scenario::model::Outcome::Loss) => tr(lang, "loss", "敗北"),
+                        None => tr(lang, "unfinished", "未終了"),
+                    }
+                    .to_owned(),
+                }
+            })
+            .collect();
+        let last = reports.iter().map(|r| r.turns).max().unwrap_or(0);
+        let per_team: Vec<Vec<(u32, Command)>> =
+            teams.iter().map(|(_, ev)| decisions(ev)).collect();
+        let differences = (1..=last)
+            .filter_map(|turn| {
+                let did: Vec<Vec<&Command>> = per_team
+                    .iter()
+                    .map(|d| {
+                        d.iter()
+                            .filter(|(t, _)| *t == turn)
+                            .map(|(_, c)| c)
+                            .collect()
+                    })
+                    .collect();
+                let all_same = did.windows(2).all(|w| w[0] == w[1]);
+                (!all_same).then(|| DifferenceRow {
+                    turn,
+                    teams: did
+                        .iter()
+                        .enumerate()
+                        .map(|(i, cs)| {
+                            let text = if cs.is_empty() {
+                                tr(lang, "(nothing)", "（対応なし）").to_owned()
+                            } else {
+                                cs.iter()
+                                    .map(|c| describe::command(s, c, lang))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            };
+                            (reports[i].name.clone(), text)
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        Room {
+            ranking,
+            differences,
+        }
+    });
+    Report {
+        lang,
+        scenario: s.title.get(lang).to_owned(),
+        scenario_id: s.id.clone(),
+        organisation: s.org_name.get(lang).to_owned(),
+        seed,
+        minutes_per_turn: s.minutes_per_turn,
+        teams: reports,
+        room,
+    }
+}

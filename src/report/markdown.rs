@@ -1,0 +1,258 @@
+//! The after-action report as Markdown.
+
+use std::fmt::Write as _;
+
+use super::aar::{Report, TeamReport};
+use super::describe::{lab, tr};
+use crate::scenario::model::Lang;
+
+/// Escapes text for a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn opt(n: Option<u32>) -> String {
+    n.map_or_else(|| "—".to_owned(), |n| n.to_string())
+}
+
+/// Renders a report.
+pub fn render(r: &Report) -> String {
+    let l = r.lang;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}{}\n",
+        lab(l, "After-action report:", "事後検証報告書："),
+        r.scenario
+    );
+    let _ = writeln!(
+        out,
+        "{}{} · {} `{}` · {} {} · {}{}\n",
+        lab(l, "Organisation:", "組織："),
+        r.organisation,
+        tr(l, "scenario", "シナリオ"),
+        r.scenario_id,
+        tr(l, "seed", "シード"),
+        r.seed,
+        lab(l, "minutes per turn:", "1ターンの分数："),
+        r.minutes_per_turn
+    );
+    if let Some(room) = &r.room {
+        let _ = writeln!(out, "## {}\n", tr(l, "Room summary", "全体のまとめ"));
+        let _ = writeln!(
+            out,
+            "| # | {} | {} | % | {} | {} |\n|---|---|---|---|---|---|",
+            tr(l, "Team", "チーム"),
+            tr(l, "Score", "得点"),
+            tr(l, "Contained at turn", "封じ込めターン"),
+            tr(l, "Outcome", "結果")
+        );
+        for row in &room.ranking {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                row.rank,
+                cell(&row.team),
+                row.total,
+                row.percent,
+                opt(row.contained),
+                row.outcome
+            );
+        }
+        out.push('\n');
+        if !room.differences.is_empty() {
+            let _ = writeln!(
+                out,
+                "### {}\n",
+                tr(l, "Where decisions differed", "判断が分かれた場面")
+            );
+            for d in &room.differences {
+                let _ = writeln!(out, "- **{} {}**", tr(l, "Turn", "ターン"), d.turn);
+                for (team, did) in &d.teams {
+                    let _ = writeln!(out, "  - {team}: {did}");
+                }
+            }
+            out.push('\n');
+        }
+    }
+    for team in &r.teams {
+        render_team(&mut out, team, l);
+    }
+    out
+}
+
+fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
+    let _ = writeln!(out, "## {} {}\n", tr(l, "Team", "チーム"), t.name);
+    let grade = t
+        .grade
+        .as_ref()
+        .map(|g| format!(" — {g}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "**{}**{}  \n**{}**{} / {} ({}%){grade}\n",
+        lab(l, "Outcome:", "結果："),
+        t.outcome,
+        lab(l, "Score:", "得点："),
+        t.total,
+        t.max,
+        t.percent
+    );
+
+    let _ = writeln!(out, "### {}\n", tr(l, "Objectives", "評価項目"));
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |\n|---|---|---|---|",
+        tr(l, "Objective", "項目"),
+        tr(l, "Result", "判定"),
+        tr(l, "Points", "得点"),
+        tr(l, "Why", "理由")
+    );
+    for o in &t.objectives {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}/{} | {} |",
+            cell(&o.name),
+            o.status,
+            o.points,
+            o.max,
+            cell(&o.reason)
+        );
+    }
+    for p in &t.penalties {
+        let _ = writeln!(
+            out,
+            "| {} | {} | −{} | ×{} |",
+            cell(&p.what),
+            tr(l, "penalty", "減点"),
+            p.points,
+            p.count
+        );
+    }
+    out.push('\n');
+
+    if !t.learning.is_empty() {
+        let _ = writeln!(out, "### {}\n", tr(l, "Learning objectives", "学習目標"));
+        for lo in &t.learning {
+            let _ = writeln!(out, "- {} — {}/{}", lo.objective, lo.earned, lo.max);
+        }
+        out.push('\n');
+    }
+
+    if !t.deadlines.is_empty() {
+        let _ = writeln!(out, "### {}\n", tr(l, "Notification deadlines", "報告期限"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
+            tr(l, "To", "報告先"),
+            tr(l, "From turn", "開始"),
+            tr(l, "Due", "期限"),
+            tr(l, "Notified", "報告"),
+            tr(l, "Result", "判定")
+        );
+        for d in &t.deadlines {
+            let _ = writeln!(
+                out,
+                "| {} — {} | {} | {} | {} | {} |",
+                cell(&d.stakeholder),
+                cell(&d.basis),
+                d.started,
+                d.due,
+                opt(d.notified),
+                d.verdict
+            );
+        }
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "### {}\n", tr(l, "Strengths", "良かった点"));
+    if t.strengths.is_empty() {
+        let _ = writeln!(out, "- {}", tr(l, "(none this time)", "（今回はなし）"));
+    }
+    for s in &t.strengths {
+        let _ = writeln!(out, "- {s}");
+    }
+    out.push('\n');
+
+    let _ = writeln!(
+        out,
+        "### {}\n",
+        tr(l, "Areas for improvement", "改善すべき点")
+    );
+    if t.improvements.is_empty() {
+        let _ = writeln!(out, "{}\n", tr(l, "None.", "なし。"));
+    } else {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |\n|---|---|---|",
+            tr(l, "Observation", "所見"),
+            tr(l, "Recommendation", "推奨事項"),
+            tr(l, "Capability", "能力")
+        );
+        for i in &t.improvements {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&i.observation),
+                cell(&i.recommendation),
+                cell(&i.capability)
+            );
+        }
+        out.push('\n');
+    }
+
+    let _ = writeln!(
+        out,
+        "### {}\n",
+        tr(
+            l,
+            "Decisions against the reference solution",
+            "模範解答との比較"
+        )
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |\n|---|---|---|---|",
+        tr(l, "Decision", "対応"),
+        tr(l, "Reference", "模範"),
+        tr(l, "Team", "チーム"),
+        tr(l, "Verdict", "評価")
+    );
+    for d in &t.decisions {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&d.command),
+            opt(d.reference_turn),
+            opt(d.team_turn),
+            d.verdict
+        );
+    }
+    out.push('\n');
+
+    let _ = writeln!(
+        out,
+        "### {}\n",
+        tr(
+            l,
+            "Timeline: what the team saw and did, and what really happened",
+            "時系列：チームが見たこと・行ったこと、実際に起きていたこと"
+        )
+    );
+    for row in &t.timeline {
+        let _ = writeln!(
+            out,
+            "**{} {} (+{})**\n",
+            tr(l, "Turn", "ターン"),
+            row.turn,
+            row.clock
+        );
+        for e in &row.team {
+            let _ = writeln!(out, "- {e}");
+        }
+        for e in &row.truth {
+            let _ = writeln!(out, "- *{}* {e}", tr(l, "[attacker]", "［攻撃者］"));
+        }
+        out.push('\n');
+    }
+}
