@@ -94,6 +94,11 @@ pub fn json_summary(
             "points": o.points,
             "max": o.max,
         })).collect::<Vec<_>>(),
+        "learning": scoring::learning_breakdown(s, card).into_iter().map(|(lo, earned, max)| json!({
+            "id": s.learning_objectives.key(lo),
+            "earned": earned,
+            "max": max,
+        })).collect::<Vec<_>>(),
         "penalties": card.penalties.iter().map(|p| json!({
             "kind": penalty_word(&p.kind),
             "id": penalty_id(s, &p.kind),
