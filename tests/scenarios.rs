@@ -8,7 +8,7 @@ use cyberdrill::engine::event::EventKind;
 use cyberdrill::scenario::model::Outcome;
 use cyberdrill::scenario::{self, Scenario};
 use cyberdrill::session::Session;
-use cyberdrill::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
+use cyberdrill::session::bots::{self, Policy, Scripted};
 
 use crate::util::shipped_scenarios;
 
@@ -81,22 +81,15 @@ fn every_walkthrough_wins_without_a_refused_action_on_a_seed_sweep() {
 
 #[test]
 fn walkthrough_outscores_random_which_outscores_idle() {
+    use cyberdrill::session::balance::{PolicyKind, play_runs};
     for s in shipped() {
-        let seeds = 0u64..40;
-        let mean = |make: &dyn Fn(u64) -> Box<dyn Policy>| -> f64 {
-            let total: i64 = seeds
-                .clone()
-                .map(|seed| {
-                    play(&s, seed, make(seed).as_mut())
-                        .scorecard(TeamId(0))
-                        .total
-                })
-                .sum();
-            total as f64 / 40.0
+        let mean = |policy: PolicyKind| {
+            let runs = play_runs(&s, &policy, 500, 1, &|_| {});
+            runs.iter().map(|r| r.total as f64).sum::<f64>() / runs.len() as f64
         };
-        let walkthrough = mean(&|_| Box::new(Scripted::walkthrough(&s)));
-        let random = mean(&|seed| Box::new(RandomPolicy::new(seed)));
-        let idle = mean(&|_| Box::new(Idle));
+        let walkthrough = mean(PolicyKind::Scripted(s.walkthrough.clone()));
+        let random = mean(PolicyKind::Random);
+        let idle = mean(PolicyKind::Idle);
         assert!(
             walkthrough > random && random > idle,
             "{}: walkthrough {walkthrough}, random {random}, idle {idle}",
