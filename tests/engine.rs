@@ -576,6 +576,9 @@ fn outside_help_adds_effort_from_the_next_turn() {
     lab.turn(&[r#"Act("hire", Stakeholder("ir"))"#]);
     assert_eq!(lab.session.effort_available(T), 7);
     assert_eq!(lab.session.observe(T).effort_per_turn, 7);
+    // Hiring the same firm again adds nothing.
+    lab.turn(&[r#"Act("hire", Stakeholder("ir"))"#]);
+    assert_eq!(lab.session.observe(T).effort_per_turn, 7);
 }
 
 // --- illegal actions

@@ -97,3 +97,102 @@ fn walkthrough_outscores_random_which_outscores_idle() {
         );
     }
 }
+
+#[test]
+fn the_walkthrough_earns_85_percent_on_every_seed_and_idle_teams_lose() {
+    use cyberdrill::session::balance::{PolicyKind, play_runs};
+    for s in shipped() {
+        let walkthrough = play_runs(
+            &s,
+            &PolicyKind::Scripted(s.walkthrough.clone()),
+            200,
+            1,
+            &|_| {},
+        );
+        let worst = walkthrough.iter().min_by_key(|r| r.percent).unwrap();
+        assert!(
+            worst.percent >= 85,
+            "{}: {}% at seed {}",
+            s.id,
+            worst.percent,
+            worst.seed
+        );
+        let idle = play_runs(&s, &PolicyKind::Idle, 200, 1, &|_| {});
+        assert!(idle.iter().all(|r| !r.won), "{}: an idle team won", s.id);
+        let random = play_runs(&s, &PolicyKind::Random, 200, 1, &|_| {});
+        let mean = |runs: &[cyberdrill::session::balance::Run]| {
+            runs.iter().map(|r| f64::from(r.percent)).sum::<f64>() / runs.len() as f64
+        };
+        assert!(
+            mean(&random) < mean(&walkthrough) / 2.0,
+            "{}: random {}% is not well below the walkthrough {}%",
+            s.id,
+            mean(&random),
+            mean(&walkthrough)
+        );
+    }
+}
+
+/// The three flagship exercises and what each must contain.
+#[test]
+fn flagship_scenarios_have_the_required_content() {
+    use cyberdrill::scenario::model::{ObjectiveKind, Verb};
+    let all = shipped();
+    for id in ["municipal-breach", "olympics-ticketing", "sme-supply-chain"] {
+        let s = all
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("scenarios/{id}.ron is shipped"));
+        assert!(s.hosts.len() >= 15, "{id}: hosts");
+        assert!(s.segments.len() >= 4, "{id}: segments");
+        assert!(s.stages.len() >= 8, "{id}: stages");
+        let alternatives = s.stages.iter().filter(|(_, st)| st.alternative).count();
+        assert!(alternatives >= 2, "{id}: alternative routes");
+        assert!(s.injects.len() >= 10, "{id}: injects");
+        assert!(
+            s.injects.iter().filter(|(_, i)| i.pressure).count() >= 3,
+            "{id}: pressure injects"
+        );
+        assert!(!s.noise.is_empty(), "{id}: noise");
+        assert!(s.objectives.len() >= 6, "{id}: objectives");
+        let kinds = |f: fn(&ObjectiveKind) -> bool| s.objectives.iter().any(|(_, o)| f(&o.kind));
+        assert!(
+            kinds(|k| matches!(k, ObjectiveKind::Detect { .. })),
+            "{id}: detection"
+        );
+        assert!(
+            kinds(|k| matches!(k, ObjectiveKind::Contain { .. } | ObjectiveKind::Prevent(_))),
+            "{id}: containment"
+        );
+        assert!(
+            kinds(|k| matches!(k, ObjectiveKind::PreserveEvidence)),
+            "{id}: evidence"
+        );
+        assert!(
+            kinds(|k| matches!(k, ObjectiveKind::Restore { .. })),
+            "{id}: recovery"
+        );
+        assert!(
+            kinds(|k| matches!(k, ObjectiveKind::Notify(_))),
+            "{id}: notification"
+        );
+        assert!(
+            kinds(|k| matches!(k, ObjectiveKind::Finding(_))),
+            "{id}: findings"
+        );
+        assert!(!s.hints.is_empty(), "{id}: hints");
+        assert!(
+            (12..=20).contains(&s.max_turns),
+            "{id}: {} turns",
+            s.max_turns
+        );
+        let last = s.walkthrough.iter().map(|p| p.turn).max().unwrap();
+        assert!(last <= s.max_turns, "{id}: walkthrough within the session");
+        assert!(
+            s.actions
+                .iter()
+                .any(|(_, a)| a.verb == Verb::SubmitFindings),
+            "{id}: a findings report"
+        );
+    }
+}

@@ -844,7 +844,8 @@ pub struct RawAction {
     /// Whether it destroys the target host's evidence (reimage and restore always do).
     #[serde(default)]
     pub destroys_evidence: bool,
-    /// Effort added to every later turn once it completes (outside help).
+    /// Effort added to every later turn once it first completes (outside help; completing it
+    /// again adds nothing).
     #[serde(default)]
     pub adds_effort: u32,
 }

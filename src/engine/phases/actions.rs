@@ -172,6 +172,7 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
         target: task.target.clone(),
         host_was_compromised,
     });
+    let first_completion = t.knowledge.completed[task.action.index()] == 0;
     t.knowledge.completed[task.action.index()] += 1;
     match (a.verb, &task.target) {
         (Verb::Triage, Target::Alert(alert)) => {
@@ -234,7 +235,8 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
         let imaged = imaged_since_compromise(t, h);
         wipe(s, t, h, compromised, imaged);
     }
-    if a.adds_effort > 0 {
+    // Outside help is hired once: repeating the action does not add more.
+    if a.adds_effort > 0 && first_completion {
         t.staff.bonus += a.adds_effort;
     }
 }

@@ -375,6 +375,7 @@ pub(crate) fn walkthrough(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) -> Opt
     let turns = s.max_turns as usize;
     let mut used = vec![0u64; turns + 2];
     let mut bonus_from = vec![0u64; turns + 2];
+    let mut helped = Vec::new();
     for (i, plan) in raw.walkthrough.iter().enumerate() {
         let tp = base.index(i);
         if plan.turn == 0 || plan.turn > s.max_turns {
@@ -411,7 +412,9 @@ pub(crate) fn walkthrough(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) -> Opt
                                 *slot += u64::from(a.cost);
                             }
                             let done = t + a.turns as usize;
-                            if a.adds_effort > 0 && done <= turns {
+                            // Outside help counts once, however often the action is repeated.
+                            if a.adds_effort > 0 && done <= turns && !helped.contains(action) {
+                                helped.push(*action);
                                 for b in &mut bonus_from[done..] {
                                     *b += u64::from(a.adds_effort);
                                 }
