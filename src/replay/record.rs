@@ -117,7 +117,10 @@ pub struct TurnLine {
 /// An event as written in a log: its kind and the fields that kind has, ids as keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
+#[expect(
+    missing_docs,
+    reason = "each field is the event field of the same name, listed per kind in docs/replay-format.md"
+)]
 pub struct EventRecord {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

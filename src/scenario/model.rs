@@ -960,30 +960,50 @@ pub struct Grade {
     pub label: Text,
 }
 
-/// A resolved condition.
+/// A resolved condition (see [`RawCondition`](super::raw::RawCondition) for each meaning).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum Condition {
+    /// The current turn is at least this.
     Turn(u32),
+    /// The stage has happened.
     StageDone(StageId),
+    /// The team has found or triaged the trace.
     TraceFound(TraceId),
+    /// The alert has reached the inbox.
     AlertSeen(AlertId),
+    /// The inject has been delivered.
     InjectReceived(InjectId),
+    /// The inject was answered with this choice.
     Answered(InjectId, usize),
+    /// The stakeholder has been notified.
     Notified(StakeholderId),
+    /// The action has completed at least once.
     ActionDone(ActionId),
+    /// The attacker holds the host.
     HostCompromised(HostId),
+    /// The host is isolated.
     HostIsolated(HostId),
+    /// The address is blocked.
     AddressBlocked(AddressId),
+    /// The mitigation is on.
     Mitigated(MitigationId),
+    /// The account's credentials are stolen and still valid.
     CredentialsStolen(AccountId),
+    /// The data set has been exfiltrated.
     DataExfiltrated(DataSetId),
+    /// The business function is down.
     FunctionDown(FunctionId),
+    /// The attacker holds no host it can still command.
     Contained,
+    /// The attacker holds no host at all.
     Evicted,
+    /// The team has submitted a findings report.
     FindingsSubmitted,
+    /// All hold.
     All(Vec<Condition>),
+    /// At least one holds.
     Any(Vec<Condition>),
+    /// Does not hold.
     Not(Box<Condition>),
 }
 
@@ -1019,16 +1039,24 @@ pub enum Command {
 
 /// A resolved target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)]
 pub enum Target {
+    /// Nothing in particular (press statements).
     Org,
+    /// A host.
     Host(HostId),
+    /// A segment.
     Segment(SegmentId),
+    /// An account.
     Account(AccountId),
+    /// An outside address.
     Address(AddressId),
+    /// An alert.
     Alert(AlertId),
+    /// A stakeholder.
     Stakeholder(StakeholderId),
+    /// A mitigation.
     Mitigation(MitigationId),
+    /// A findings report.
     Findings(Findings),
 }
 

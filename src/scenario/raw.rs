@@ -576,7 +576,10 @@ pub struct RawStage {
 
 /// MITRE ATT&CK tactics (enterprise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[allow(missing_docs)]
+#[expect(
+    missing_docs,
+    reason = "the MITRE ATT&CK tactic names are their own documentation"
+)]
 pub enum Tactic {
     Reconnaissance,
     ResourceDevelopment,
@@ -686,7 +689,7 @@ pub enum SeenIn {
 
 /// Alert severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[allow(missing_docs)]
+#[expect(missing_docs, reason = "the levels are self-explanatory, lowest first")]
 pub enum Severity {
     Info,
     Low,
@@ -771,7 +774,10 @@ pub struct RawInject {
 
 /// How an inject arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[allow(missing_docs)]
+#[expect(
+    missing_docs,
+    reason = "each channel is named by the word the team sees"
+)]
 pub enum Channel {
     Email,
     Phone,
