@@ -9,6 +9,7 @@
 pub mod balance;
 pub mod bots;
 pub mod observation;
+pub mod preview;
 pub mod proof;
 
 use std::io::Write;
@@ -25,6 +26,7 @@ use crate::scenario::raw::RawCommand;
 use crate::scenario::validate::{CommandError, resolve_command};
 use crate::scoring::{self, Scorecard};
 pub use observation::Observation;
+pub use preview::Preview;
 
 /// Why a session request failed. (A trainee's illegal action is not an error: it is refused
 /// as an event of the turn; see [`Refusal`].)

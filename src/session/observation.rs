@@ -90,6 +90,8 @@ pub enum InboxItem {
         answer: Option<usize>,
         /// The question can no longer be answered.
         expired: bool,
+        /// The last turn an answer can be played in, if the question has a time limit.
+        answer_by: Option<u32>,
     },
 }
 
@@ -212,6 +214,11 @@ impl Observation {
                     turn: at,
                     answer: k.answers[id.index()].map(|(c, _)| c),
                     expired: k.expired[id.index()],
+                    answer_by: s.injects[id]
+                        .question
+                        .as_ref()
+                        .and_then(|q| q.answer_within)
+                        .map(|within| at + within),
                 });
             }
         }

@@ -1,0 +1,295 @@
+//! What a command would do, told before it is queued: whether it is legal now, the effort it
+//! takes and for how long, and the side effects the team can foresee from what it knows —
+//! business functions it stops, evidence it wipes, effort it brings. Front-ends show it before
+//! the trainee confirms (the action composer's last step).
+//!
+//! The business-impact rules mirrored here are the engine's (`business_impact` in
+//! `engine/phases/world.rs`); the tests below play each foreseen effect through the engine.
+
+use serde::Serialize;
+
+use super::Session;
+use crate::engine::TeamId;
+use crate::engine::event::Refusal;
+use crate::scenario::model::{
+    AddressOwner, Command, FunctionId, HostId, Scenario, Target, TargetKind, Verb,
+};
+
+/// How long a foreseen side effect lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lasting {
+    /// While the action runs.
+    WhileRunning,
+    /// From when the action is done until the team undoes it (reconnects, unblocks …).
+    UntilUndone,
+}
+
+/// Evidence a command would wipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Wipe {
+    /// The host whose disk (and unforwarded logs) would be wiped.
+    pub host: HostId,
+    /// The team has imaged the host (a copy of its disk is kept).
+    pub imaged: bool,
+}
+
+/// What a command would do, as far as the team can tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    /// Why it would be refused, if it would.
+    pub refusal: Option<Refusal>,
+    /// Effort it takes every turn it runs (0 for answers and hints).
+    pub cost: u32,
+    /// Turns it runs (0 for answers and hints).
+    pub turns: u32,
+    /// Effort free for the next turn once it is queued.
+    pub effort_after: u32,
+    /// Business functions now up that it would stop, and for how long.
+    pub stops: Vec<(FunctionId, Lasting)>,
+    /// Evidence it would wipe.
+    pub wipes: Option<Wipe>,
+    /// Effort it adds to every later turn once done.
+    pub adds_effort: u32,
+    /// Points a hint costs.
+    pub hint_points: Option<u32>,
+}
+
+impl Session {
+    /// What `command` would do if queued now for the team's next turn.
+    pub fn preview(&self, team: TeamId, command: &Command) -> Preview {
+        let s = self.scenario();
+        let available = self.effort_available(team);
+        let refusal = self.check(team, command).err();
+        match command {
+            Command::Act { action, target } => {
+                let a = &s.actions[*action];
+                let v = self.view(team);
+                let mut stops: Vec<(FunctionId, Lasting)> = Vec::new();
+                let mut add = |f: FunctionId, lasting: Lasting| {
+                    if !v.assets.functions_down[f.index()] && !stops.iter().any(|&(g, _)| g == f) {
+                        stops.push((f, lasting));
+                    }
+                };
+                for &f in &a.disrupts {
+                    add(f, Lasting::WhileRunning);
+                }
+                for (f, lasting) in foreseen_stops(s, a.verb, target) {
+                    add(f, lasting);
+                }
+                stops.sort();
+                let wipes = match target {
+                    Target::Host(h)
+                        if a.destroys_evidence
+                            || matches!(a.verb, Verb::Reimage | Verb::RestoreBackup) =>
+                    {
+                        Some(Wipe {
+                            host: *h,
+                            imaged: v.assets.hosts[h.index()].imaged_at.is_some(),
+                        })
+                    }
+                    _ => None,
+                };
+                Preview {
+                    effort_after: if refusal.is_none() {
+                        available.saturating_sub(a.cost)
+                    } else {
+                        available
+                    },
+                    refusal,
+                    cost: a.cost,
+                    turns: a.turns,
+                    stops,
+                    wipes,
+                    adds_effort: a.adds_effort,
+                    hint_points: None,
+                }
+            }
+            Command::Answer { .. } | Command::Hint(_) => Preview {
+                refusal,
+                cost: 0,
+                turns: 0,
+                effort_after: available,
+                stops: Vec::new(),
+                wipes: None,
+                adds_effort: 0,
+                hint_points: match command {
+                    Command::Hint(h) => Some(s.hints[*h].cost),
+                    _ => None,
+                },
+            },
+        }
+    }
+}
+
+/// Functions a verb stops through its target: hosts taken offline, accounts disabled,
+/// addresses blocked, protections switched on.
+fn foreseen_stops(s: &Scenario, verb: Verb, target: &Target) -> Vec<(FunctionId, Lasting)> {
+    let needing_hosts = |hosts: &[HostId], lasting: Lasting| -> Vec<(FunctionId, Lasting)> {
+        s.functions
+            .iter()
+            .filter(|(_, f)| f.depends_on.iter().any(|h| hosts.contains(h)))
+            .map(|(id, _)| (id, lasting))
+            .collect()
+    };
+    match (verb, target) {
+        (Verb::IsolateHost, Target::Host(h)) => needing_hosts(&[*h], Lasting::UntilUndone),
+        // A rebuild or a patch keeps the host offline while it runs.
+        (Verb::Reimage | Verb::RestoreBackup | Verb::Patch, Target::Host(h)) => {
+            needing_hosts(&[*h], Lasting::WhileRunning)
+        }
+        (Verb::IsolateSegment, Target::Segment(seg)) => {
+            needing_hosts(&s.segments[*seg].hosts, Lasting::UntilUndone)
+        }
+        (Verb::DisableAccount, Target::Account(x)) => s
+            .functions
+            .iter()
+            .filter(|(_, f)| f.accounts.contains(x))
+            .map(|(id, _)| (id, Lasting::UntilUndone))
+            .collect(),
+        (Verb::BlockAddress, Target::Address(x)) => match &s.addresses[*x].owner {
+            AddressOwner::Legitimate { serves, .. } => {
+                serves.iter().map(|&f| (f, Lasting::UntilUndone)).collect()
+            }
+            AddressOwner::Adversary(_) => Vec::new(),
+        },
+        (Verb::Mitigate, Target::Mitigation(m)) => s.mitigations[*m]
+            .disrupts
+            .iter()
+            .map(|&f| (f, Lasting::UntilUndone))
+            .collect(),
+        _ => {
+            debug_assert!(
+                verb.target_kind() == target.kind() || target.kind() == TargetKind::Org,
+                "target kinds are checked when commands are built"
+            );
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine::event::EventKind;
+    use crate::scenario::model::Command;
+
+    fn tutorial() -> Arc<Scenario> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");
+        Arc::new(
+            crate::scenario::load(std::path::Path::new(path))
+                .expect("loads")
+                .0,
+        )
+    }
+
+    fn act(s: &Scenario, action: &str, target: Target) -> Command {
+        Command::Act {
+            action: s.actions.id(action).unwrap(),
+            target,
+        }
+    }
+
+    const T: TeamId = TeamId(0);
+
+    #[test]
+    fn isolating_a_host_foresees_the_functions_that_need_it_and_the_engine_agrees() {
+        let s = tutorial();
+        let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+        let pc = s.hosts.id("pc-01").unwrap();
+        let isolate = act(&s, "isolate", Target::Host(pc));
+        let p = session.preview(T, &isolate);
+        let reception = s.functions.id("reception").unwrap();
+        assert_eq!(p.refusal, None);
+        assert_eq!((p.cost, p.turns, p.effort_after), (1, 1, 3));
+        assert_eq!(p.stops, vec![(reception, Lasting::UntilUndone)]);
+        assert_eq!(p.wipes, None);
+        session.submit(T, vec![isolate]).unwrap();
+        session.advance_team(T).unwrap();
+        assert!(session.events(T).iter().any(|e| e.kind
+            == EventKind::FunctionDown {
+                function: reception
+            }));
+        // Once it is down, nothing more is foreseen for it.
+        let reimage = act(&s, "reimage", Target::Host(pc));
+        let p = session.preview(T, &reimage);
+        assert!(p.stops.is_empty());
+        assert_eq!(
+            p.wipes,
+            Some(Wipe {
+                host: pc,
+                imaged: false
+            })
+        );
+    }
+
+    #[test]
+    fn blocking_a_legitimate_address_foresees_what_it_serves_and_the_engine_agrees() {
+        let s = tutorial();
+        let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+        let backup = s.addresses.id("backup-cloud").unwrap();
+        let block = act(&s, "block", Target::Address(backup));
+        let booking = s.functions.id("booking").unwrap();
+        assert_eq!(
+            session.preview(T, &block).stops,
+            vec![(booking, Lasting::UntilUndone)]
+        );
+        session.submit(T, vec![block]).unwrap();
+        session.advance_team(T).unwrap();
+        assert!(
+            session
+                .events(T)
+                .iter()
+                .any(|e| e.kind == EventKind::FunctionDown { function: booking })
+        );
+    }
+
+    #[test]
+    fn a_restore_stops_what_needs_the_host_while_it_runs_and_the_engine_agrees() {
+        let s = tutorial();
+        let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+        let fs = s.hosts.id("fs-01").unwrap();
+        let restore = act(&s, "restore", Target::Host(fs));
+        let booking = s.functions.id("booking").unwrap();
+        let p = session.preview(T, &restore);
+        assert_eq!(p.stops, vec![(booking, Lasting::WhileRunning)]);
+        assert_eq!((p.cost, p.turns), (2, 2));
+        session.submit(T, vec![restore]).unwrap();
+        session.advance_team(T).unwrap();
+        assert!(
+            session
+                .events(T)
+                .iter()
+                .any(|e| e.kind == EventKind::FunctionDown { function: booking })
+        );
+    }
+
+    #[test]
+    fn refused_commands_keep_the_effort_and_say_why() {
+        let s = tutorial();
+        let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+        let fs = s.hosts.id("fs-01").unwrap();
+        let pc = s.hosts.id("pc-01").unwrap();
+        session
+            .submit(
+                T,
+                vec![
+                    act(&s, "restore", Target::Host(fs)),
+                    act(&s, "image-disk", Target::Host(pc)),
+                ],
+            )
+            .unwrap();
+        let p = session.preview(T, &act(&s, "isolate", Target::Host(pc)));
+        assert_eq!(
+            p.refusal,
+            Some(Refusal::NotEnoughEffort { needed: 1, left: 0 })
+        );
+        assert_eq!(p.effort_after, 0);
+        let hint = s.hints.id("hint-alert").unwrap();
+        let p = session.preview(T, &Command::Hint(hint));
+        assert_eq!(p.refusal, Some(Refusal::HintNotYet { from_turn: 2 }));
+        assert_eq!(p.hint_points, Some(5));
+    }
+}
