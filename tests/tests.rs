@@ -7,22 +7,28 @@
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
+//! - `play_e2e.rs`: the real `cyberdrill play` in a pseudo-terminal, end to end (a whole
+//!   exercise, quitting midway, no terminal); screens read back through `vt100`.
 //! - `replay.rs`: the replay log: golden logs, tampering, truncation, branching.
 //! - `report.rs`: the after-action report (snapshots in `tests/snapshots/`).
 //! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
 //!   share).
 //! - `scoring.rs`: scorecards from hand-built event streams, objective by objective.
 //! - `scenarios.rs`: properties every shipped scenario must keep.
+//! - `tui.rs`: the terminal UI of `cyberdrill play`, driven by keys (screen snapshots in
+//!   both languages, the action composer's rules).
 //! - `util.rs`: helpers shared by the others (running the binary, reading scenarios).
 
 mod balance;
 mod check;
 mod determinism;
 mod engine;
+mod play_e2e;
 mod replay;
 mod report;
 mod scale;
 mod scenarios;
 mod scoring;
 mod synth;
+mod tui;
 mod util;

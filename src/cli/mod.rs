@@ -5,9 +5,12 @@
 
 mod balance;
 mod check;
+mod play;
 mod replay;
 mod report;
 mod run;
+
+pub use play::{new_replay_file, timestamp};
 
 pub use check::render as render_check_colored;
 
@@ -50,6 +53,26 @@ pub enum Command {
         /// Print one JSON object per file instead of diagnostics.
         #[arg(long)]
         json: bool,
+    },
+    /// Play a scenario alone in the terminal, turn by turn, and get a debrief at the end.
+    Play {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Seed of the team's world.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Language (default: from the locale, LC_ALL, LC_MESSAGES or LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Write the replay log here (default: a new file under replays/).
+        #[arg(long, value_name = "FILE")]
+        replay: Option<PathBuf>,
+        /// Start from a replay log instead of the beginning (with --turn).
+        #[arg(long, value_name = "LOG", requires = "turn")]
+        from: Option<PathBuf>,
+        /// With --from: the turn of the log to continue after.
+        #[arg(long, value_name = "N", requires = "from")]
+        turn: Option<u32>,
     },
     /// Play one bot team through a scenario, headless, and print the timeline and score.
     Run {
@@ -226,6 +249,23 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             format,
             lang.map(Into::into),
             out_path.as_deref(),
+            out,
+        ),
+        Command::Play {
+            scenario,
+            seed,
+            lang,
+            replay,
+            from,
+            turn,
+        } => play::run(
+            &play::PlayArgs {
+                scenario,
+                seed,
+                lang: lang.map(Into::into),
+                replay,
+                from: from.zip(turn),
+            },
             out,
         ),
         Command::Replay { command } => match command {

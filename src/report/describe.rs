@@ -555,8 +555,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         ),
         Reason::NothingImaged => tr(
             lang,
-            "no compromised host was imaged",
-            "感染ホストのイメージを取得しなかった",
+            "no host was imaged after the attacker reached it",
+            "攻撃者の侵入後にイメージを取得したホストはない",
         )
         .into(),
         Reason::Notified { turn, due } => {
@@ -576,9 +576,9 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         Reason::NoDuty => tr(lang, "the duty never arose", "報告義務は生じなかった").into(),
         Reason::FunctionUp { by_turn, was_down } => match (en, was_down) {
             (true, true) => format!("back in service by turn {by_turn}"),
-            (true, false) => format!("never interrupted (checked at turn {by_turn})"),
+            (true, false) => "never interrupted".to_owned(),
             (false, true) => format!("{by_turn}ターン目までに再開"),
-            (false, false) => format!("一度も停止しなかった（{by_turn}ターン目に確認）"),
+            (false, false) => "一度も停止しなかった".to_owned(),
         },
         Reason::FunctionUpLate { turn, by_turn } => {
             if en {
@@ -651,4 +651,47 @@ pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
 /// Whether an address is the organisation's own.
 pub fn is_legitimate(s: &Scenario, a: crate::scenario::model::AddressId) -> bool {
     matches!(s.addresses[a].owner, AddressOwner::Legitimate { .. })
+}
+
+/// A monitoring source, as a short name.
+pub fn source(src: crate::scenario::model::Source, lang: Lang) -> &'static str {
+    use crate::scenario::model::Source;
+    match src {
+        Source::Edr => "EDR",
+        Source::Antivirus => tr(lang, "Antivirus", "ウイルス対策"),
+        Source::Ids => "IDS",
+        Source::Proxy => tr(lang, "Proxy", "プロキシ"),
+        Source::Firewall => tr(lang, "Firewall", "ファイアウォール"),
+        Source::Waf => "WAF",
+        Source::Dlp => "DLP",
+        Source::Siem => "SIEM",
+        Source::WindowsEvents => tr(lang, "Windows event log", "Windowsイベントログ"),
+        Source::AuthLog => tr(lang, "Authentication log", "認証ログ"),
+        Source::WebLog => tr(lang, "Web server log", "Webサーバログ"),
+        Source::NetFlow => "NetFlow",
+        Source::Dns => "DNS",
+        Source::Mail => tr(lang, "Mail log", "メールログ"),
+        Source::VpnLog => tr(lang, "VPN log", "VPNログ"),
+    }
+}
+
+/// An alert as the team knows it, without the scenario's internal key: its source and host
+/// (`EDR alert on pc-01`).
+pub fn alert_title(s: &Scenario, a: AlertId, lang: Lang) -> String {
+    let (host, src) = match a {
+        AlertId::Trace(t) => (s.traces[t].host, s.traces[t].source),
+        AlertId::Noise(n) => (s.noise[n].host, s.noise[n].source),
+    };
+    match lang {
+        Lang::En => format!("{} alert on {}", source(src, lang), s.hosts.key(host)),
+        Lang::Ja => format!("{}の{}アラート", s.hosts.key(host), source(src, lang)),
+    }
+}
+
+/// An alert's severity.
+pub fn alert_severity(s: &Scenario, a: AlertId) -> crate::scenario::model::Severity {
+    match a {
+        AlertId::Trace(t) => s.traces[t].severity,
+        AlertId::Noise(n) => s.noise[n].severity,
+    }
 }

@@ -1,0 +1,571 @@
+//! The terminal UI's state and key handling: which screen is up (briefing, main, debrief),
+//! which window lies over it (a message, the action composer, hints, a confirmation …), and
+//! what each key does. Everything the game decides goes through the session API; this file
+//! only keeps what the trainee is looking at.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::style::Style;
+
+use super::composer::{Composer, Outcome};
+use super::main_view::{self, Item, Pane};
+use super::{briefing, debrief, overlays, words};
+use crate::engine::TeamId;
+use crate::report::describe::{self, tr};
+use crate::scenario::model::{Command, HintId, InjectId, Lang, Target, Verb};
+use crate::session::observation::InboxItem;
+use crate::session::{Observation, Session, SessionError};
+
+/// Identifies an inbox entry across turns (an alert can be raised again in a later turn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InboxKey {
+    /// An alert raised at a turn.
+    Alert(crate::scenario::model::AlertId, u32),
+    /// A message.
+    Message(InjectId),
+}
+
+impl InboxKey {
+    /// The key of an inbox entry.
+    pub fn of(item: &InboxItem) -> Self {
+        match item {
+            InboxItem::Alert { alert, turn, .. } => InboxKey::Alert(*alert, *turn),
+            InboxItem::Message { inject, .. } => InboxKey::Message(*inject),
+        }
+    }
+}
+
+/// The screen under any window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Screen {
+    /// The organisation, the role, the goals, how to play.
+    Briefing { scroll: u16 },
+    /// Turn by turn.
+    Main,
+    /// The end.
+    Debrief { tab: usize, scroll: u16 },
+}
+
+/// A paragraph of a text window: its text and style (wrapped when drawn).
+pub(crate) type Doc = Vec<(String, Style)>;
+
+/// A window over the screen.
+pub(crate) enum Layer {
+    /// An inbox entry, read whole; a question's choices.
+    Reader {
+        key: InboxKey,
+        choice: usize,
+        scroll: u16,
+    },
+    /// Any other item in full.
+    Detail {
+        title: String,
+        doc: Doc,
+        scroll: u16,
+    },
+    /// The action composer.
+    Composer(Box<Composer>),
+    /// The list of hints.
+    Hints { cursor: usize },
+    /// A hint's cost, to confirm.
+    ConfirmHint { hint: HintId, cursor: usize },
+    /// Ending the turn, to confirm.
+    ConfirmEnd,
+    /// What the team saw happen in the turn just played.
+    Summary { turn: u32, scroll: u16 },
+}
+
+/// Where the replay log and the after-action report go, for the debrief and the quit
+/// question.
+#[derive(Debug, Clone, Default)]
+pub struct ReplayNote {
+    /// The file being written.
+    pub path: Option<PathBuf>,
+    /// Why it stopped being written, if it did.
+    pub error: Option<String>,
+    /// Where the after-action report (HTML) is written when the exercise ends.
+    pub report: Option<PathBuf>,
+    /// Whether the report has been written.
+    pub report_written: bool,
+    /// Why the report could not be written, if it could not.
+    pub report_error: Option<String>,
+}
+
+impl ReplayNote {
+    /// Notes for a replay at `path`, with the report beside it (same name, `.html`).
+    pub fn beside(path: PathBuf) -> Self {
+        let mut report = path.with_extension("html");
+        if report == path {
+            report = path.with_extension("report.html");
+        }
+        Self {
+            report: Some(report),
+            path: Some(path),
+            ..Self::default()
+        }
+    }
+}
+
+/// The solo-play terminal UI for one team of a session.
+pub struct App {
+    pub(crate) session: Session,
+    pub(crate) team: TeamId,
+    pub(crate) lang: Lang,
+    pub(crate) replay: ReplayNote,
+    pub(crate) obs: Observation,
+    pub(crate) screen: Screen,
+    pub(crate) layer: Option<Layer>,
+    pub(crate) help: Option<u16>,
+    pub(crate) asking_quit: bool,
+    pub(crate) focus: Pane,
+    pub(crate) cursor: [usize; 4],
+    pub(crate) read: BTreeSet<InboxKey>,
+    pub(crate) status: Option<(String, Style)>,
+    quit: bool,
+}
+
+impl App {
+    /// The UI for the first team of `session`, in `lang`, recording to `replay`.
+    pub fn new(session: Session, lang: Lang, replay: ReplayNote) -> Self {
+        let team = TeamId(0);
+        let obs = session.observe(team);
+        Self {
+            session,
+            team,
+            lang,
+            replay,
+            obs,
+            screen: Screen::Briefing { scroll: 0 },
+            layer: None,
+            help: None,
+            asking_quit: false,
+            focus: Pane::Inbox,
+            cursor: [0; 4],
+            read: BTreeSet::new(),
+            status: None,
+            quit: false,
+        }
+    }
+
+    /// The session.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Changes the session directly (tests, tools), then refreshes what is shown.
+    pub fn with_session<R>(&mut self, f: impl FnOnce(&mut Session) -> R) -> R {
+        let r = f(&mut self.session);
+        self.refresh();
+        r
+    }
+
+    /// Where the replay goes.
+    pub fn replay(&self) -> &ReplayNote {
+        &self.replay
+    }
+
+    /// Whether the trainee has confirmed quitting.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Draws the whole UI.
+    pub fn draw(&mut self, frame: &mut Frame) {
+        match self.screen {
+            Screen::Briefing { .. } => briefing::draw(self, frame),
+            Screen::Main => main_view::draw(self, frame),
+            Screen::Debrief { .. } => debrief::draw(self, frame),
+        }
+        overlays::draw(self, frame);
+    }
+
+    pub(crate) fn refresh(&mut self) {
+        self.obs = self.session.observe(self.team);
+    }
+
+    pub(crate) fn s(&self) -> &crate::scenario::Scenario {
+        self.session.scenario()
+    }
+
+    pub(crate) fn tell(&mut self, text: String, style: Style) {
+        self.status = Some((text, style));
+    }
+
+    /// Handles one key.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        self.status = None;
+        let code = key.code;
+        if self.asking_quit {
+            if matches!(code, KeyCode::Char('y' | 'Y')) {
+                self.quit = true;
+            }
+            self.asking_quit = false;
+            return;
+        }
+        if let Some(scroll) = &mut self.help {
+            if !scroll_key(code, scroll) {
+                self.help = None;
+            }
+            return;
+        }
+        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && code == KeyCode::Char('c');
+        if code == KeyCode::Char('q') || ctrl_c {
+            self.asking_quit = true;
+            return;
+        }
+        if code == KeyCode::Char('?') {
+            self.help = Some(0);
+            return;
+        }
+        if let Some(layer) = self.layer.take() {
+            self.layer_key(layer, key);
+            return;
+        }
+        match &mut self.screen {
+            Screen::Briefing { scroll } => {
+                if !scroll_key(code, scroll) && matches!(code, KeyCode::Enter | KeyCode::Esc) {
+                    self.screen = if self.obs.ended.is_some() {
+                        Screen::Debrief { tab: 0, scroll: 0 }
+                    } else {
+                        Screen::Main
+                    };
+                }
+            }
+            Screen::Main => self.main_key(key),
+            Screen::Debrief { tab, scroll } => match code {
+                KeyCode::Tab | KeyCode::Right | KeyCode::Left | KeyCode::BackTab => {
+                    *tab = 1 - *tab;
+                    *scroll = 0;
+                }
+                KeyCode::Char('1') => (*tab, *scroll) = (0, 0),
+                KeyCode::Char('2') => (*tab, *scroll) = (1, 0),
+                _ => {
+                    scroll_key(code, scroll);
+                }
+            },
+        }
+    }
+
+    fn main_key(&mut self, key: KeyEvent) {
+        let pane = self.focus as usize;
+        match key.code {
+            KeyCode::Tab | KeyCode::Right => self.focus = self.focus.next(),
+            KeyCode::BackTab | KeyCode::Left => self.focus = self.focus.prev(),
+            KeyCode::Char(c @ '1'..='4') => self.focus = Pane::ALL[c as usize - '1' as usize],
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.cursor[pane] = self.cursor[pane].saturating_sub(1)
+            }
+            KeyCode::Down | KeyCode::Char('j') => self.move_cursor(1),
+            KeyCode::PageUp => self.cursor[pane] = self.cursor[pane].saturating_sub(5),
+            KeyCode::PageDown => self.move_cursor(5),
+            KeyCode::Home => self.cursor[pane] = 0,
+            KeyCode::End => self.move_cursor(usize::MAX / 2),
+            KeyCode::Enter => {
+                if let Some(item) = self.selected_item() {
+                    self.open(item);
+                }
+            }
+            KeyCode::Char('a') => {
+                self.layer = Some(Layer::Composer(Box::new(Composer::new(self))));
+            }
+            KeyCode::Char('t') => self.triage_selected(),
+            KeyCode::Char('e') => self.layer = Some(Layer::ConfirmEnd),
+            KeyCode::Char('h') => self.layer = Some(Layer::Hints { cursor: 0 }),
+            KeyCode::Char('b') => self.screen = Screen::Briefing { scroll: 0 },
+            KeyCode::Char('x') | KeyCode::Delete | KeyCode::Backspace => {
+                if let Some(Item::Queued(i)) = self.selected_item() {
+                    self.remove_queued(i);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn move_cursor(&mut self, by: usize) {
+        let pane = self.focus as usize;
+        let n = main_view::selectable(self, self.focus);
+        self.cursor[pane] = self.cursor[pane]
+            .saturating_add(by)
+            .min(n.saturating_sub(1));
+    }
+
+    pub(crate) fn selected_item(&self) -> Option<Item> {
+        main_view::items(self, self.focus)
+            .get(self.cursor[self.focus as usize])
+            .cloned()
+    }
+
+    fn layer_key(&mut self, layer: Layer, key: KeyEvent) {
+        let code = key.code;
+        let keep = match layer {
+            Layer::Composer(mut c) => match c.key(key, self) {
+                Outcome::Stay => Some(Layer::Composer(c)),
+                Outcome::Close => None,
+                Outcome::Queue(cmd) => {
+                    self.queue(cmd);
+                    None
+                }
+            },
+            Layer::Reader {
+                key: k,
+                mut choice,
+                mut scroll,
+            } => overlays::reader_key(self, k, &mut choice, &mut scroll, code).then_some(
+                Layer::Reader {
+                    key: k,
+                    choice,
+                    scroll,
+                },
+            ),
+            Layer::Detail {
+                title,
+                doc,
+                mut scroll,
+            } => scroll_key(code, &mut scroll).then_some(Layer::Detail { title, doc, scroll }),
+            Layer::Hints { mut cursor } => match code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    cursor = cursor.saturating_sub(1);
+                    Some(Layer::Hints { cursor })
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    cursor = (cursor + 1).min(self.s().hints.len().saturating_sub(1));
+                    Some(Layer::Hints { cursor })
+                }
+                KeyCode::Enter => {
+                    let hint = self.s().hints.ids().nth(cursor);
+                    match hint.map(|h| (h, self.session.check(self.team, &Command::Hint(h)))) {
+                        Some((hint, Ok(()))) => Some(Layer::ConfirmHint { hint, cursor }),
+                        Some((_, Err(r))) => {
+                            self.tell(describe::refusal(&r, self.lang), super::ui::warn());
+                            Some(Layer::Hints { cursor })
+                        }
+                        None => Some(Layer::Hints { cursor }),
+                    }
+                }
+                _ => None,
+            },
+            Layer::ConfirmHint { hint, cursor } => match code {
+                KeyCode::Char('y' | 'Y') => {
+                    self.queue(Command::Hint(hint));
+                    None
+                }
+                _ => Some(Layer::Hints { cursor }),
+            },
+            Layer::ConfirmEnd => {
+                if matches!(code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
+                    self.end_turn();
+                    return;
+                }
+                None
+            }
+            Layer::Summary { turn, mut scroll } => {
+                if scroll_key(code, &mut scroll) {
+                    Some(Layer::Summary { turn, scroll })
+                } else {
+                    if self.obs.ended.is_some() {
+                        self.screen = Screen::Debrief { tab: 0, scroll: 0 };
+                    }
+                    None
+                }
+            }
+        };
+        // A handler may have opened another window (the reader opens the composer).
+        if self.layer.is_none() {
+            self.layer = keep;
+        }
+    }
+
+    /// Queues a command after checking it; tells the trainee what happened.
+    pub(crate) fn queue(&mut self, command: Command) {
+        let lang = self.lang;
+        if let Err(r) = self.session.check(self.team, &command) {
+            let text = format!(
+                "{} {}",
+                tr(lang, "Cannot queue it:", "予約できない："),
+                describe::refusal(&r, lang)
+            );
+            self.tell(text, super::ui::warn());
+            return;
+        }
+        let label = words::command(self.s(), &command, lang);
+        if let Err(e) = self.session.submit(self.team, vec![command]) {
+            self.tell(e.to_string(), super::ui::warn());
+            return;
+        }
+        self.refresh();
+        let left = self.obs.effort_available;
+        let text = match lang {
+            Lang::En => format!("Queued: {label} — {left} effort left this turn"),
+            Lang::Ja => format!("予約しました：{label}（このターンの残り工数{left}）"),
+        };
+        self.tell(text, super::ui::good());
+    }
+
+    /// Drops one queued command, keeping the others in order.
+    pub(crate) fn remove_queued(&mut self, index: usize) {
+        let mut rest = self.session.queued(self.team).to_vec();
+        if index >= rest.len() {
+            return;
+        }
+        let gone = rest.remove(index);
+        self.session.unqueue(self.team);
+        if let Err(e) = self.session.submit(self.team, rest) {
+            self.tell(e.to_string(), super::ui::warn());
+        }
+        self.refresh();
+        let label = words::command(self.s(), &gone, self.lang);
+        self.tell(
+            format!("{} {label}", tr(self.lang, "Removed:", "取り消しました：")),
+            Style::new(),
+        );
+    }
+
+    /// Replaces any queued answer to `inject` with `choice`.
+    pub(crate) fn answer(&mut self, inject: InjectId, choice: usize) {
+        let queued = self.session.queued(self.team).to_vec();
+        if let Some(i) = queued
+            .iter()
+            .position(|c| matches!(c, Command::Answer { inject: j, .. } if *j == inject))
+        {
+            let mut rest = queued;
+            rest.remove(i);
+            self.session.unqueue(self.team);
+            let _ = self.session.submit(self.team, rest);
+        }
+        self.queue(Command::Answer { inject, choice });
+    }
+
+    /// Plays the turn.
+    fn end_turn(&mut self) {
+        let turn = self.obs.turn + 1;
+        match self.session.advance_team(self.team) {
+            Ok(()) => {}
+            Err(SessionError::Record(message)) => self.replay.error = Some(message),
+            Err(e) => {
+                self.tell(e.to_string(), super::ui::warn());
+                return;
+            }
+        }
+        self.refresh();
+        if self.obs.ended.is_some() {
+            self.write_report();
+        }
+        self.layer = Some(Layer::Summary { turn, scroll: 0 });
+    }
+
+    /// Writes the after-action report of the finished exercise, once.
+    fn write_report(&mut self) {
+        let Some(path) = self.replay.report.clone() else {
+            return;
+        };
+        if self.replay.report_written {
+            return;
+        }
+        let s = self.session.scenario();
+        let name = self.session.team_names()[self.team.0].clone();
+        let teams = [(name.as_str(), self.session.events(self.team))];
+        let report = crate::report::aar::build(s, self.session.seed(), &teams, self.lang);
+        match std::fs::write(&path, crate::report::html::render(&report)) {
+            Ok(()) => self.replay.report_written = true,
+            Err(e) => {
+                self.replay.report_error = Some(format!(
+                    "{} {}: {e}",
+                    tr(
+                        self.lang,
+                        "Cannot write the report to",
+                        "事後報告書を保存できない："
+                    ),
+                    path.display()
+                ))
+            }
+        }
+    }
+
+    /// Opens the composer on the triage of the alert selected in the inbox.
+    fn triage_selected(&mut self) {
+        let Some(Item::Inbox(i)) = self.selected_item() else {
+            return;
+        };
+        let InboxItem::Alert { alert, .. } = self.obs.inbox[i] else {
+            return;
+        };
+        self.triage(alert);
+    }
+
+    pub(crate) fn triage(&mut self, alert: crate::scenario::model::AlertId) {
+        let target = Target::Alert(alert);
+        let s = self.s();
+        let actions: Vec<_> = s
+            .actions
+            .iter()
+            .filter(|(_, a)| a.verb == Verb::Triage)
+            .map(|(id, _)| id)
+            .collect();
+        let legal = actions
+            .iter()
+            .find(|&&a| self.session.legal_targets(self.team, a).contains(&target));
+        match (legal, actions.first()) {
+            (Some(&action), _) => {
+                let cmd = Command::Act { action, target };
+                self.layer = Some(Layer::Composer(Box::new(Composer::confirming(self, cmd))));
+            }
+            (None, Some(&action)) => {
+                let cmd = Command::Act { action, target };
+                let why = match self.session.check(self.team, &cmd) {
+                    Err(r) => describe::refusal(&r, self.lang),
+                    Ok(()) => tr(self.lang, "it is already queued", "すでに予約済み").to_owned(),
+                };
+                self.tell(why, super::ui::warn());
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn open(&mut self, item: Item) {
+        if let Item::Inbox(i) = item {
+            let key = InboxKey::of(&self.obs.inbox[i]);
+            self.read.insert(key);
+            self.layer = Some(Layer::Reader {
+                key,
+                choice: 0,
+                scroll: 0,
+            });
+            return;
+        }
+        let (title, doc) = overlays::detail(self, &item);
+        self.layer = Some(Layer::Detail {
+            title,
+            doc,
+            scroll: 0,
+        });
+    }
+
+    /// Number of unread inbox entries.
+    pub(crate) fn unread(&self) -> usize {
+        self.obs
+            .inbox
+            .iter()
+            .filter(|i| !self.read.contains(&InboxKey::of(i)))
+            .count()
+    }
+}
+
+/// Scrolls with the arrow and page keys; false for any other key.
+pub(crate) fn scroll_key(code: KeyCode, scroll: &mut u16) -> bool {
+    match code {
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
+        KeyCode::Home => *scroll = 0,
+        KeyCode::End => *scroll = u16::MAX,
+        _ => return false,
+    }
+    true
+}

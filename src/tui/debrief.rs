@@ -1,0 +1,315 @@
+//! The debrief at the end: the outcome, the scorecard with its reasons and the feedback on
+//! the team's answers; what really happened, turn by turn, the attacker's hidden moves
+//! included; and where the replay was written, with the commands that verify it and make the
+//! after-action report from it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::app::{App, Doc, Screen};
+use super::ui::{self, dim, good, heading, notice, warn};
+use super::words;
+use crate::report::describe::{self, tr};
+use crate::scenario::model::{Lang, Outcome};
+use crate::scoring::Status;
+use crate::session::observation::InboxItem;
+
+fn blank() -> (String, Style) {
+    (String::new(), Style::new())
+}
+
+/// The result: outcome, score, objectives with reasons, penalties, answers.
+pub(crate) fn result_doc(app: &App) -> Doc {
+    let s = app.s();
+    let lang = app.lang;
+    let card = app.session.scorecard(app.team);
+    let mut doc = Doc::new();
+    match app.obs.ended {
+        Some(e) => doc.push((
+            describe::ending(e.outcome, e.reason, lang),
+            heading().patch(if e.outcome == Outcome::Win {
+                good()
+            } else {
+                warn()
+            }),
+        )),
+        None => doc.push((
+            tr(
+                lang,
+                "The exercise was stopped before the end.",
+                "演習は終了前に中断された。",
+            )
+            .to_owned(),
+            heading(),
+        )),
+    }
+    let grade = card
+        .grade
+        .map(|g| format!(" — {}", s.grades[g].label.get(lang)))
+        .unwrap_or_default();
+    doc.push((
+        match lang {
+            Lang::En => format!(
+                "Score {} of {} ({}%){grade}, after {} turn(s)",
+                card.total, card.max, card.percent, app.obs.turn
+            ),
+            Lang::Ja => format!(
+                "得点 {} / {}（{}%）{grade}・{}ターン",
+                card.total, card.max, card.percent, app.obs.turn
+            ),
+        },
+        heading(),
+    ));
+    doc.push(blank());
+    doc.push((tr(lang, "Objectives", "評価項目").to_owned(), heading()));
+    for o in &card.objectives {
+        let style = match o.status {
+            Status::Met => good(),
+            Status::Partial => notice(),
+            Status::Missed => warn(),
+            Status::NotApplicable | Status::Pending => dim(),
+        };
+        doc.push((
+            format!(
+                "{:>3}/{:<3} {} — {}",
+                o.points,
+                o.max,
+                s.objectives[o.objective].name.get(lang),
+                describe::status(o.status, lang)
+            ),
+            style,
+        ));
+        doc.push((
+            format!("        {}", describe::reason(s, &o.reason, lang)),
+            dim(),
+        ));
+    }
+    if !card.penalties.is_empty() {
+        doc.push(blank());
+        doc.push((tr(lang, "Penalties", "減点").to_owned(), heading()));
+        for p in &card.penalties {
+            doc.push((
+                format!(
+                    "{:>7} {} (×{})",
+                    format!("-{}", p.points),
+                    describe::penalty(s, &p.kind, lang),
+                    p.count
+                ),
+                warn(),
+            ));
+        }
+    }
+    let questions: Vec<_> = app
+        .obs
+        .inbox
+        .iter()
+        .filter_map(|i| match i {
+            InboxItem::Message { inject, answer, .. } => s.injects[*inject]
+                .question
+                .as_ref()
+                .map(|q| (*inject, q, *answer)),
+            InboxItem::Alert { .. } => None,
+        })
+        .collect();
+    if !questions.is_empty() {
+        doc.push(blank());
+        doc.push((
+            tr(lang, "Your answers", "あなたの回答").to_owned(),
+            heading(),
+        ));
+        for (inject, q, answer) in questions.into_iter().rev() {
+            doc.push((
+                format!(
+                    "{} {}",
+                    s.injects[inject].subject.get(lang),
+                    q.prompt.get(lang)
+                ),
+                Style::new(),
+            ));
+            match answer {
+                Some(c) => {
+                    let choice = &q.choices[c];
+                    doc.push((
+                        format!("  → {}", choice.text.get(lang)),
+                        if choice.correct { good() } else { warn() },
+                    ));
+                    if let Some(f) = &choice.feedback {
+                        doc.push((format!("    {}", f.get(lang)), dim()));
+                    }
+                }
+                None => doc.push((
+                    format!("  → {}", tr(lang, "not answered", "回答しなかった")),
+                    warn(),
+                )),
+            }
+        }
+    }
+    doc
+}
+
+/// What really happened, turn by turn.
+pub(crate) fn timeline_doc(app: &App) -> Doc {
+    let s = app.s();
+    let lang = app.lang;
+    let mut doc: Doc = vec![
+        (
+            tr(
+                lang,
+                "◆ marks what you could not see: the attacker's side.",
+                "◆ はチームからは見えなかった攻撃者側の出来事。",
+            )
+            .to_owned(),
+            dim(),
+        ),
+        blank(),
+    ];
+    let mut turn = u32::MAX;
+    for e in app.session.events(app.team) {
+        if e.turn != turn {
+            turn = e.turn;
+            let clock = words::clock(turn.saturating_sub(1) * s.minutes_per_turn);
+            doc.push((
+                match lang {
+                    Lang::En => format!("Turn {turn} (from {clock})"),
+                    Lang::Ja => format!("ターン{turn}（{clock}〜）"),
+                },
+                heading(),
+            ));
+        }
+        let text = words::event(s, e, lang);
+        if e.kind.visible() {
+            doc.push((format!("  {text}"), Style::new()));
+        } else {
+            doc.push((format!("◆ {text}"), Style::new().fg(Color::Magenta)));
+        }
+    }
+    doc
+}
+
+/// Where the replay went and what to do with it.
+pub(crate) fn replay_doc(app: &App) -> Doc {
+    let lang = app.lang;
+    let mut doc = Doc::new();
+    match (&app.replay.path, &app.replay.error) {
+        (Some(p), error) => {
+            let p = p.display();
+            doc.push((
+                format!(
+                    "{} {p}",
+                    tr(lang, "Replay written to", "リプレイの保存先：")
+                ),
+                heading(),
+            ));
+            if let Some(e) = error {
+                doc.push((e.clone(), warn()));
+            }
+            doc.push((
+                format!(
+                    "{} cyberdrill replay verify {p}",
+                    tr(lang, "Verify it:", "検証：")
+                ),
+                Style::new(),
+            ));
+            match (&app.replay.report, app.replay.report_written) {
+                (Some(r), true) => doc.push((
+                    format!(
+                        "{} {}",
+                        tr(
+                            lang,
+                            "After-action report written to",
+                            "事後報告書の保存先："
+                        ),
+                        r.display()
+                    ),
+                    Style::new(),
+                )),
+                _ => doc.push((
+                    format!(
+                        "{} cyberdrill report {p}",
+                        tr(lang, "After-action report:", "事後報告書（AAR）：")
+                    ),
+                    Style::new(),
+                )),
+            }
+            if let Some(e) = &app.replay.report_error {
+                doc.push((e.clone(), warn()));
+            }
+        }
+        (None, Some(e)) => doc.push((e.clone(), warn())),
+        (None, None) => doc.push((
+            tr(
+                lang,
+                "No replay was written.",
+                "リプレイは保存されていない。",
+            )
+            .to_owned(),
+            dim(),
+        )),
+    }
+    doc
+}
+
+/// Draws the debrief.
+pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
+    let lang = app.lang;
+    let area = frame.area();
+    let width = area.width.saturating_sub(2) as usize;
+    let replay: Vec<Line> = replay_doc(app)
+        .into_iter()
+        .flat_map(|(t, st)| ui::para(&t, width, 0, st))
+        .collect();
+    let [body, foot, bottom] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(replay.len() as u16 + 2),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let Screen::Debrief { tab, .. } = app.screen else {
+        return;
+    };
+    let names = [
+        tr(lang, "1 Result", "1 結果"),
+        tr(lang, "2 What really happened", "2 実際に起きたこと"),
+    ];
+    let mut spans = vec![Span::styled(
+        format!(" {} ", tr(lang, "Debrief", "振り返り")),
+        heading(),
+    )];
+    for (i, name) in names.iter().enumerate() {
+        let style = if i == tab {
+            heading().fg(Color::Cyan)
+        } else {
+            dim()
+        };
+        spans.push(Span::styled(format!("[{name}] "), style));
+    }
+    let block = Block::bordered().title(Line::from(spans));
+    let inner = block.inner(body).inner(ratatui::layout::Margin::new(1, 0));
+    frame.render_widget(block, body);
+    let doc = if tab == 0 {
+        result_doc(app)
+    } else {
+        timeline_doc(app)
+    };
+    let lines: Vec<Line> = doc
+        .into_iter()
+        .flat_map(|(t, st)| ui::para(&t, inner.width as usize, 0, st))
+        .collect();
+    if let Screen::Debrief { scroll, .. } = &mut app.screen {
+        ui::scrolled(frame, inner, lines, scroll);
+    }
+    let block = Block::bordered();
+    let inner = block.inner(foot);
+    frame.render_widget(block, foot);
+    frame.render_widget(Paragraph::new(replay), inner);
+    let keys = ui::keys(&[
+        ("Tab", tr(lang, "switch", "切替")),
+        ("↑↓", tr(lang, "scroll", "スクロール")),
+        ("?", tr(lang, "keys", "キー")),
+        ("q", tr(lang, "leave", "終了")),
+    ]);
+    frame.render_widget(Paragraph::new(keys), bottom);
+}

@@ -1,0 +1,247 @@
+//! The terminal UI's wording, in English and Japanese, in the manner of
+//! [`crate::report::describe`] (which it reuses for events, refusals and scorecards): labels
+//! for what the team knows (host status, inbox entries, targets), and a trainee's rendering
+//! of commands and events that never shows the scenario's internal keys for alerts or hints.
+
+use crate::engine::event::{Event, EventKind};
+use crate::report::describe::{self, tr};
+use crate::scenario::Scenario;
+use crate::scenario::model::{Command, Lang, Target};
+use crate::session::observation::{HostStatus, HostView, InboxItem};
+
+/// In-game time elapsed, as `h:mm`.
+pub fn clock(minutes: u32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A turn as a short tag (`T3`).
+pub fn turn_tag(turn: u32) -> String {
+    format!("T{turn}")
+}
+
+/// A host status as a word.
+pub fn host_status(st: HostStatus, lang: Lang) -> &'static str {
+    match st {
+        HostStatus::Normal => tr(lang, "normal", "正常"),
+        HostStatus::Suspicious => tr(lang, "suspicious", "不審"),
+        HostStatus::Compromised => tr(lang, "compromised", "侵害あり"),
+        HostStatus::Rebuilt => tr(lang, "rebuilt", "再構築済み"),
+    }
+}
+
+/// The status of a host and what else the team knows of it (`suspicious, isolated`).
+pub fn host_state(h: &HostView, lang: Lang) -> String {
+    let mut words = vec![host_status(h.status, lang)];
+    if h.isolated {
+        words.push(tr(lang, "isolated", "隔離中"));
+    }
+    if h.busy {
+        words.push(tr(lang, "being rebuilt or patched", "作業中"));
+    }
+    if h.encrypted {
+        words.push(tr(lang, "encrypted", "暗号化"));
+    } else if h.down {
+        words.push(tr(lang, "service down", "停止中"));
+    }
+    if h.imaged {
+        words.push(tr(lang, "imaged", "イメージ取得済み"));
+    }
+    if h.patched {
+        words.push(tr(lang, "patched", "パッチ済み"));
+    }
+    words.join(tr(lang, ", ", "・"))
+}
+
+/// A hint's name: hints are numbered in scenario order (their text stays hidden until taken).
+pub fn hint_name(h: crate::scenario::model::HintId, lang: Lang) -> String {
+    let n = h.index() + 1;
+    match lang {
+        Lang::En => format!("Hint {n}"),
+        Lang::Ja => format!("ヒント{n}"),
+    }
+}
+
+/// A short label for a target, as the team knows it.
+pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
+    match t {
+        Target::Alert(a) => describe::alert_title(s, *a, lang),
+        _ => describe::target(s, t, lang),
+    }
+}
+
+/// A command, as the team wrote it.
+pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
+    match c {
+        Command::Act { action, target: t } => {
+            let name = s.actions[*action].name.get(lang);
+            match t {
+                Target::Org => name.to_owned(),
+                _ => format!("{name}{}{}", tr(lang, ": ", "："), target(s, t, lang)),
+            }
+        }
+        Command::Answer { inject, choice } => {
+            let q = s.injects[*inject].question.as_ref();
+            let text = q.map_or("", |q| q.choices[*choice].text.get(lang));
+            match lang {
+                Lang::En => format!("Answer: “{text}”"),
+                Lang::Ja => format!("回答「{text}」"),
+            }
+        }
+        Command::Hint(h) => hint_name(*h, lang),
+    }
+}
+
+/// One event as a sentence for the team (the debrief also shows the attacker's).
+pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
+    let act = |action, t: &Target| {
+        command(
+            s,
+            &Command::Act {
+                action,
+                target: t.clone(),
+            },
+            lang,
+        )
+    };
+    match &e.kind {
+        EventKind::Started { action, target } => {
+            format!(
+                "{} {}",
+                tr(lang, "Started:", "開始："),
+                act(*action, target)
+            )
+        }
+        EventKind::Completed { action, target, .. } => {
+            format!("{} {}", tr(lang, "Done:", "完了："), act(*action, target))
+        }
+        EventKind::Refused { command: c, reason } => format!(
+            "{} {} — {}",
+            tr(lang, "Not done:", "実行できなかった："),
+            command(s, c, lang),
+            describe::refusal(reason, lang)
+        ),
+        EventKind::Answered { inject, choice } => command(
+            s,
+            &Command::Answer {
+                inject: *inject,
+                choice: *choice,
+            },
+            lang,
+        ),
+        EventKind::Alert { alert } => format!(
+            "{} [{}] {}{}{}",
+            tr(lang, "Alert", "アラート"),
+            describe::severity_word(describe::alert_severity(s, *alert), lang),
+            describe::alert_title(s, *alert, lang),
+            tr(lang, ": ", "："),
+            describe::alert_text(s, *alert, lang)
+        ),
+        EventKind::Triaged { alert, malicious } => format!(
+            "{} {} — {}",
+            tr(lang, "Triage:", "トリアージ："),
+            describe::alert_title(s, *alert, lang),
+            if *malicious {
+                tr(lang, "malicious", "悪性（真陽性）")
+            } else {
+                tr(lang, "false positive", "誤検知")
+            }
+        ),
+        EventKind::Inject { inject } => {
+            let i = &s.injects[*inject];
+            let from = s.stakeholders[i.from].name.get(lang);
+            let channel = describe::channel(i.channel, lang);
+            match lang {
+                Lang::En => format!("{channel} from {from}: {}", i.subject.en),
+                Lang::Ja => format!("{from}から{channel}：{}", i.subject.ja),
+            }
+        }
+        _ => describe::event(s, e, lang),
+    }
+}
+
+/// One inbox entry on one line (without the unread mark).
+pub fn inbox_line(s: &Scenario, item: &InboxItem, lang: Lang) -> String {
+    match item {
+        InboxItem::Alert { alert, turn, .. } => format!(
+            "{} {} {}",
+            turn_tag(*turn),
+            describe::severity_word(describe::alert_severity(s, *alert), lang),
+            describe::alert_title(s, *alert, lang)
+        ),
+        InboxItem::Message { inject, turn, .. } => {
+            let i = &s.injects[*inject];
+            format!(
+                "{} {}{}{}",
+                turn_tag(*turn),
+                s.stakeholders[i.from].name.get(lang),
+                tr(lang, ": ", "："),
+                i.subject.get(lang)
+            )
+        }
+    }
+}
+
+/// Whether an inbox message still waits for an answer.
+pub fn awaits_answer(s: &Scenario, item: &InboxItem) -> bool {
+    matches!(item, InboxItem::Message { inject, answer: None, expired: false, .. }
+        if s.injects[*inject].question.is_some())
+}
+
+/// A kind of host, as a word.
+pub fn host_kind(k: crate::scenario::model::HostKind, lang: Lang) -> &'static str {
+    use crate::scenario::model::HostKind as K;
+    match k {
+        K::Workstation => tr(lang, "Workstation", "業務用PC"),
+        K::Laptop => tr(lang, "Laptop", "ノートPC"),
+        K::Server => tr(lang, "Server", "サーバ"),
+        K::DomainController => tr(lang, "Domain controller", "ドメインコントローラ"),
+        K::FileServer => tr(lang, "File server", "ファイルサーバ"),
+        K::Database => tr(lang, "Database server", "データベースサーバ"),
+        K::WebServer => tr(lang, "Web server", "Webサーバ"),
+        K::MailServer => tr(lang, "Mail server", "メールサーバ"),
+        K::VpnGateway => tr(lang, "VPN gateway", "VPN装置"),
+        K::NetworkDevice => tr(lang, "Network device", "ネットワーク機器"),
+        K::Controller => tr(lang, "Control system", "制御システム"),
+        K::CloudService => tr(lang, "Cloud service", "クラウドサービス"),
+    }
+}
+
+/// How critical a host is, as a word.
+pub fn criticality(c: crate::scenario::model::Criticality, lang: Lang) -> &'static str {
+    use crate::scenario::model::Criticality as C;
+    match c {
+        C::Low => tr(lang, "low", "低"),
+        C::Medium => tr(lang, "medium", "中"),
+        C::High => tr(lang, "high", "高"),
+        C::Critical => tr(lang, "critical", "最重要"),
+    }
+}
+
+/// Effort as a phrase: `2 effort per turn for 2 turns`.
+pub fn effort(cost: u32, turns: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En if turns == 1 => format!("{cost} effort, 1 turn"),
+        Lang::En => format!("{cost} effort per turn for {turns} turns"),
+        Lang::Ja if turns == 1 => format!("工数{cost}、1ターン"),
+        Lang::Ja => format!("毎ターン工数{cost}、{turns}ターン"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks_read_as_hours_and_minutes() {
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(90), "1:30");
+        assert_eq!(clock(600), "10:00");
+    }
+
+    #[test]
+    fn effort_reads_naturally() {
+        assert_eq!(effort(1, 1, Lang::En), "1 effort, 1 turn");
+        assert_eq!(effort(2, 2, Lang::En), "2 effort per turn for 2 turns");
+        assert_eq!(effort(2, 2, Lang::Ja), "毎ターン工数2、2ターン");
+    }
+}

@@ -1,0 +1,427 @@
+//! The terminal UI of `cyberdrill play`, driven by keys without a terminal: every screen drawn
+//! on ratatui's `TestBackend` in both languages (snapshots in `tests/snapshots/`), and the
+//! action composer's rules (legal targets only, effort accounting, refusals with reasons).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cyberdrill::engine::TeamId;
+use cyberdrill::scenario::Scenario;
+use cyberdrill::scenario::model::{Command, Lang, Target};
+use cyberdrill::scoring::PenaltyKind;
+use cyberdrill::session::Session;
+use cyberdrill::session::bots::{Policy, Scripted};
+use cyberdrill::tui::{App, ReplayNote};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::util::{root, temp_dir};
+
+const TEAM: TeamId = TeamId(0);
+
+fn scenario(name: &str) -> Arc<Scenario> {
+    let path = root().join("scenarios").join(name);
+    let text = std::fs::read_to_string(&path).expect("shipped scenario");
+    let checked = cyberdrill::scenario::check_bytes(&path.display().to_string(), text.as_bytes());
+    Arc::new(checked.scenario.expect("shipped scenarios are valid"))
+}
+
+/// The UI on the tutorial, seed 1, with a replay path that is shown but never written.
+fn app(lang: Lang) -> App {
+    let session = Session::new(scenario("tutorial.ron"), 1, &["solo"]).expect("one team");
+    let note = ReplayNote {
+        path: Some(PathBuf::from("replays/tutorial-seed1.jsonl")),
+        ..ReplayNote::default()
+    };
+    App::new(session, lang, note)
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// The screen as text, one line per row (the second cell of a wide character left out).
+fn screen_at(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|f| app.draw(f)).expect("draws");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn screen(app: &mut App) -> String {
+    screen_at(app, 80, 24)
+}
+
+fn suffix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Ja => "ja",
+    }
+}
+
+/// Plays the walkthrough's commands for the next turn and ends the turn with the keys.
+fn play_walkthrough_turn(app: &mut App) {
+    let s = app.session().scenario().clone();
+    let mut plan = Scripted::walkthrough(&s);
+    app.with_session(|session| {
+        let commands = plan.decide(&session.view(TEAM));
+        session
+            .submit(TEAM, commands)
+            .expect("walkthrough commands");
+    });
+    keys(app, "ey");
+}
+
+// --- every screen, both languages
+
+#[test]
+fn every_screen_in_both_languages() {
+    for lang in [Lang::En, Lang::Ja] {
+        let l = suffix(lang);
+        let mut app = app(lang);
+        insta::assert_snapshot!(format!("briefing_{l}"), screen(&mut app));
+
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("main_turn1_{l}"), screen(&mut app));
+
+        keys(&mut app, "?");
+        insta::assert_snapshot!(format!("help_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Esc);
+
+        // The composer: the actions, a target list, the confirmation.
+        keys(&mut app, "a");
+        insta::assert_snapshot!(format!("composer_actions_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Home);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Down); // Take a forensic disk image
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("composer_targets_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Down); // pc-01
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("composer_confirm_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("main_queued_{l}"), screen(&mut app));
+
+        // The findings report form (the last action).
+        keys(&mut app, "a");
+        press(&mut app, KeyCode::Home);
+        for _ in 0..13 {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("composer_findings_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Esc);
+
+        keys(&mut app, "h");
+        insta::assert_snapshot!(format!("hints_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Esc);
+
+        keys(&mut app, "e");
+        insta::assert_snapshot!(format!("confirm_end_{l}"), screen(&mut app));
+        keys(&mut app, "y");
+        insta::assert_snapshot!(format!("turn_summary_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("main_turn2_{l}"), screen(&mut app));
+
+        // The alert raised in turn 1, read whole.
+        assert!(app.session().observe(TEAM).inbox.len() == 1);
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("reader_alert_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Esc);
+
+        keys(&mut app, "q");
+        insta::assert_snapshot!(format!("confirm_quit_{l}"), screen(&mut app));
+        keys(&mut app, "n");
+        assert!(!app.should_quit(), "any key but y keeps playing");
+    }
+}
+
+#[test]
+fn a_question_is_read_answered_and_the_debrief_shown_in_both_languages() {
+    for lang in [Lang::En, Lang::Ja] {
+        let l = suffix(lang);
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Enter);
+        play_walkthrough_turn(&mut app); // turn 1 (nothing to do yet)
+        press(&mut app, KeyCode::Enter);
+        play_walkthrough_turn(&mut app); // turn 2
+        press(&mut app, KeyCode::Enter);
+        // Turn 3: the deputy mayor's question is the newest message.
+        let obs = app.session().observe(TEAM);
+        assert_eq!(obs.turn, 2);
+        press(&mut app, KeyCode::Home);
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(format!("reader_question_{l}"), screen(&mut app));
+        // Answer the second choice ("report it") with the keys.
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+        let queued = app.session().queued(TEAM).to_vec();
+        assert!(
+            matches!(queued.as_slice(), [Command::Answer { choice: 1, .. }]),
+            "the answer is queued: {queued:?}"
+        );
+        // Play the rest of the walkthrough to the end.
+        app.with_session(|s| s.unqueue(TEAM));
+        for _ in 0..10 {
+            if app.session().ending(TEAM).is_some() {
+                break;
+            }
+            play_walkthrough_turn(&mut app);
+            press(&mut app, KeyCode::Enter);
+        }
+        assert!(app.session().ending(TEAM).is_some(), "the walkthrough ends");
+        insta::assert_snapshot!(format!("debrief_result_{l}"), screen(&mut app));
+        press(&mut app, KeyCode::Tab);
+        insta::assert_snapshot!(format!("debrief_timeline_{l}"), screen(&mut app));
+    }
+}
+
+#[test]
+fn screens_fit_any_size_and_use_a_larger_one() {
+    let mut app = app(Lang::Ja);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    // Small, odd and large sizes all draw (a resize is a draw at the new size).
+    for (w, h) in [(20, 6), (40, 12), (80, 24), (81, 25), (133, 41), (200, 60)] {
+        let text = screen_at(&mut app, w, h);
+        assert_eq!(text.lines().count(), h as usize);
+    }
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    insta::assert_snapshot!("main_turn1_120x40_ja", screen_at(&mut app, 120, 40));
+}
+
+// --- the composer's rules
+
+/// The rows of the composer's list that start with the cursor mark or its blank.
+fn target_rows(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let inner = l.trim_matches(|c| c == '│' || c == '┌' || c == '└');
+            let inner = inner.trim_start_matches('│');
+            inner
+                .strip_prefix("› ")
+                .or_else(|| inner.strip_prefix("  "))
+                .filter(|r| r.contains('['))
+                .map(|r| r.split_whitespace().next().unwrap_or("").to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_composer_offers_only_legal_targets() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    // Isolate pc-01 in turn 1 and play it.
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let rows = target_rows(&screen(&mut app));
+    assert_eq!(rows, ["mx-01", "pc-01", "pc-02", "fs-01"]);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "ey");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.session().observe(TEAM).hosts[1].isolated,
+        "pc-01 is isolated"
+    );
+
+    // Isolating again offers every host but pc-01 ...
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert_eq!(target_rows(&text), ["mx-01", "pc-02", "fs-01"], "{text}");
+    // ... and the session agrees, target for target.
+    let s = app.session().scenario().clone();
+    let isolate = s.actions.id("isolate").expect("tutorial action");
+    let legal = app.session().legal_targets(TEAM, isolate);
+    assert_eq!(legal.len(), 3);
+    assert!(!legal.contains(&Target::Host(s.hosts.id("pc-01").unwrap())));
+    press(&mut app, KeyCode::Esc);
+
+    // Reconnecting offers pc-01 and nothing else.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(target_rows(&screen(&mut app)), ["pc-01"]);
+}
+
+#[test]
+fn an_action_with_nothing_to_act_on_is_refused_with_its_reason() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "a");
+    // The cursor starts on the first action that can be taken: not triage (no alert yet).
+    let text = screen(&mut app);
+    assert!(text.contains("› Analyse a host's logs"), "{text}");
+    // Triage (first) has no alert to act on in turn 1: refused, with the reason.
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("nothing to act on now"), "{text}");
+    assert!(
+        text.contains("1 Action"),
+        "still choosing the action: {text}"
+    );
+    assert!(app.session().queued(TEAM).is_empty());
+}
+
+#[test]
+fn effort_is_counted_and_overspending_refused() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    let image = |app: &mut App, target_downs: usize| {
+        keys(app, "a");
+        press(app, KeyCode::Home);
+        press(app, KeyCode::Down);
+        press(app, KeyCode::Down); // Take a forensic disk image (2 effort)
+        press(app, KeyCode::Enter);
+        for _ in 0..target_downs {
+            press(app, KeyCode::Down);
+        }
+        press(app, KeyCode::Enter);
+        press(app, KeyCode::Enter);
+    };
+    image(&mut app, 1); // pc-01
+    assert!(screen(&mut app).contains("Effort 2/4 left"));
+    image(&mut app, 1); // pc-02 (pc-01 is queued already, so no longer listed)
+    let text = screen(&mut app);
+    assert!(text.contains("Effort 0/4 left"), "{text}");
+    assert_eq!(app.session().queued(TEAM).len(), 2);
+
+    // A third image needs 2 effort with none left: refused at the first step, with why.
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("needs 2 effort, 0 left"), "{text}");
+    assert_eq!(app.session().queued(TEAM).len(), 2);
+    press(&mut app, KeyCode::Esc);
+
+    // Taking a queued action off gives its effort back.
+    keys(&mut app, "3");
+    press(&mut app, KeyCode::Down);
+    keys(&mut app, "x");
+    assert!(screen(&mut app).contains("Effort 2/4 left"));
+    assert_eq!(app.session().queued(TEAM).len(), 1);
+}
+
+#[test]
+fn a_hint_costs_points_only_once_confirmed() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    // Turn 1: the first hint is not available before turn 2; the reason is shown.
+    keys(&mut app, "h");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("turn 2"), "{text}");
+    assert!(app.session().queued(TEAM).is_empty());
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "ey");
+    press(&mut app, KeyCode::Enter);
+
+    // Turn 2: asked first; declining queues nothing.
+    keys(&mut app, "h");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(
+        text.contains("5 points"),
+        "the cost is shown before: {text}"
+    );
+    keys(&mut app, "n");
+    assert!(app.session().queued(TEAM).is_empty());
+    // Confirming queues it; once played it is read and costs its points.
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "y");
+    assert_eq!(app.session().queued(TEAM).len(), 1);
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "ey");
+    let card = app.session().scorecard(TEAM);
+    let hints: Vec<_> = card
+        .penalties
+        .iter()
+        .filter(|p| matches!(p.kind, PenaltyKind::Hint(_)))
+        .collect();
+    assert!(
+        matches!(hints.as_slice(), [p] if p.points == 5),
+        "one hint of 5 points: {card:?}"
+    );
+}
+
+#[test]
+fn quitting_asks_first_and_the_report_is_written_at_the_end() {
+    let dir = temp_dir("tui-report");
+    let session = Session::new(scenario("tutorial.ron"), 1, &["solo"]).expect("one team");
+    let mut app = App::new(session, Lang::En, ReplayNote::beside(dir.join("run.jsonl")));
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "q");
+    assert!(!app.should_quit(), "q only asks");
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.should_quit());
+    for _ in 0..10 {
+        if app.session().ending(TEAM).is_some() {
+            break;
+        }
+        play_walkthrough_turn(&mut app);
+        press(&mut app, KeyCode::Enter);
+    }
+    let report = dir.join("run.html");
+    let html = std::fs::read_to_string(&report).expect("the report is written at the end");
+    assert!(html.contains("<html"), "an HTML report");
+    let text = screen_at(&mut app, 120, 40);
+    assert!(text.contains("After-action report written to"), "{text}");
+    assert!(text.contains("run.html"), "{text}");
+    keys(&mut app, "qy");
+    assert!(app.should_quit());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn play_reports_an_invalid_scenario_before_asking_for_a_terminal() {
+    let dir = temp_dir("play-invalid");
+    let bad = super::util::write(
+        &dir,
+        "bad.ron",
+        super::util::tutorial_with("target: \"fs-01\"", "target: \"fs-1\""),
+    );
+    let out = super::util::cyberdrill(&["play", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown host `fs-1`"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
