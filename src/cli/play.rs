@@ -5,7 +5,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::run::{branch, load_scenario_with_digest};
+use super::run::{branch, load_scenario_with_digest, replay_header};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use crate::report::describe::tr;
 use crate::scenario::model::Lang;
@@ -129,25 +129,7 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
-    let branch_ref = args
-        .from
-        .as_ref()
-        .map(|(log, turn)| crate::replay::BranchRef {
-            log: log.display().to_string(),
-            sha256: std::fs::read(log)
-                .map(|b| crate::replay::record::sha256_hex(&b))
-                .unwrap_or_default(),
-            turn: *turn,
-        });
-    let header = crate::replay::record::header(
-        &s,
-        &args.scenario.display().to_string(),
-        &sha,
-        seed,
-        session.team_names(),
-        lang,
-        branch_ref,
-    );
+    let header = replay_header(&args.scenario, &sha, &session, lang, args.from.as_ref());
     if let Err(e) = session.record_to(Box::new(file), header) {
         eprintln!("error: {}: {e}", path.display());
         return Ok(EXIT_FAILURE);

@@ -55,6 +55,33 @@ pub fn branch(
     Session::from_log(s.clone(), &log, turn)
 }
 
+/// The header of a new replay log of `session`, played on the scenario at `scenario_path`
+/// (digest `sha`), branched from turn N of a log if `from` says so.
+pub fn replay_header(
+    scenario_path: &Path,
+    sha: &str,
+    session: &Session,
+    lang: Lang,
+    from: Option<&(std::path::PathBuf, u32)>,
+) -> crate::replay::Header {
+    let branch_ref = from.map(|(log, turn)| crate::replay::BranchRef {
+        log: log.display().to_string(),
+        sha256: std::fs::read(log)
+            .map(|b| crate::replay::record::sha256_hex(&b))
+            .unwrap_or_default(),
+        turn: *turn,
+    });
+    crate::replay::record::header(
+        session.scenario(),
+        &scenario_path.display().to_string(),
+        sha,
+        session.seed(),
+        session.team_names(),
+        lang,
+        branch_ref,
+    )
+}
+
 /// Builds the policy named on the command line: `idle`, `random`, `walkthrough` or an action
 /// file.
 pub fn policy(name: &str, s: &Scenario, seed: u64) -> Result<Box<dyn Policy>, bots::PlanError> {
@@ -212,25 +239,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         }
     };
     if let Some(path) = &args.replay {
-        let branch_ref = args
-            .from
-            .as_ref()
-            .map(|(log, turn)| crate::replay::BranchRef {
-                log: log.display().to_string(),
-                sha256: std::fs::read(log)
-                    .map(|b| crate::replay::record::sha256_hex(&b))
-                    .unwrap_or_default(),
-                turn: *turn,
-            });
-        let header = crate::replay::record::header(
-            &s,
-            &args.scenario.display().to_string(),
-            &sha,
-            seed,
-            session.team_names(),
-            lang,
-            branch_ref,
-        );
+        let header = replay_header(&args.scenario, &sha, &session, lang, args.from.as_ref());
         let file = match std::fs::File::create(path) {
             Ok(f) => f,
             Err(e) => {
