@@ -67,16 +67,22 @@ pub fn fit(s: &str, max: usize) -> String {
 
 /// Wraps `text` to lines of at most `max` cells by the Unicode line-breaking rules: at spaces
 /// between words, between Japanese characters but never before closing punctuation, and at
-/// every `\n`. A line's leading spaces indent the lines it wraps into.
+/// every `\n`. A line's leading spaces, and its bullet, indent the lines it wraps into.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut lines = Vec::new();
     for para in text.split('\n') {
-        let lead = &para[..para.len() - para.trim_start_matches(' ').len()];
-        let hang = if width(lead) * 2 < max { lead } else { "" };
+        let rest = para.trim_start_matches(' ');
+        let mut hang = " ".repeat(para.len() - rest.len());
+        if let Some(bullet) = ["• ", "◆ ", "- "].iter().find(|b| rest.starts_with(**b)) {
+            hang.push_str(&" ".repeat(width(bullet)));
+        }
+        if width(&hang) * 2 >= max {
+            hang.clear();
+        }
         let options = textwrap::Options::new(max)
             .word_separator(textwrap::WordSeparator::UnicodeBreakProperties)
-            .subsequent_indent(hang);
+            .subsequent_indent(&hang);
         let wrapped = textwrap::wrap(para, options);
         if wrapped.is_empty() {
             lines.push(String::new());
@@ -200,6 +206,11 @@ mod tests {
             wrap("   one two three four", 12),
             vec!["   one two", "   three", "   four"]
         );
+    }
+
+    #[test]
+    fn wrapped_bullets_hang_under_their_text() {
+        assert_eq!(wrap("• one two three", 10), vec!["• one two", "  three"]);
     }
 
     #[test]
