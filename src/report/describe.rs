@@ -41,6 +41,23 @@ pub fn channel(c: crate::scenario::model::Channel, lang: Lang) -> &'static str {
     }
 }
 
+/// How and from whom a message came (`Phone call from Ms Ito`, `副町長との打ち合わせ`).
+pub fn message_from(s: &Scenario, inject: crate::scenario::model::InjectId, lang: Lang) -> String {
+    let i = &s.injects[inject];
+    let from = s.stakeholders[i.from].name.get(lang);
+    let how = channel(i.channel, lang);
+    match lang {
+        Lang::En if i.channel == crate::scenario::model::Channel::Meeting => {
+            format!("{how} with {from}")
+        }
+        Lang::En => format!("{how} from {from}"),
+        Lang::Ja if i.channel == crate::scenario::model::Channel::Meeting => {
+            format!("{from}との{how}")
+        }
+        Lang::Ja => format!("{from}から{how}"),
+    }
+}
+
 /// An alert severity, as a word.
 pub fn severity_word(v: crate::scenario::model::Severity, lang: Lang) -> &'static str {
     use crate::scenario::model::Severity as V;
@@ -82,7 +99,7 @@ pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
         Target::Segment(x) => s.segments[*x].name.get(lang).to_owned(),
         Target::Account(x) => s.accounts.key(*x).to_owned(),
         Target::Address(x) => s.addresses[*x].address.clone(),
-        Target::Alert(a) => alert_label(s, *a, lang),
+        Target::Alert(a) => alert_title(s, *a, lang),
         Target::Stakeholder(x) => s.stakeholders[*x].name.get(lang).to_owned(),
         Target::Mitigation(x) => s.mitigations[*x].name.get(lang).to_owned(),
         Target::Findings(f) => format!(
@@ -90,18 +107,6 @@ pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
             tr(lang, "report", "報告書"),
             s.entry_vectors[f.entry].text.get(lang)
         ),
-    }
-}
-
-/// A short label for an alert: the start of its text.
-pub fn alert_label(s: &Scenario, a: AlertId, lang: Lang) -> String {
-    let text = alert_text(s, a, lang);
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(MAX - 1).collect();
-        format!("{}…", cut.trim_end())
     }
 }
 
@@ -241,21 +246,17 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             lab(lang, "Hint:", "ヒント："),
             s.hints[*hint].text.get(lang)
         ),
-        EventKind::Alert { alert } => {
-            let severity = match alert {
-                AlertId::Trace(t) => s.traces[*t].severity,
-                AlertId::Noise(n) => s.noise[*n].severity,
-            };
-            format!(
-                "[{}] {}",
-                severity_word(severity, lang),
-                alert_text(s, *alert, lang)
-            )
-        }
+        EventKind::Alert { alert } => format!(
+            "[{}] {}{}{}",
+            severity_word(alert_severity(s, *alert), lang),
+            alert_title(s, *alert, lang),
+            tr(lang, ": ", "："),
+            alert_text(s, *alert, lang)
+        ),
         EventKind::Triaged { alert, malicious } => format!(
             "{}{} — {}",
             lab(lang, "Triage:", "トリアージ："),
-            alert_label(s, *alert, lang),
+            alert_title(s, *alert, lang),
             if *malicious {
                 tr(lang, "malicious", "悪性（真陽性）")
             } else {
@@ -267,14 +268,12 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             lab(lang, "Evidence:", "証拠："),
             s.traces[*trace].text.get(lang)
         ),
-        EventKind::Inject { inject } => {
-            let i = &s.injects[*inject];
-            let from = s.stakeholders[i.from].name.get(lang);
-            match lang {
-                Lang::En => format!("{} — {from}: {}", channel(i.channel, lang), i.subject.en),
-                Lang::Ja => format!("{}（{from}）：{}", channel(i.channel, lang), i.subject.ja),
-            }
-        }
+        EventKind::Inject { inject } => format!(
+            "{}{}{}",
+            message_from(s, *inject, lang),
+            tr(lang, ": ", "："),
+            s.injects[*inject].subject.get(lang)
+        ),
         EventKind::FunctionDown { function } => format!(
             "{}{}",
             s.functions[*function].name.get(lang),

@@ -12,7 +12,7 @@ use ratatui::style::Style;
 
 use super::composer::{Composer, Outcome};
 use super::main_view::{self, Item, Pane};
-use super::{briefing, debrief, overlays, words};
+use super::{briefing, debrief, overlays};
 use crate::engine::TeamId;
 use crate::report::describe::{self, tr};
 use crate::scenario::model::{Command, HintId, InjectId, Lang, Target, Verb};
@@ -393,7 +393,7 @@ impl App {
             self.tell(text, super::ui::warn());
             return;
         }
-        let label = words::command(self.s(), &command, lang);
+        let label = describe::command(self.s(), &command, lang);
         if let Err(e) = self.session.submit(self.team, vec![command]) {
             self.tell(e.to_string(), super::ui::warn());
             return;
@@ -402,7 +402,7 @@ impl App {
         let left = self.obs.effort_available;
         let text = match lang {
             Lang::En => format!("Queued: {label} — {left} effort left this turn"),
-            Lang::Ja => format!("予約しました：{label}（このターンの残り工数{left}）"),
+            Lang::Ja => format!("予約しました：{label}。このターンの残り工数は{left}"),
         };
         self.tell(text, super::ui::good());
     }
@@ -419,7 +419,7 @@ impl App {
             self.tell(e.to_string(), super::ui::warn());
         }
         self.refresh();
-        let label = words::command(self.s(), &gone, self.lang);
+        let label = describe::command(self.s(), &gone, self.lang);
         self.tell(
             format!("{} {label}", tr(self.lang, "Removed:", "取り消しました：")),
             Style::new(),

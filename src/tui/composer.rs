@@ -380,7 +380,7 @@ fn target_row(app: &App, t: &Target) -> String {
                 None => name.to_owned(),
             }
         }
-        _ => words::target(s, t, lang),
+        _ => describe::target(s, t, lang),
     }
 }
 
@@ -391,7 +391,7 @@ pub(crate) fn preview_doc(app: &App, command: &Command) -> Doc {
     let lang = app.lang;
     let p = app.session.preview(app.team, command);
     let mut doc: Doc = vec![
-        (words::command(s, command, lang), heading()),
+        (describe::command(s, command, lang), heading()),
         (String::new(), Style::new()),
     ];
     match command {

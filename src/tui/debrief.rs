@@ -179,7 +179,7 @@ pub(crate) fn timeline_doc(app: &App) -> Doc {
                 heading(),
             ));
         }
-        let text = words::event(s, e, lang);
+        let text = describe::event(s, e, lang);
         if e.kind.visible() {
             doc.push((format!("  {text}"), Style::new()));
         } else {

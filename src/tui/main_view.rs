@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::app::{App, InboxKey};
 use super::ui::{self, dim, fit, good, heading, notice, warn};
 use super::words;
-use crate::report::describe::tr;
+use crate::report::describe::{self, tr};
 use crate::scenario::model::{AccountId, AddressId, HintId, HostId, Lang, RuleId, TraceId};
 use crate::session::observation::{HostStatus, InboxItem};
 
@@ -311,14 +311,14 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
             ));
         }
         for (i, c) in o.queued.iter().enumerate() {
-            let text = format!(" {}", words::command(s, c, lang));
+            let text = format!(" {}", describe::command(s, c, lang));
             out.push(row(fit(&text, width), Style::new(), Item::Queued(i)));
         }
     }
     if !o.tasks.is_empty() {
         out.push(heading_row(tr(lang, "In progress", "実行中").into()));
         for (i, t) in o.tasks.iter().enumerate() {
-            let label = words::command(
+            let label = describe::command(
                 s,
                 &crate::scenario::model::Command::Act {
                     action: t.action,
@@ -347,7 +347,7 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
             .into(),
         ));
         for (i, (c, _)) in o.refused.iter().enumerate() {
-            let text = format!(" {}", words::command(s, c, lang));
+            let text = format!(" {}", describe::command(s, c, lang));
             out.push(row(fit(&text, width), warn(), Item::Refused(i)));
         }
     }

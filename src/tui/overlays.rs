@@ -116,11 +116,10 @@ fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String, Doc) {
             answer_by,
         } => {
             let i = &s.injects[*inject];
-            let from = s.stakeholders[i.from].name.get(lang);
-            let channel = describe::channel(i.channel, lang);
+            let from = describe::message_from(s, *inject, lang);
             doc.push(match lang {
-                Lang::En => plain(format!("{channel} from {from} · turn {turn}")),
-                Lang::Ja => plain(format!("{from}から{channel}・{turn}ターン目")),
+                Lang::En => plain(format!("{from} · turn {turn}")),
+                Lang::Ja => plain(format!("{from}・{turn}ターン目")),
             });
             doc.push(blank());
             doc.push(plain(i.body.get(lang)));
@@ -380,7 +379,7 @@ pub(crate) fn detail(app: &App, item: &Item) -> (String, Doc) {
                 action: t.action,
                 target: t.target.clone(),
             };
-            let mut doc = vec![(words::command(s, &cmd, lang), heading())];
+            let mut doc = vec![(describe::command(s, &cmd, lang), heading())];
             doc.push(plain(match lang {
                 Lang::En => format!(
                     "Started in turn {}; {} more turn(s) to go.",
@@ -422,7 +421,7 @@ pub(crate) fn detail(app: &App, item: &Item) -> (String, Doc) {
                 return (String::new(), Doc::new());
             };
             let doc = vec![
-                (words::command(s, c, lang), heading()),
+                (describe::command(s, c, lang), heading()),
                 (describe::refusal(r, lang), warn()),
             ];
             (tr(lang, "Not done", "実行できなかった対応").to_owned(), doc)
@@ -506,7 +505,7 @@ fn summary_doc(app: &App, turn: u32) -> Doc {
             EventKind::Found { .. } | EventKind::Ended { .. } => heading(),
             _ => Style::new(),
         };
-        doc.push((format!("• {}", words::event(s, e, lang)), style));
+        doc.push((format!("• {}", describe::event(s, e, lang)), style));
     }
     if doc.is_empty() {
         doc.push(plain(tr(

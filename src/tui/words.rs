@@ -3,10 +3,9 @@
 //! for what the team knows (host status, inbox entries, targets), and a trainee's rendering
 //! of commands and events that never shows the scenario's internal keys for alerts or hints.
 
-use crate::engine::event::{Event, EventKind};
 use crate::report::describe::{self, tr};
 use crate::scenario::Scenario;
-use crate::scenario::model::{Command, Lang, Target};
+use crate::scenario::model::Lang;
 use crate::session::observation::{HostStatus, HostView, InboxItem};
 
 /// In-game time elapsed, as `h:mm`.
@@ -58,104 +57,6 @@ pub fn hint_name(h: crate::scenario::model::HintId, lang: Lang) -> String {
     match lang {
         Lang::En => format!("Hint {n}"),
         Lang::Ja => format!("ヒント{n}"),
-    }
-}
-
-/// A short label for a target, as the team knows it.
-pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
-    match t {
-        Target::Alert(a) => describe::alert_title(s, *a, lang),
-        _ => describe::target(s, t, lang),
-    }
-}
-
-/// A command, as the team wrote it.
-pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
-    match c {
-        Command::Act { action, target: t } => {
-            let name = s.actions[*action].name.get(lang);
-            match t {
-                Target::Org => name.to_owned(),
-                _ => format!("{name}{}{}", tr(lang, ": ", "："), target(s, t, lang)),
-            }
-        }
-        Command::Answer { inject, choice } => {
-            let q = s.injects[*inject].question.as_ref();
-            let text = q.map_or("", |q| q.choices[*choice].text.get(lang));
-            match lang {
-                Lang::En => format!("Answer: “{text}”"),
-                Lang::Ja => format!("回答「{text}」"),
-            }
-        }
-        Command::Hint(h) => hint_name(*h, lang),
-    }
-}
-
-/// One event as a sentence for the team (the debrief also shows the attacker's).
-pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
-    let act = |action, t: &Target| {
-        command(
-            s,
-            &Command::Act {
-                action,
-                target: t.clone(),
-            },
-            lang,
-        )
-    };
-    match &e.kind {
-        EventKind::Started { action, target } => {
-            format!(
-                "{} {}",
-                tr(lang, "Started:", "開始："),
-                act(*action, target)
-            )
-        }
-        EventKind::Completed { action, target, .. } => {
-            format!("{} {}", tr(lang, "Done:", "完了："), act(*action, target))
-        }
-        EventKind::Refused { command: c, reason } => format!(
-            "{} {} — {}",
-            tr(lang, "Not done:", "実行できなかった："),
-            command(s, c, lang),
-            describe::refusal(reason, lang)
-        ),
-        EventKind::Answered { inject, choice } => command(
-            s,
-            &Command::Answer {
-                inject: *inject,
-                choice: *choice,
-            },
-            lang,
-        ),
-        EventKind::Alert { alert } => format!(
-            "{} [{}] {}{}{}",
-            tr(lang, "Alert", "アラート"),
-            describe::severity_word(describe::alert_severity(s, *alert), lang),
-            describe::alert_title(s, *alert, lang),
-            tr(lang, ": ", "："),
-            describe::alert_text(s, *alert, lang)
-        ),
-        EventKind::Triaged { alert, malicious } => format!(
-            "{} {} — {}",
-            tr(lang, "Triage:", "トリアージ："),
-            describe::alert_title(s, *alert, lang),
-            if *malicious {
-                tr(lang, "malicious", "悪性（真陽性）")
-            } else {
-                tr(lang, "false positive", "誤検知")
-            }
-        ),
-        EventKind::Inject { inject } => {
-            let i = &s.injects[*inject];
-            let from = s.stakeholders[i.from].name.get(lang);
-            let channel = describe::channel(i.channel, lang);
-            match lang {
-                Lang::En => format!("{channel} from {from}: {}", i.subject.en),
-                Lang::Ja => format!("{from}から{channel}：{}", i.subject.ja),
-            }
-        }
-        _ => describe::event(s, e, lang),
     }
 }
 
