@@ -425,3 +425,37 @@ fn play_reports_an_invalid_scenario_before_asking_for_a_terminal() {
     assert!(err.contains("unknown host `fs-1`"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_findings_form_queues_the_report_as_filled_in() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::End); // Submit the incident report
+    press(&mut app, KeyCode::Enter);
+    // Entry vector: the second (the USB stick); affected: pc-01; first compromise: turn 1.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Down);
+    keys(&mut app, " ");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("3 Confirm"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    let s = app.session().scenario().clone();
+    let queued = app.session().queued(TEAM).to_vec();
+    let [
+        Command::Act {
+            action,
+            target: Target::Findings(f),
+        },
+    ] = queued.as_slice()
+    else {
+        panic!("one findings report queued: {queued:?}");
+    };
+    assert_eq!(s.actions.key(*action), "report");
+    assert_eq!(s.entry_vectors.key(f.entry), "usb");
+    assert_eq!(f.hosts, [s.hosts.id("pc-01").unwrap()]);
+    assert!(f.data.is_empty());
+    assert_eq!(f.first_turn, 1);
+}

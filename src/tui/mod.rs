@@ -9,6 +9,7 @@ mod app;
 mod briefing;
 mod composer;
 mod debrief;
+mod findings;
 mod help;
 mod main_view;
 mod overlays;

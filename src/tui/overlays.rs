@@ -10,10 +10,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Doc, InboxKey, Layer, Screen};
-use super::composer;
 use super::main_view::Item;
 use super::ui::{self, dim, good, heading, notice, selected, warn};
 use super::words;
+use super::{composer, findings};
 use crate::engine::event::EventKind;
 use crate::report::describe::{self, tr};
 use crate::scenario::model::{AddressOwner, Command, Lang};
@@ -346,7 +346,7 @@ pub(crate) fn detail(app: &App, item: &Item) -> (String, Doc) {
             let doc = o
                 .findings
                 .as_ref()
-                .map(|(f, _)| composer::findings_doc(app, f))
+                .map(|(f, _)| findings::findings_doc(app, f))
                 .unwrap_or_default();
             (tr(lang, "Findings report", "調査報告").to_owned(), doc)
         }
