@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use super::run::{branch, load_scenario_with_digest, replay_header};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use crate::report::describe::tr;
 use crate::scenario::model::Lang;
 use crate::session::Session;
 use crate::tui::{self, App, ReplayNote};
@@ -136,36 +135,8 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
     }
     let mut app = App::new(session, lang, ReplayNote::beside(path.clone()));
     tui::run(&mut app)?;
-    let p = path.display();
-    let note = app.replay();
-    match &note.error {
-        Some(e) => writeln!(out, "{e}")?,
-        None => writeln!(
-            out,
-            "{} {p}\n  {} cyberdrill replay verify {p}",
-            tr(lang, "Replay written to", "リプレイの保存先："),
-            tr(lang, "verify it:", "検証："),
-        )?,
-    }
-    match (&note.report, note.report_written) {
-        (Some(r), true) => writeln!(
-            out,
-            "{} {}",
-            tr(
-                lang,
-                "After-action report written to",
-                "事後報告書の保存先："
-            ),
-            r.display()
-        )?,
-        _ => writeln!(
-            out,
-            "  {} cyberdrill report {p} --format html --out REPORT.html",
-            tr(lang, "after-action report:", "事後報告書：")
-        )?,
-    }
-    if let Some(e) = &note.report_error {
-        writeln!(out, "{e}")?;
+    for (line, _) in app.replay().lines(lang) {
+        writeln!(out, "{line}")?;
     }
     Ok(EXIT_OK)
 }

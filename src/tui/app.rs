@@ -94,7 +94,83 @@ pub struct ReplayNote {
     pub report_error: Option<String>,
 }
 
+/// How a line of [`ReplayNote::lines`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteTone {
+    /// Where the replay is.
+    Heading,
+    /// What to do with it.
+    Plain,
+    /// Something went wrong.
+    Warn,
+    /// Nothing was written.
+    Dim,
+}
+
 impl ReplayNote {
+    /// Where the replay and the report went and what to do with them, as lines: the debrief
+    /// shows them and `cyberdrill play` prints them on leaving.
+    pub fn lines(&self, lang: Lang) -> Vec<(String, NoteTone)> {
+        let mut out = Vec::new();
+        match (&self.path, &self.error) {
+            (Some(p), error) => {
+                let p = p.display();
+                out.push((
+                    format!(
+                        "{} {p}",
+                        tr(lang, "Replay written to", "リプレイの保存先：")
+                    ),
+                    NoteTone::Heading,
+                ));
+                if let Some(e) = error {
+                    out.push((e.clone(), NoteTone::Warn));
+                }
+                out.push((
+                    format!(
+                        "{} cyberdrill replay verify {p}",
+                        tr(lang, "Verify it:", "検証：")
+                    ),
+                    NoteTone::Plain,
+                ));
+                out.push(match (&self.report, self.report_written) {
+                    (Some(r), true) => (
+                        format!(
+                            "{} {}",
+                            tr(
+                                lang,
+                                "After-action report written to",
+                                "事後報告書の保存先："
+                            ),
+                            r.display()
+                        ),
+                        NoteTone::Plain,
+                    ),
+                    _ => (
+                        format!(
+                            "{} cyberdrill report {p}",
+                            tr(lang, "After-action report:", "事後報告書（AAR）：")
+                        ),
+                        NoteTone::Plain,
+                    ),
+                });
+                if let Some(e) = &self.report_error {
+                    out.push((e.clone(), NoteTone::Warn));
+                }
+            }
+            (None, Some(e)) => out.push((e.clone(), NoteTone::Warn)),
+            (None, None) => out.push((
+                tr(
+                    lang,
+                    "No replay was written.",
+                    "リプレイは保存されていない。",
+                )
+                .to_owned(),
+                NoteTone::Dim,
+            )),
+        }
+        out
+    }
+
     /// Notes for a replay at `path`, with the report beside it (same name, `.html`).
     pub fn beside(path: PathBuf) -> Self {
         let mut report = path.with_extension("html");

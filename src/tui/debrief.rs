@@ -9,7 +9,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::app::{App, Doc, Screen};
+use super::app::{App, Doc, NoteTone, Screen};
 use super::ui::{self, dim, good, heading, notice, warn};
 use super::words;
 use crate::report::describe::{self, tr};
@@ -191,65 +191,19 @@ pub(crate) fn timeline_doc(app: &App) -> Doc {
 
 /// Where the replay went and what to do with it.
 pub(crate) fn replay_doc(app: &App) -> Doc {
-    let lang = app.lang;
-    let mut doc = Doc::new();
-    match (&app.replay.path, &app.replay.error) {
-        (Some(p), error) => {
-            let p = p.display();
-            doc.push((
-                format!(
-                    "{} {p}",
-                    tr(lang, "Replay written to", "リプレイの保存先：")
-                ),
-                heading(),
-            ));
-            if let Some(e) = error {
-                doc.push((e.clone(), warn()));
-            }
-            doc.push((
-                format!(
-                    "{} cyberdrill replay verify {p}",
-                    tr(lang, "Verify it:", "検証：")
-                ),
-                Style::new(),
-            ));
-            match (&app.replay.report, app.replay.report_written) {
-                (Some(r), true) => doc.push((
-                    format!(
-                        "{} {}",
-                        tr(
-                            lang,
-                            "After-action report written to",
-                            "事後報告書の保存先："
-                        ),
-                        r.display()
-                    ),
-                    Style::new(),
-                )),
-                _ => doc.push((
-                    format!(
-                        "{} cyberdrill report {p}",
-                        tr(lang, "After-action report:", "事後報告書（AAR）：")
-                    ),
-                    Style::new(),
-                )),
-            }
-            if let Some(e) = &app.replay.report_error {
-                doc.push((e.clone(), warn()));
-            }
-        }
-        (None, Some(e)) => doc.push((e.clone(), warn())),
-        (None, None) => doc.push((
-            tr(
-                lang,
-                "No replay was written.",
-                "リプレイは保存されていない。",
-            )
-            .to_owned(),
-            dim(),
-        )),
-    }
-    doc
+    app.replay
+        .lines(app.lang)
+        .into_iter()
+        .map(|(text, tone)| {
+            let style = match tone {
+                NoteTone::Heading => heading(),
+                NoteTone::Plain => Style::new(),
+                NoteTone::Warn => warn(),
+                NoteTone::Dim => dim(),
+            };
+            (text, style)
+        })
+        .collect()
 }
 
 /// Draws the debrief.

@@ -21,7 +21,7 @@ use std::io;
 use ratatui::crossterm::event::{self, Event};
 
 use crate::scenario::model::Lang;
-pub use app::{App, InboxKey, ReplayNote};
+pub use app::{App, InboxKey, NoteTone, ReplayNote};
 
 /// The display language from the environment's locale: the first of `LC_ALL`, `LC_MESSAGES`
 /// and `LANG` that is set and not empty decides; Japanese if it starts with `ja`, else English.
