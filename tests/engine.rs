@@ -9,7 +9,7 @@ use bevy::prelude::{App, MinimalPlugins};
 use cyberdrill::engine::event::{Cause, EventKind, Refusal};
 use cyberdrill::engine::state::{EndReason, EventLog};
 use cyberdrill::engine::{EnginePlugin, TeamId, spawn_team};
-use cyberdrill::scenario::model::{Command, Lang, Outcome, Reaction};
+use cyberdrill::scenario::model::{Command, Outcome, Reaction};
 use cyberdrill::scenario::raw::RawCommand;
 use cyberdrill::scenario::validate::resolve_command;
 use cyberdrill::scenario::{Scenario, ron_options};
@@ -836,7 +836,8 @@ fn at_the_time_limit_the_scenario_decides() {
 fn teams_in_one_session_are_independent_and_see_the_same_dice() {
     let s = lab();
     let mut session = Session::new(s.clone(), 9, &["a", "b", "c"]).unwrap();
-    // a and c do the same; b isolates pc. a and c must end identical; b differs.
+    // a and c do the same; b isolates pc. a and c must end identical (same seed, same dice,
+    // same actions); b differs.
     for turn in 1..=4 {
         let isolate = cmd(&s, r#"Act("isolate", Host("pc"))"#);
         if turn == 2 {
@@ -847,19 +848,4 @@ fn teams_in_one_session_are_independent_and_see_the_same_dice() {
     assert_eq!(session.events(TeamId(0)), session.events(TeamId(2)));
     assert_eq!(session.digest(TeamId(0)), session.digest(TeamId(2)));
     assert_ne!(session.digest(TeamId(0)), session.digest(TeamId(1)));
-    // The dice are the same: the generators are at the same position.
-    let pos = |t: usize| session.engine().view(TeamId(t)).clock.turn;
-    assert_eq!(pos(0), pos(1));
-}
-
-#[test]
-fn observations_render_in_both_languages() {
-    let mut lab = Lab::new(1);
-    lab.turn(&[]);
-    for lang in Lang::ALL {
-        for e in lab.session.events(T) {
-            let text = cyberdrill::report::describe::event(&lab.s, e, lang);
-            assert!(!text.is_empty());
-        }
-    }
 }
