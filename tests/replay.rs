@@ -13,7 +13,7 @@ use cyberdrill::scenario::model::Lang;
 use cyberdrill::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
 use cyberdrill::session::{Session, SessionError};
 
-use crate::util::{cyberdrill, root, temp_dir};
+use crate::util::{cyberdrill, root, temp_dir, write};
 
 fn tutorial_bytes() -> Vec<u8> {
     std::fs::read(root().join("scenarios/tutorial.ron")).unwrap()
@@ -408,4 +408,34 @@ fn the_cli_records_verifies_and_shows_a_log() {
             .unwrap()
             .contains("\"turn\":2")
     );
+}
+
+#[test]
+fn a_header_without_teams_or_with_a_team_twice_is_refused() {
+    let text = String::from_utf8(record(1, &mut Idle, Some(2))).unwrap();
+    assert_eq!(text.matches(r#""teams":["bot"]"#).count(), 1);
+    for (teams, why) in [("[]", "names no team"), (r#"["bot","bot"]"#, "named twice")] {
+        let bad = text.replacen(r#""teams":["bot"]"#, &format!(r#""teams":{teams}"#), 1);
+        match Log::parse(bad.as_bytes()) {
+            Err(ReplayError::Corrupt { line: 1, message }) => {
+                assert!(message.contains(why), "{message}")
+            }
+            other => panic!("{teams}: {other:?}"),
+        }
+        // Branching from it is an invalid input, not a crash.
+        let dir = temp_dir("no-teams");
+        let log = write(&dir, "bad.jsonl", &bad);
+        let out = cyberdrill(&[
+            "run",
+            "scenarios/tutorial.ron",
+            "--policy",
+            "idle",
+            "--from",
+            log.to_str().unwrap(),
+            "--turn",
+            "0",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{teams}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -10,10 +10,6 @@ mod replay;
 mod report;
 mod run;
 
-pub use play::{new_replay_file, timestamp};
-
-pub use check::render as render_check_colored;
-
 /// Renders a check result as plain-text diagnostics (no colour), as `cyberdrill check` prints
 /// them when not on a terminal.
 pub fn render_check(checked: &crate::scenario::Checked) -> String {
@@ -58,8 +54,8 @@ pub enum Command {
     Play {
         /// Scenario file.
         scenario: PathBuf,
-        /// Seed of the team's world.
-        #[arg(long, default_value_t = 1)]
+        /// Seed of the team's world (a branch takes the log's).
+        #[arg(long, default_value_t = 1, conflicts_with = "from")]
         seed: u64,
         /// Language (default: from the locale, LC_ALL, LC_MESSAGES or LANG).
         #[arg(long, value_enum)]
@@ -81,8 +77,8 @@ pub enum Command {
         /// `idle`, `random`, `walkthrough`, or an action file (RON, as a walkthrough).
         #[arg(long, value_name = "P")]
         policy: String,
-        /// Seed of the team's world.
-        #[arg(long, default_value_t = 1)]
+        /// Seed of the team's world (a branch takes the log's).
+        #[arg(long, default_value_t = 1, conflicts_with = "from")]
         seed: u64,
         /// Stop after this turn even if the session has not ended.
         #[arg(long, value_name = "N")]

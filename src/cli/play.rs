@@ -85,10 +85,13 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
     let Some((s, sha)) = load_scenario_with_digest(&args.scenario) else {
         return Ok(EXIT_INVALID);
     };
-    let mut session = match &args.from {
-        None => Session::new(s.clone(), args.seed, &[SOLO_TEAM]).expect("one named team"),
-        Some((log_path, turn)) => match branch(&s, &sha, log_path, *turn) {
-            Ok(session) => session,
+    let (mut session, from) = match &args.from {
+        None => (
+            Session::new(s.clone(), args.seed, &[SOLO_TEAM]).expect("one named team"),
+            None,
+        ),
+        Some((log_path, turn)) => match branch(&s, &args.scenario, &sha, log_path, *turn) {
+            Ok((session, from)) => (session, Some(from)),
             Err(e) => {
                 eprintln!("error: {}: {e}", log_path.display());
                 return Ok(EXIT_INVALID);
@@ -128,7 +131,7 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
-    let header = replay_header(&args.scenario, &sha, &session, lang, args.from.as_ref());
+    let header = replay_header(&args.scenario, &sha, &session, lang, from);
     if let Err(e) = session.record_to(Box::new(file), header) {
         eprintln!("error: {}: {e}", path.display());
         return Ok(EXIT_FAILURE);

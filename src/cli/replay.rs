@@ -86,7 +86,7 @@ pub fn show_cmd(
     let (log, s) = match load(log_path, scenario) {
         Ok(x) => x,
         Err(e) => {
-            writeln!(out, "{}: {e}", log_path.display())?;
+            eprintln!("error: {}: {e}", log_path.display());
             return Ok(EXIT_INVALID);
         }
     };
@@ -108,7 +108,7 @@ pub fn show_cmd(
     let resim = match resimulate(&log, &s, turn) {
         Ok(r) => r,
         Err(e) => {
-            writeln!(out, "{}: {e}", log_path.display())?;
+            eprintln!("error: {}: {e}", log_path.display());
             return Ok(EXIT_INVALID);
         }
     };

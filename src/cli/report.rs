@@ -55,7 +55,7 @@ pub fn run(
     let (report, truncated) = match built {
         Ok(x) => x,
         Err(e) => {
-            writeln!(out, "{}: {e}", log_path.display())?;
+            eprintln!("error: {}: {e}", log_path.display());
             return Ok(EXIT_INVALID);
         }
     };

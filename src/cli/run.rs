@@ -35,42 +35,43 @@ pub fn load_scenario_with_digest(path: &Path) -> Option<(Arc<Scenario>, String)>
     }
 }
 
-/// A session continuing after turn `turn` of a log recorded with this scenario.
+/// A session continuing after turn `turn` of a log recorded with this scenario (the file at
+/// `scenario_path`, digest `sha`), and the reference to the log for the new log's header.
 pub fn branch(
     s: &Arc<Scenario>,
+    scenario_path: &Path,
     sha: &str,
     log_path: &Path,
     turn: u32,
-) -> Result<Session, crate::replay::ReplayError> {
+) -> Result<(Session, crate::replay::BranchRef), crate::replay::ReplayError> {
     let log = crate::replay::Log::read(log_path)?;
     let recorded = &log.header.value.scenario;
     if recorded.sha256 != sha {
         return Err(crate::replay::ReplayError::WrongScenario {
-            file: recorded.file.clone(),
+            file: scenario_path.display().to_string(),
             id: recorded.id.clone(),
             expected: recorded.sha256.clone(),
             found: sha.to_owned(),
         });
     }
-    Session::from_log(s.clone(), &log, turn)
+    let session = Session::from_log(s.clone(), &log, turn)?;
+    let from = crate::replay::BranchRef {
+        log: log_path.display().to_string(),
+        sha256: log.sha256,
+        turn,
+    };
+    Ok((session, from))
 }
 
 /// The header of a new replay log of `session`, played on the scenario at `scenario_path`
-/// (digest `sha`), branched from turn N of a log if `from` says so.
+/// (digest `sha`), branched from a log if `from` says so.
 pub fn replay_header(
     scenario_path: &Path,
     sha: &str,
     session: &Session,
     lang: Lang,
-    from: Option<&(std::path::PathBuf, u32)>,
+    from: Option<crate::replay::BranchRef>,
 ) -> crate::replay::Header {
-    let branch_ref = from.map(|(log, turn)| crate::replay::BranchRef {
-        log: log.display().to_string(),
-        sha256: std::fs::read(log)
-            .map(|b| crate::replay::record::sha256_hex(&b))
-            .unwrap_or_default(),
-        turn: *turn,
-    });
     crate::replay::record::header(
         session.scenario(),
         &scenario_path.display().to_string(),
@@ -78,7 +79,7 @@ pub fn replay_header(
         session.seed(),
         session.team_names(),
         lang,
-        branch_ref,
+        from,
     )
 }
 
@@ -219,10 +220,13 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
     let Some((s, sha)) = load_scenario_with_digest(&args.scenario) else {
         return Ok(EXIT_INVALID);
     };
-    let mut session = match &args.from {
-        None => Session::new(s.clone(), args.seed, &["bot"]).expect("one named team"),
-        Some((log_path, turn)) => match branch(&s, &sha, log_path, *turn) {
-            Ok(session) => session,
+    let (mut session, from) = match &args.from {
+        None => (
+            Session::new(s.clone(), args.seed, &["bot"]).expect("one named team"),
+            None,
+        ),
+        Some((log_path, turn)) => match branch(&s, &args.scenario, &sha, log_path, *turn) {
+            Ok((session, from)) => (session, Some(from)),
             Err(e) => {
                 eprintln!("error: {}: {e}", log_path.display());
                 return Ok(EXIT_INVALID);
@@ -239,7 +243,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         }
     };
     if let Some(path) = &args.replay {
-        let header = replay_header(&args.scenario, &sha, &session, lang, args.from.as_ref());
+        let header = replay_header(&args.scenario, &sha, &session, lang, from);
         let file = match std::fs::File::create(path) {
             Ok(f) => f,
             Err(e) => {

@@ -74,6 +74,20 @@ impl Log {
                         found: value.format,
                     });
                 }
+                let teams = &value.teams;
+                let duplicate = teams
+                    .iter()
+                    .enumerate()
+                    .find(|(i, name)| teams[..*i].contains(name));
+                if teams.is_empty() || duplicate.is_some() {
+                    return Err(ReplayError::Corrupt {
+                        line: 1,
+                        message: match duplicate {
+                            Some((_, name)) => format!("team `{name}` is named twice"),
+                            None => "the header names no team".into(),
+                        },
+                    });
+                }
                 header = Some(Line {
                     number,
                     bytes: raw.to_vec(),

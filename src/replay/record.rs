@@ -560,7 +560,6 @@ pub fn line_bytes<T: Serialize>(line: &T) -> Vec<u8> {
 pub struct Recorder {
     out: Box<dyn Write + Send>,
     prev: String,
-    lines: u64,
     buf: Vec<u8>,
 }
 
@@ -571,7 +570,6 @@ impl Recorder {
         let mut recorder = Self {
             out,
             prev: String::new(),
-            lines: 0,
             buf: Vec::new(),
         };
         recorder.write(&header)?;
@@ -601,13 +599,7 @@ impl Recorder {
         bytes.push(b'\n');
         self.out.write_all(bytes)?;
         self.out.flush()?;
-        self.lines += 1;
         Ok(())
-    }
-
-    /// Lines written so far, the header included.
-    pub fn lines(&self) -> u64 {
-        self.lines
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::ReplayError;
 use super::read::Log;
-use super::record::{TurnLine, TurnRecord, hex, sha256_hex};
+use super::record::{TurnLine, TurnRecord, sha256_hex};
 use crate::engine::{Engine, TeamId};
 use crate::scenario::validate::resolve_command;
 use crate::scenario::{self, Scenario};
@@ -167,13 +167,16 @@ fn difference(
         recorded: r,
         simulated: s,
     };
-    let json = |v: &dyn erased::Json| v.json();
     let n = recorded.events.len().max(simulated.events.len());
     for i in 0..n {
         let (r, s) = (recorded.events.get(i), simulated.events.get(i));
         if r != s {
-            let show =
-                |e: Option<&super::EventRecord>| e.map_or_else(|| "(none)".to_owned(), |e| json(e));
+            let show = |e: Option<&super::EventRecord>| {
+                e.map_or_else(
+                    || "(none)".to_owned(),
+                    |e| serde_json::to_string(e).unwrap_or_default(),
+                )
+            };
             return diverged(&format!("events (event {})", i + 1), show(r), show(s));
         }
     }
@@ -189,17 +192,6 @@ fn difference(
         String::from_utf8_lossy(bytes).into_owned(),
         String::from_utf8_lossy(expected).into_owned(),
     )
-}
-
-mod erased {
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
 }
 
 /// Verifies a whole log against the scenario file's bytes (`file` names it in messages).
@@ -218,9 +210,4 @@ pub fn verify(log: &Log, file: &str, scenario_bytes: &[u8]) -> Result<Verified, 
         turns: resim.history.len(),
         last_turn: resim.history.iter().map(|r| r.turn).max().unwrap_or(0),
     })
-}
-
-/// Hex of a digest (re-exported for callers comparing digests).
-pub fn digest_hex(d: &[u8; 32]) -> String {
-    hex(d)
 }
