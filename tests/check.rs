@@ -27,6 +27,37 @@ const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
 
 const CASES: &[Case] = &[
+    // --- numbers that would overflow the sums they feed
+    Case {
+        name: "inject delay beyond any session",
+        find: "trigger: StageDone(\"exfil\"), delay: 1,",
+        replace: "trigger: StageDone(\"exfil\"), delay: 4294967295,",
+        severity: E,
+        path: "injects.vendor-upload.delay",
+        message: "delay must be between 0 and",
+        at: "4294967295",
+        alone: true,
+    },
+    Case {
+        name: "hint cost beyond any score",
+        find: "(id: \"hint-alert\", from_turn: 2, cost: 5,",
+        replace: "(id: \"hint-alert\", from_turn: 2, cost: 4294967295,",
+        severity: E,
+        path: "hints.hint-alert.cost",
+        message: "cost must be between 0 and",
+        at: "4294967295",
+        alone: true,
+    },
+    Case {
+        name: "containment window beyond any session",
+        find: "kind: Contain(within: 2)",
+        replace: "kind: Contain(within: 4294967295)",
+        severity: E,
+        path: "scoring.objectives.contain.kind.within",
+        message: "within must be between 0 and",
+        at: "4294967295",
+        alone: true,
+    },
     Case {
         name: "malformed choice id",
         find: "(id: \"wait\", concealment: true,",

@@ -2,7 +2,7 @@
 //! the scoring rubric and the end of the session; and the checks that every objective and rule
 //! can be met.
 
-use super::organisation::{Declared, MAX_TURNS};
+use super::organisation::{Declared, MAX_POINTS, MAX_TURNS};
 use super::{Ctx, Kind, all, table};
 use crate::scenario::model::{
     Action, AlertId, Choice, Condition, EntryVector, FindingField, Grade, Hint, Inject,
@@ -216,8 +216,9 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         .iter()
         .map(|(path, x)| {
             let trigger = condition(ctx, d, &x.trigger, &path.field("trigger"));
+            ctx.range(x.delay, 0, MAX_TURNS, &path.field("delay"), "delay");
             if let RawCondition::Turn(n) = x.trigger
-                && n + x.delay > raw.max_turns
+                && n.saturating_add(x.delay) > raw.max_turns
             {
                 ctx.p.warn(
                     &path.field("trigger"),
@@ -298,7 +299,10 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         ctx.p
             .error(&root.field("actions"), "the scenario has no actions");
     }
-    let bonus: u32 = raw.actions.iter().map(|a| a.adds_effort).sum();
+    let bonus = raw
+        .actions
+        .iter()
+        .fold(0u32, |sum, a| sum.saturating_add(a.adds_effort));
     let actions: Vec<Option<Action>> = d
         .actions
         .iter()
@@ -311,6 +315,13 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 raw.max_turns.max(1),
                 &path.field("turns"),
                 "turns",
+            );
+            ctx.range(
+                a.adds_effort,
+                0,
+                MAX_POINTS,
+                &path.field("adds_effort"),
+                "adds_effort",
             );
             if a.cost > raw.effort_per_turn.saturating_add(bonus) {
                 ctx.p.error(
@@ -396,6 +407,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 &path.field("from_turn"),
                 "from_turn",
             );
+            ctx.range(h.cost, 0, MAX_POINTS, &path.field("cost"), "cost");
             Some(Hint {
                 key: h.id.clone(),
                 from_turn: h.from_turn,
@@ -495,6 +507,17 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
     }
 
     let p = &raw.scoring.penalties;
+    let pp = sp.field("penalties");
+    for (name, value) in [
+        ("clean_isolation", p.clean_isolation),
+        ("clean_reimage", p.clean_reimage),
+        ("evidence_destroyed", p.evidence_destroyed),
+        ("concealment", p.concealment),
+        ("wrong_finding", p.wrong_finding),
+        ("needless_block", p.needless_block),
+    ] {
+        ctx.range(value, 0, MAX_POINTS, &pp.field(name), name);
+    }
     let penalties = Penalties {
         clean_isolation: p.clean_isolation,
         clean_reimage: p.clean_reimage,
@@ -538,6 +561,8 @@ fn objective(
             "an objective must be worth at least 1 point",
         );
     }
+    ctx.range(o.points, 0, MAX_POINTS, &path.field("points"), "points");
+    ctx.range(o.decay, 0, MAX_POINTS, &path.field("decay"), "decay");
     let learning = all(o
         .learning
         .iter()
@@ -564,7 +589,10 @@ fn objective(
             by_turn(ctx, *t);
             ObjectiveKind::Detect { by_turn: *t }
         }
-        RawObjectiveKind::Contain { within } => ObjectiveKind::Contain { within: *within },
+        RawObjectiveKind::Contain { within } => {
+            ctx.range(*within, 0, MAX_TURNS, &kp.field("within"), "within");
+            ObjectiveKind::Contain { within: *within }
+        }
         RawObjectiveKind::PreserveEvidence => ObjectiveKind::PreserveEvidence,
         RawObjectiveKind::Notify(r) => {
             ObjectiveKind::Notify(ctx.resolve(Kind::Rule, r, &kp.inside(0))?)

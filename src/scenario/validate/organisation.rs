@@ -17,6 +17,10 @@ use crate::scenario::raw::{
 /// Longest scenario, in turns.
 pub const MAX_TURNS: u32 = 1000;
 
+/// The most points (or effort) any one number in a scenario may be worth: scores and effort are
+/// sums of such numbers and must not overflow.
+pub const MAX_POINTS: u32 = 100_000;
+
 pub(crate) struct Meta {
     pub title: Text,
     pub summary: Text,
@@ -469,6 +473,13 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
                 .enumerate()
                 .map(|(i, a)| ctx.resolve(Kind::Account, a, &path.field("accounts").index(i)))
                 .collect());
+            ctx.range(
+                f.outage_cost,
+                0,
+                MAX_POINTS,
+                &path.field("outage_cost"),
+                "outage_cost",
+            );
             Some(Function {
                 key: f.id.clone(),
                 name,
