@@ -12,7 +12,7 @@ use ratatui::style::Style;
 
 use super::composer::{Composer, Outcome};
 use super::main_view::{self, Item, Pane};
-use super::{briefing, debrief, overlays};
+use super::{briefing, debrief, detail, overlays, reader};
 use crate::engine::TeamId;
 use crate::report::describe::{self, tr};
 use crate::scenario::model::{Command, HintId, InjectId, Lang, Target, Verb};
@@ -392,7 +392,7 @@ impl App {
                 key: k,
                 mut choice,
                 mut scroll,
-            } => overlays::reader_key(self, k, &mut choice, &mut scroll, code).then_some(
+            } => reader::reader_key(self, k, &mut choice, &mut scroll, code).then_some(
                 Layer::Reader {
                     key: k,
                     choice,
@@ -614,7 +614,7 @@ impl App {
             });
             return;
         }
-        let (title, doc) = overlays::detail(self, &item);
+        let (title, doc) = detail::detail(self, &item);
         self.layer = Some(Layer::Detail {
             title,
             doc,

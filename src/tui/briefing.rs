@@ -9,13 +9,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::app::{App, Doc, Screen};
-use super::ui::{self, heading};
+use super::ui::{self, blank, heading};
 use crate::report::describe::tr;
 use crate::scenario::model::Lang;
-
-fn blank() -> (String, Style) {
-    (String::new(), Style::new())
-}
 
 /// The briefing's text.
 pub(crate) fn doc(app: &App) -> Doc {

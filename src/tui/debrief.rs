@@ -10,16 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::app::{App, Doc, NoteTone, Screen};
-use super::ui::{self, dim, good, heading, notice, warn};
+use super::ui::{self, blank, dim, good, heading, notice, warn};
 use super::words;
 use crate::report::describe::{self, tr};
 use crate::scenario::model::{Lang, Outcome};
 use crate::scoring::Status;
 use crate::session::observation::InboxItem;
-
-fn blank() -> (String, Style) {
-    (String::new(), Style::new())
-}
 
 /// The result: outcome, score, objectives with reasons, penalties, answers.
 pub(crate) fn result_doc(app: &App) -> Doc {

@@ -9,10 +9,12 @@ mod app;
 mod briefing;
 mod composer;
 mod debrief;
+mod detail;
 mod findings;
 mod help;
 mod main_view;
 mod overlays;
+mod reader;
 mod ui;
 mod words;
 

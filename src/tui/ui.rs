@@ -100,6 +100,16 @@ pub fn para(text: &str, max: usize, indent: usize, style: Style) -> Vec<Line<'st
         .collect()
 }
 
+/// An empty paragraph of a text window.
+pub fn blank() -> (String, Style) {
+    (String::new(), Style::new())
+}
+
+/// A paragraph of a text window in the plain style.
+pub fn plain(text: impl Into<String>) -> (String, Style) {
+    (text.into(), Style::new())
+}
+
 /// A rectangle of at most `w`×`h` cells centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
