@@ -462,3 +462,67 @@ fn the_findings_form_queues_the_report_as_filled_in() {
     assert!(f.data.is_empty());
     assert_eq!(f.first_turn, 1);
 }
+
+#[test]
+fn a_long_confirmation_scrolls() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down); // Isolate a host
+    }
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down); // pc-01
+    press(&mut app, KeyCode::Enter);
+    // A terminal too short for the whole preview: its first line shows, then scrolls away.
+    let top = screen_at(&mut app, 60, 10);
+    assert!(
+        top.contains("Isolate a host from the network: pc-01"),
+        "{top}"
+    );
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    let scrolled = screen_at(&mut app, 60, 10);
+    assert!(
+        !scrolled.contains("Isolate a host from the network: pc-01"),
+        "{scrolled}"
+    );
+    // Still confirming: Enter queues it.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.session().queued(TEAM).len(), 1);
+}
+
+#[test]
+fn answering_again_keeps_or_replaces_the_queued_answer() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    play_walkthrough_turn(&mut app);
+    press(&mut app, KeyCode::Enter);
+    play_walkthrough_turn(&mut app);
+    press(&mut app, KeyCode::Enter);
+    let answer = |app: &mut App, downs: usize| {
+        press(app, KeyCode::Home);
+        press(app, KeyCode::Enter); // the deputy mayor's question, newest
+        for _ in 0..downs {
+            press(app, KeyCode::Down);
+        }
+        press(app, KeyCode::Enter);
+    };
+    let choices = |app: &App| -> Vec<usize> {
+        app.session()
+            .queued(TEAM)
+            .iter()
+            .filter_map(|c| match c {
+                Command::Answer { choice, .. } => Some(*choice),
+                _ => None,
+            })
+            .collect()
+    };
+    answer(&mut app, 1);
+    assert_eq!(choices(&app), [1]);
+    answer(&mut app, 1); // the same answer again: still queued, once
+    assert_eq!(choices(&app), [1]);
+    answer(&mut app, 0); // another answer replaces it
+    assert_eq!(choices(&app), [0]);
+}

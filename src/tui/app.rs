@@ -504,17 +504,31 @@ impl App {
 
     /// Replaces any queued answer to `inject` with `choice`.
     pub(crate) fn answer(&mut self, inject: InjectId, choice: usize) {
+        let new = Command::Answer { inject, choice };
         let queued = self.session.queued(self.team).to_vec();
-        if let Some(i) = queued
-            .iter()
-            .position(|c| matches!(c, Command::Answer { inject: j, .. } if *j == inject))
-        {
-            let mut rest = queued;
-            rest.remove(i);
-            self.session.unqueue(self.team);
-            let _ = self.session.submit(self.team, rest);
+        if queued.contains(&new) {
+            return;
         }
-        self.queue(Command::Answer { inject, choice });
+        // The new answer is checked before the old one goes, so a refusal keeps the old one.
+        if let Err(r) = self.session.check(self.team, &new) {
+            let text = format!(
+                "{} {}",
+                tr(self.lang, "Cannot queue it:", "予約できない："),
+                describe::refusal(&r, self.lang)
+            );
+            self.tell(text, super::ui::warn());
+            return;
+        }
+        let rest: Vec<Command> = queued
+            .into_iter()
+            .filter(|c| !matches!(c, Command::Answer { inject: j, .. } if *j == inject))
+            .collect();
+        self.session.unqueue(self.team);
+        if let Err(e) = self.session.submit(self.team, rest) {
+            self.tell(e.to_string(), super::ui::warn());
+            return;
+        }
+        self.queue(new);
     }
 
     /// Plays the turn.

@@ -49,6 +49,8 @@ pub(crate) struct Composer {
     command: Option<Command>,
     /// Opened on the confirmation (a shortcut): going back closes it.
     direct: bool,
+    /// How far the confirmation is scrolled (clamped when drawn).
+    scroll: std::cell::Cell<u16>,
 }
 
 impl Composer {
@@ -69,6 +71,7 @@ impl Composer {
             form: None,
             command: None,
             direct: false,
+            scroll: std::cell::Cell::new(0),
         }
     }
 
@@ -90,6 +93,15 @@ impl Composer {
 
     /// Handles a key.
     pub(crate) fn key(&mut self, key: KeyEvent, app: &mut App) -> Outcome {
+        let before = self.step;
+        let outcome = self.step_key(key, app);
+        if self.step != before {
+            self.scroll.set(0);
+        }
+        outcome
+    }
+
+    fn step_key(&mut self, key: KeyEvent, app: &mut App) -> Outcome {
         let code = key.code;
         match self.step {
             Step::Action => match code {
@@ -164,7 +176,11 @@ impl Composer {
                         Some(_) => Step::Target,
                     };
                 }
-                _ => {}
+                _ => {
+                    let mut scroll = self.scroll.get();
+                    super::app::scroll_key(code, &mut scroll);
+                    self.scroll.set(scroll);
+                }
             },
         }
         Outcome::Stay
@@ -501,8 +517,9 @@ pub(crate) fn draw(c: &Composer, app: &App, frame: &mut Frame) {
                     .into_iter()
                     .flat_map(|(t, st)| ui::para(&t, width, 0, st))
                     .collect();
-                let mut scroll = 0;
+                let mut scroll = c.scroll.get();
                 ui::scrolled(frame, body, lines, &mut scroll);
+                c.scroll.set(scroll);
             }
         }
     }
