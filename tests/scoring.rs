@@ -235,6 +235,21 @@ fn evidence_is_preserved_only_if_imaged_before_it_is_wiped() {
         (Status::Missed, 0, Reason::EvidenceLost { hosts: vec![web] })
     );
     assert_eq!(lost.penalty(PenaltyKind::EvidenceDestroyed), Some((1, 5)));
+    // A host imaged twice, with another in between, is named once.
+    let pc = lab().hosts.id("pc").unwrap();
+    let mut twice = Stream::new();
+    twice
+        .foothold(1, "web")
+        .completed(2, "image", Target::Host(web), Some(true))
+        .completed(3, "image", Target::Host(pc), Some(true))
+        .completed(4, "image", Target::Host(web), Some(true));
+    match twice.objective("evidence", true) {
+        (Status::Met, _, Reason::EvidenceKept { hosts }) => {
+            assert_eq!(hosts.len(), 2, "{hosts:?}");
+            assert!(hosts.contains(&web) && hosts.contains(&pc));
+        }
+        other => panic!("{other:?}"),
+    }
     let mut nothing = Stream::new();
     nothing.foothold(1, "web");
     assert_eq!(

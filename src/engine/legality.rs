@@ -6,7 +6,7 @@
 
 use super::event::Refusal;
 use super::state::{Knowledge, View};
-use crate::scenario::model::{ActionId, AddressOwner, AlertId, Command, Target, TargetKind, Verb};
+use crate::scenario::model::{ActionId, AlertId, Command, Target, TargetKind, Verb};
 
 impl View<'_> {
     /// Checks a command against the current state; `effort_left` is what remains this turn.
@@ -214,10 +214,5 @@ impl View<'_> {
                         .any(|task| task.action == action && task.target == *t)
             })
             .collect()
-    }
-
-    /// Whether an address belongs to the organisation (known to the team from the start).
-    pub fn is_legitimate(&self, x: crate::scenario::model::AddressId) -> bool {
-        matches!(self.s.addresses[x].owner, AddressOwner::Legitimate { .. })
     }
 }

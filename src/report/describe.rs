@@ -5,9 +5,7 @@
 use crate::engine::event::{Cause, Event, EventKind, Refusal};
 use crate::engine::state::EndReason;
 use crate::scenario::Scenario;
-use crate::scenario::model::{
-    AddressOwner, AlertId, Command, Lang, Outcome, Privilege, Reaction, Target,
-};
+use crate::scenario::model::{AlertId, Command, Lang, Outcome, Privilege, Reaction, Target};
 use crate::scoring::{Detection, PenaltyKind, Reason, Status};
 
 /// Picks the English or Japanese wording.
@@ -645,11 +643,6 @@ pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
         }
         PenaltyKind::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
     }
-}
-
-/// Whether an address is the organisation's own.
-pub fn is_legitimate(s: &Scenario, a: crate::scenario::model::AddressId) -> bool {
-    matches!(s.addresses[a].owner, AddressOwner::Legitimate { .. })
 }
 
 /// A monitoring source, as a short name.

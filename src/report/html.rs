@@ -1,5 +1,5 @@
 //! The after-action report as one self-contained HTML file: inline CSS, no scripts, no
-//! network, laid out to print on A4.
+//! network, laid out to print cleanly.
 
 use std::fmt::Write as _;
 
@@ -151,18 +151,26 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
         esc(tr(l, "Team", "チーム")),
         esc(&t.name)
     );
-    let grade = t.grade.as_deref().map(esc).unwrap_or_default();
+    let grade = t
+        .grade
+        .as_deref()
+        .map(|g| {
+            format!(
+                "<div>{}<b>{}</b></div>",
+                esc(tr(l, "Grade", "評価")),
+                esc(g)
+            )
+        })
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "<div class=\"summary\"><div>{}<b>{}</b></div><div>{}<b>{} / {} ({}%)</b></div><div>{}<b>{}</b></div></div>",
+        "<div class=\"summary\"><div>{}<b>{}</b></div><div>{}<b>{} / {} ({}%)</b></div>{grade}</div>",
         esc(tr(l, "Outcome", "結果")),
         esc(&t.outcome),
         esc(tr(l, "Score", "得点")),
         t.total,
         t.max,
         t.percent,
-        esc(tr(l, "Grade", "評価")),
-        grade
     );
 
     let _ = writeln!(

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::engine::event::{Event, EventKind};
 use crate::scenario::Scenario;
-use crate::scenario::model::{AddressOwner, Command, Findings, FunctionId, HostId, Target, Verb};
+use crate::scenario::model::{AddressOwner, Findings, FunctionId, HostId, Target, Verb};
 
 /// How the team first confirmed a compromise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -66,8 +66,6 @@ pub struct Facts {
     pub needless_blocks: Vec<(crate::scenario::model::AddressId, u32)>,
     /// Hints taken, with the turn.
     pub hints: Vec<(crate::scenario::model::HintId, u32)>,
-    /// Refused commands.
-    pub refusals: u32,
 }
 
 impl Facts {
@@ -139,10 +137,6 @@ impl Facts {
                 }
                 EventKind::QuestionExpired { inject } => f.expired[inject.index()] = true,
                 EventKind::HintTaken { hint } => f.hints.push((*hint, turn)),
-                EventKind::Refused { command, .. } => {
-                    let _: &Command = command;
-                    f.refusals += 1;
-                }
                 EventKind::Rebuilt {
                     host,
                     was_compromised: false,

@@ -302,6 +302,7 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
                 (Status::Missed, 0, Reason::EvidenceLost { hosts })
             } else if !f.imaged_compromised.is_empty() {
                 let mut hosts: Vec<HostId> = f.imaged_compromised.iter().map(|(h, _)| *h).collect();
+                hosts.sort();
                 hosts.dedup();
                 (Status::Met, max, Reason::EvidenceKept { hosts })
             } else if f.first_foothold.is_none() && f.ended {
@@ -407,7 +408,9 @@ fn finding(s: &Scenario, f: &Facts, field: FindingField, max: u32) -> (Status, u
     };
     let proportional = |(right, wrong, missed): (u32, u32, u32)| {
         let union = right + wrong + missed;
-        let points = (max * right).checked_div(union).unwrap_or(max);
+        let points = (u64::from(max) * u64::from(right))
+            .checked_div(u64::from(union))
+            .map_or(max, |p| p as u32);
         graded(
             points,
             max,
