@@ -814,3 +814,36 @@ fn check_json_is_one_object_per_file() {
     assert_eq!(bad["warnings"][0]["path"], "organisation.name");
     assert_eq!(bad["stats"]["languages"], serde_json::json!(["en"]));
 }
+
+#[test]
+fn a_circle_through_after_any_with_another_way_in_is_no_circle() {
+    // keylog may follow phish or exfil; exfil follows keylog. phish starts it, so both can
+    // happen: no error.
+    let src = tutorial_with("after: [\"phish\"],", "after_any: [\"phish\", \"exfil\"],");
+    let checked = scenario::check_bytes("any.ron", src.as_bytes());
+    assert!(
+        checked.is_valid(),
+        "{:?}",
+        checked
+            .problems
+            .iter()
+            .map(|p| format!("{} {}", p.path, p.message))
+            .collect::<Vec<_>>()
+    );
+    // Without phish, the circle is real, and it is reported on `after_any`.
+    let src = tutorial_with("after: [\"phish\"],", "after_any: [\"exfil\"],");
+    let checked = scenario::check_bytes("circle.ron", src.as_bytes());
+    assert!(
+        checked
+            .problems
+            .iter()
+            .any(|p| p.path == "adversary.stages.keylog.after_any"
+                && p.message.contains("wait for each other in a circle")),
+        "{:?}",
+        checked
+            .problems
+            .iter()
+            .map(|p| format!("{} {}", p.path, p.message))
+            .collect::<Vec<_>>()
+    );
+}

@@ -609,9 +609,11 @@ fn st_index(s: &Scenario, st: &Stage) -> usize {
     s.stages.id(&st.key).map_or(0, |id| id.index())
 }
 
-/// Stages that wait for themselves through `after`/`after_any`, each cycle once, as lists of
-/// stage indices in waiting order.
-fn after_cycles(s: &Scenario) -> Vec<Vec<usize>> {
+/// Stages that can never happen because they wait for themselves through `after`/`after_any`,
+/// each cycle once, as lists of stage indices in waiting order. Only stages that `possible`
+/// rules out take part: a stage that can happen some other way (an `after_any` alternative)
+/// breaks the circle.
+fn after_cycles(s: &Scenario, possible: &[bool]) -> Vec<Vec<usize>> {
     // Iterative depth-first search with colours: 0 new, 1 on the stack, 2 done.
     let n = s.stages.len();
     let waits = |i: usize| {
@@ -620,9 +622,10 @@ fn after_cycles(s: &Scenario) -> Vec<Vec<usize>> {
             .iter()
             .chain(&st.after_any)
             .map(|a| a.index())
+            .filter(|&a| !possible[a])
             .collect::<Vec<_>>()
     };
-    let mut colour = vec![0u8; n];
+    let mut colour: Vec<u8> = possible.iter().map(|&p| if p { 2 } else { 0 }).collect();
     let mut cycles = Vec::new();
     for start in 0..n {
         if colour[start] != 0 {
@@ -655,26 +658,6 @@ fn after_cycles(s: &Scenario) -> Vec<Vec<usize>> {
 /// Finds stages that can never happen, and other whole-adversary problems.
 pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
     let base = Path::root().field("adversary").field("stages");
-    let mut in_cycle = vec![false; s.stages.len()];
-    for cycle in after_cycles(s) {
-        let names: Vec<&str> = cycle
-            .iter()
-            .map(|&i| s.stages.key(StageId::new(i)))
-            .collect();
-        let first = cycle[0];
-        ctx.p.error_hint(
-            &base.item(first, names[0]).field("after"),
-            format!(
-                "stages wait for each other in a circle: {} → {}",
-                names.join(" → "),
-                names[0]
-            ),
-            "one of them must be able to start without the others",
-        );
-        for i in cycle {
-            in_cycle[i] = true;
-        }
-    }
     let mut possible = Possible::new(s);
     loop {
         let mut changed = false;
@@ -698,6 +681,32 @@ pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
         }
         if !changed {
             break;
+        }
+    }
+    let mut in_cycle = vec![false; s.stages.len()];
+    for cycle in after_cycles(s, &possible.stages) {
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&i| s.stages.key(StageId::new(i)))
+            .collect();
+        let first = cycle[0];
+        let next = StageId::new(cycle.get(1).copied().unwrap_or(first));
+        let field = if s.stages[StageId::new(first)].after.contains(&next) {
+            "after"
+        } else {
+            "after_any"
+        };
+        ctx.p.error_hint(
+            &base.item(first, names[0]).field(field),
+            format!(
+                "stages wait for each other in a circle: {} → {}",
+                names.join(" → "),
+                names[0]
+            ),
+            "one of them must be able to start without the others",
+        );
+        for i in cycle {
+            in_cycle[i] = true;
         }
     }
     for (id, st) in s.stages.iter() {
