@@ -200,9 +200,10 @@ fn verify_ten_thousand_turn_log(bencher: Bencher) {
         session.advance().unwrap();
     }
     assert_eq!(session.history().len(), 10_000);
+    session.seal(None, None).unwrap();
     let bytes = log.lock().unwrap().clone();
     bencher.counter(ItemsCount::new(10_000u64)).bench_local(|| {
         let log = Log::parse(black_box(&bytes)).unwrap();
-        verify(&log, "synthetic", text.as_bytes()).unwrap()
+        verify(&log, "synthetic", text.as_bytes(), None).unwrap()
     });
 }

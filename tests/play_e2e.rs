@@ -76,10 +76,14 @@ impl Play {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_cyberdrill"));
         cmd.arg("play");
         cmd.arg(root().join("scenarios/tutorial.ron"));
-        cmd.args(["--lang", "en", "--seed", "1", "--replay"]);
+        cmd.args([
+            "--lang", "en", "--seed", "1", "--player", "Aoki", "--replay",
+        ]);
         cmd.arg(replay);
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
+        // The installation's key, kept in the test's directory.
+        cmd.env("CYBERDRILL_KEY", cwd.join("signing.key"));
         let child = pair.slave.spawn_command(cmd).expect("the binary starts");
         // Only the child holds the terminal's slave side now, so reads end when it exits.
         drop(pair.slave);
@@ -298,9 +302,10 @@ fn effort_left(screen: &vt100::Screen) -> Option<u32> {
     after[..after.find('/')?].parse().ok()
 }
 
-/// Checks the replay log on disk: a header line, then exactly `turns` turn lines numbered
-/// 1..=turns; and that `cyberdrill replay verify` accepts it. Returns the turn lines.
-fn check_replay(replay: &Path, turns: u32) -> Vec<serde_json::Value> {
+/// Checks the replay log on disk: a header line, the player's member line, exactly `turns`
+/// turn lines numbered 1..=turns, and a seal signed by the installation's key (with `reason`);
+/// and that `cyberdrill replay verify --key` accepts it. Returns the turn lines.
+fn check_replay(replay: &Path, turns: u32, reason: &str) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(replay)
         .unwrap_or_else(|e| panic!("the replay {} is readable: {e}", replay.display()));
     let lines: Vec<serde_json::Value> = text
@@ -312,6 +317,19 @@ fn check_replay(replay: &Path, turns: u32) -> Vec<serde_json::Value> {
         Some("header"),
         "the first line is the header:\n{text}"
     );
+    assert!(
+        lines[0]["started"].is_string(),
+        "the header says when: {text}"
+    );
+    assert_eq!(lines[1]["type"], "member", "{text}");
+    assert_eq!(lines[1]["name"], "Aoki", "{text}");
+    let seal = lines.last().expect("lines");
+    assert_eq!(seal["type"], "seal", "the last line is the seal:\n{text}");
+    assert_eq!(seal["reason"], reason, "{text}");
+    let key = seal["signature"]["key"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the seal is signed: {text}"))
+        .to_owned();
     let turn_lines: Vec<serde_json::Value> =
         lines.into_iter().filter(|l| l["type"] == "turn").collect();
     let numbers: Vec<u64> = turn_lines
@@ -324,7 +342,20 @@ fn check_replay(replay: &Path, turns: u32) -> Vec<serde_json::Value> {
         "one turn line per turn played:\n{text}"
     );
     let path = replay.to_str().expect("a UTF-8 temp path");
-    let out = cyberdrill(&["replay", "verify", path]);
+    let public = Command::new(env!("CARGO_BIN_EXE_cyberdrill"))
+        .args(["replay", "key"])
+        .env(
+            "CYBERDRILL_KEY",
+            replay.parent().expect("a directory").join("signing.key"),
+        )
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&public.stdout).trim(),
+        key,
+        "signed with the installation's key"
+    );
+    let out = cyberdrill(&["replay", "verify", path, "--key", &key]);
     assert!(
         out.status.success(),
         "replay verify fails: {}\n{}{}",
@@ -400,11 +431,16 @@ fn a_whole_exercise_played_in_a_terminal_leaves_a_verifiable_replay() {
     // The after-action report was written beside the replay when the exercise ended.
     let html = std::fs::read_to_string(replay.with_extension("html")).expect("the report");
     assert!(html.contains("Tutorial"), "the report is of the tutorial");
-    let logged = check_replay(&replay, turns);
+    let logged = check_replay(&replay, turns, "completed");
     let first = logged[0]["actions"].to_string();
     assert!(
         first.contains("image-disk") && first.contains("pc-01"),
         "turn 1 records the image of pc-01 queued in the composer: {first}"
+    );
+    assert_eq!(
+        logged[0]["by"].to_string(),
+        r#"["Aoki"]"#,
+        "and who queued it"
     );
 }
 
@@ -429,7 +465,7 @@ fn quitting_mid_exercise_keeps_the_replay_of_the_turns_played() {
 
     let status = play.quit();
     assert!(status.success(), "exit status {status:?}");
-    check_replay(&replay, 2);
+    check_replay(&replay, 2, "closed");
 }
 
 /// A replay file that exists already is never overwritten: `play` refuses before starting.

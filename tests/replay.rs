@@ -1,17 +1,22 @@
-//! The replay log: golden logs keep verifying, every kind of tampering is detected and named,
-//! branching reproduces the original up to the branch point, and a failing disk never stops
-//! the session.
+//! The replay log: golden logs keep verifying (format 1 ones too), every kind of tampering is
+//! detected and named, seals and signatures hold, facilitator interventions and members
+//! re-simulate, branching reproduces the original up to the branch point, and a failing disk
+//! never stops the session.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use cyberdrill::engine::TeamId;
+use cyberdrill::engine::event::EventKind;
+use cyberdrill::engine::state::FacilitatorQuestion;
+use cyberdrill::engine::{Intervention, TeamId};
 use cyberdrill::replay::record::{header, sha256_hex};
-use cyberdrill::replay::{Log, ReplayError, verify};
+use cyberdrill::replay::sign::public_hex;
+use cyberdrill::replay::{Log, ReplayError, SealReason, verify};
 use cyberdrill::scenario::Scenario;
-use cyberdrill::scenario::model::Lang;
+use cyberdrill::scenario::model::{Command, Lang};
 use cyberdrill::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
 use cyberdrill::session::{Session, SessionError};
+use ed25519_dalek::SigningKey;
 
 use crate::util::{cyberdrill, root, temp_dir, write};
 
@@ -38,12 +43,11 @@ impl Write for Memory {
     }
 }
 
-/// Records a one-team session of the tutorial played by `policy` (up to `turns`).
-fn record(seed: u64, policy: &mut dyn Policy, turns: Option<u32>) -> Vec<u8> {
+/// A recording session of the tutorial for `teams`, writing to memory.
+fn recording(seed: u64, teams: &[&str]) -> (Session, Memory) {
     let s = tutorial();
     let memory = Memory::default();
-    // Named like the team of `cyberdrill run`, so the bytes match logs the CLI writes.
-    let mut session = Session::new(s.clone(), seed, &["bot"]).unwrap();
+    let mut session = Session::new(s.clone(), seed, teams).unwrap();
     let sha = sha256_hex(&tutorial_bytes());
     let h = header(
         &s,
@@ -55,13 +59,34 @@ fn record(seed: u64, policy: &mut dyn Policy, turns: Option<u32>) -> Vec<u8> {
         None,
     );
     session.record_to(Box::new(memory.clone()), h).unwrap();
+    (session, memory)
+}
+
+/// Records a one-team session of the tutorial played by `policy` (up to `turns`), sealed
+/// unsigned like `cyberdrill run` does.
+fn record(seed: u64, policy: &mut dyn Policy, turns: Option<u32>) -> Vec<u8> {
+    // Named like the team of `cyberdrill run`, so the bytes match logs the CLI writes.
+    let (mut session, memory) = recording(seed, &["bot"]);
     bots::play(&mut session, TeamId(0), policy, turns).unwrap();
+    session.seal(None, None).unwrap();
     memory.0.lock().unwrap().clone()
 }
 
 fn check(bytes: &[u8]) -> Result<cyberdrill::replay::Verified, ReplayError> {
     let log = Log::parse(bytes)?;
-    verify(&log, "scenarios/tutorial.ron", &tutorial_bytes())
+    verify(&log, "scenarios/tutorial.ron", &tutorial_bytes(), None)
+}
+
+/// Rewrites every line's `prev` so the chain holds again: what a forger who edits a line
+/// does.
+fn rechain(lines: &mut [Vec<u8>]) {
+    for i in 1..lines.len() {
+        let hash = sha256_hex(&lines[i - 1]);
+        let text = String::from_utf8(lines[i].clone()).unwrap();
+        let at = text.rfind("\"prev\":\"").unwrap() + 8;
+        let end = at + text[at..].find('"').unwrap();
+        lines[i] = format!("{}{hash}{}", &text[..at], &text[end..]).into_bytes();
+    }
 }
 
 fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
@@ -83,12 +108,20 @@ fn join(lines: &[Vec<u8>]) -> Vec<u8> {
 
 #[test]
 fn golden_logs_still_verify() {
-    for name in ["tutorial-walkthrough.jsonl", "tutorial-random-7.jsonl"] {
+    for name in [
+        "tutorial-walkthrough.jsonl",
+        "tutorial-random-7.jsonl",
+        "format-1/tutorial-walkthrough.jsonl",
+        "format-1/tutorial-random-7.jsonl",
+    ] {
         let path = root().join("tests/fixtures/golden").join(name);
         let log = Log::read(&path).unwrap();
-        let verified = verify(&log, "scenarios/tutorial.ron", &tutorial_bytes())
+        let verified = verify(&log, "scenarios/tutorial.ron", &tutorial_bytes(), None)
             .unwrap_or_else(|e| panic!("{name}: {e}\n(see tests/fixtures/golden/README.md)"));
         assert!(verified.turns >= 4, "{name}");
+        let format = if name.starts_with("format-1/") { 1 } else { 2 };
+        assert_eq!(verified.format, format, "{name}");
+        assert_eq!(verified.sealed.is_some(), format == 2, "{name}");
     }
 }
 
@@ -177,9 +210,17 @@ fn removed_swapped_and_truncated_lines_are_named() {
             complete: all.len() - 1
         })
     );
-    // A log cut exactly at a line end is a shorter, valid log: only the last turn is lost.
-    let shorter = join(&all[..all.len() - 1]);
-    assert!(check(&shorter).is_ok());
+    // A log cut exactly at a line end is not mistaken for a shorter game: it has no seal.
+    for keep in [all.len() - 1, all.len() - 2] {
+        let shorter = join(&all[..keep]);
+        match check(&shorter) {
+            Err(ReplayError::Unsealed { line, turns }) => {
+                assert_eq!(line, keep);
+                assert!(turns.contains("bot after turn"), "{turns}");
+            }
+            other => panic!("cut after line {keep}: {other:?}"),
+        }
+    }
 
     assert_eq!(check(b""), Err(ReplayError::Empty));
     assert!(matches!(
@@ -193,7 +234,7 @@ fn the_wrong_scenario_file_is_named() {
     let bytes = record(1, &mut Idle, Some(2));
     let log = Log::parse(&bytes).unwrap();
     let other = std::fs::read(root().join("tests/fixtures/base.ron")).unwrap();
-    match verify(&log, "tests/fixtures/base.ron", &other) {
+    match verify(&log, "tests/fixtures/base.ron", &other, None) {
         Err(ReplayError::WrongScenario { id, .. }) => assert_eq!(id, "tutorial"),
         other => panic!("{other:?}"),
     }
@@ -204,10 +245,11 @@ fn the_wrong_scenario_file_is_named() {
 fn contents(bytes: &[u8]) -> Vec<(usize, u32, String, String, String)> {
     Log::parse(bytes)
         .unwrap()
-        .turns
-        .into_iter()
+        .turns()
         .map(|l| {
-            let t = l.value;
+            let cyberdrill::replay::LogEntry::Turn(t) = l.value.clone() else {
+                unreachable!("turns() yields turn lines")
+            };
             (
                 t.team,
                 t.turn,
@@ -250,12 +292,13 @@ fn branching_replays_to_a_turn_then_continues() {
             Box::new(Idle)
         };
         bots::play(&mut session, TeamId(0), p.as_mut(), None).unwrap();
+        session.seal(None, None).unwrap();
         let branched = memory.0.lock().unwrap().clone();
         // The branched log verifies on its own and records where it came from.
         let parsed = Log::parse(&branched).unwrap();
         assert_eq!(parsed.header.value.branch.as_ref().unwrap().turn, 3);
         assert!(
-            verify(&parsed, "scenarios/tutorial.ron", &tutorial_bytes()).is_ok(),
+            verify(&parsed, "scenarios/tutorial.ron", &tutorial_bytes(), None).is_ok(),
             "{policy}"
         );
         let (a, b) = (contents(&original), contents(&branched));
@@ -350,7 +393,8 @@ fn the_cli_records_verifies_and_shows_a_log() {
     std::fs::write(&bad, text).unwrap();
     let failed = cyberdrill(&["replay", "verify", bad.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(2));
-    let msg = String::from_utf8_lossy(&failed.stdout);
+    assert!(failed.stdout.is_empty(), "failures go to stderr");
+    let msg = String::from_utf8_lossy(&failed.stderr);
     assert!(
         msg.contains("line 3 (team 0, turn 2)") && msg.contains("events"),
         "{msg}"
@@ -438,4 +482,321 @@ fn a_header_without_teams_or_with_a_team_twice_is_refused() {
         assert_eq!(out.status.code(), Some(2), "{teams}");
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+#[test]
+fn a_recorded_random_session_matches_its_golden_log() {
+    let bytes = record(7, &mut RandomPolicy::new(7), None);
+    let golden =
+        std::fs::read(root().join("tests/fixtures/golden/tutorial-random-7.jsonl")).unwrap();
+    assert!(
+        bytes == golden,
+        "recording the same session again must give the golden log's bytes"
+    );
+}
+
+#[test]
+fn a_seal_closes_the_log_and_must_fit_it() {
+    let bytes = record(1, &mut Scripted::walkthrough(&tutorial()), None);
+    let verified = check(&bytes).unwrap();
+    assert_eq!(verified.sealed, Some(SealReason::Completed));
+    let all = lines(&bytes);
+    let seal = String::from_utf8(all.last().unwrap().clone()).unwrap();
+    assert!(seal.contains(r#""reason":"completed""#), "{seal}");
+
+    // A line after the seal.
+    let mut extra = all.clone();
+    extra.push(all[all.len() - 2].clone());
+    rechain(&mut extra);
+    assert!(matches!(
+        check(&join(&extra)),
+        Err(ReplayError::Corrupt { line, .. }) if line == all.len() + 1
+    ));
+
+    // A seal that lies about where the teams stopped or why, the chain recomputed.
+    for (find, replace) in [
+        (r#""turns":[6]"#, r#""turns":[5]"#),
+        (r#""reason":"completed""#, r#""reason":"closed""#),
+    ] {
+        let mut forged = all.clone();
+        let last = forged.len() - 1;
+        forged[last] = seal.replacen(find, replace, 1).into_bytes();
+        match check(&join(&forged)) {
+            Err(ReplayError::Seal { line, .. }) => assert_eq!(line, all.len()),
+            other => panic!("{replace}: {other:?}"),
+        }
+    }
+
+    // A session stopped early is sealed as closed.
+    let short = record(1, &mut Idle, Some(2));
+    assert_eq!(check(&short).unwrap().sealed, Some(SealReason::Closed));
+}
+
+#[test]
+fn a_signed_seal_proves_who_wrote_the_log() {
+    let key = SigningKey::from_bytes(&[3u8; 32]);
+    let other = SigningKey::from_bytes(&[4u8; 32]);
+    let (mut session, memory) = recording(1, &["bot"]);
+    session.join(TeamId(0), "Aoki").unwrap();
+    bots::play(
+        &mut session,
+        TeamId(0),
+        &mut Scripted::walkthrough(&tutorial()),
+        None,
+    )
+    .unwrap();
+    session
+        .seal(Some("2026-11-29T10:00:00Z".into()), Some(&key))
+        .unwrap();
+    assert!(
+        session.seal(None, None).is_err(),
+        "a log is sealed only once"
+    );
+    let bytes = memory.0.lock().unwrap().clone();
+    let log = Log::parse(&bytes).unwrap();
+    let tutorial = tutorial_bytes();
+    let ok = verify(&log, "t", &tutorial, Some(&key.verifying_key())).unwrap();
+    assert_eq!(
+        ok.signed_by.as_deref(),
+        Some(public_hex(&key).as_str()),
+        "the signer is named"
+    );
+    assert!(matches!(
+        verify(&log, "t", &tutorial, Some(&other.verifying_key())),
+        Err(ReplayError::WrongKey { .. })
+    ));
+    let unsigned = Log::parse(&record(1, &mut Idle, Some(1))).unwrap();
+    assert!(matches!(
+        verify(&unsigned, "t", &tutorial, Some(&key.verifying_key())),
+        Err(ReplayError::NotSigned { .. })
+    ));
+
+    // A change that re-simulation cannot see (who was in the team), the chain recomputed and
+    // the seal kept: the signature no longer matches.
+    let all = lines(&bytes);
+    let mut forged = all.clone();
+    forged[1] = String::from_utf8(all[1].clone())
+        .unwrap()
+        .replacen("Aoki", "Mallory", 1)
+        .into_bytes();
+    rechain(&mut forged);
+    match check(&join(&forged)) {
+        Err(ReplayError::Seal { message, .. }) => {
+            assert!(message.contains("signature"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // The ending time is covered too.
+    let mut forged = all.clone();
+    let last = forged.len() - 1;
+    forged[last] = String::from_utf8(all[last].clone())
+        .unwrap()
+        .replacen("10:00:00", "11:00:00", 1)
+        .into_bytes();
+    match check(&join(&forged)) {
+        Err(ReplayError::Seal { message, .. }) => {
+            assert!(message.contains("signature"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_forged_header_is_named_even_with_the_chain_recomputed() {
+    let bytes = record(1, &mut Scripted::walkthrough(&tutorial()), None);
+    let all = lines(&bytes);
+    let header = String::from_utf8(all[0].clone()).unwrap();
+    let cases = [
+        (r#""seed":1"#, r#""seed":2"#, "start"),
+        (
+            r#""id":"tutorial""#,
+            r#""id":"municipal-breach""#,
+            "scenario",
+        ),
+        (r#""rules":1"#, r#""rules":9"#, "rules"),
+    ];
+    for (find, replace, why) in cases {
+        let mut forged = all.clone();
+        forged[0] = header.replacen(find, replace, 1).into_bytes();
+        rechain(&mut forged);
+        match check(&join(&forged)) {
+            Err(e @ (ReplayError::Header { .. } | ReplayError::Rules { .. })) => {
+                assert!(e.to_string().contains(why), "{replace}: {e}");
+            }
+            other => panic!("{replace}: {other:?}"),
+        }
+    }
+    // Without the chain recomputed, an edited header is named as the line that changed,
+    // not blamed on the scenario file.
+    let mut edited = all.clone();
+    edited[0] = header.replacen("9fcb8e41", "9fcb8e42", 1).into_bytes();
+    assert_eq!(
+        check(&join(&edited)),
+        Err(ReplayError::BrokenChain { line: 2 })
+    );
+    // A header-only log with its seed changed no longer verifies either.
+    let (mut session, memory) = recording(1, &["bot"]);
+    session.seal(None, None).unwrap();
+    let empty = memory.0.lock().unwrap().clone();
+    assert!(check(&empty).is_ok());
+    let mut forged = lines(&empty);
+    forged[0] = String::from_utf8(forged[0].clone())
+        .unwrap()
+        .replacen(r#""seed":1"#, r#""seed":5"#, 1)
+        .into_bytes();
+    rechain(&mut forged);
+    assert!(matches!(
+        check(&join(&forged)),
+        Err(ReplayError::Header { .. })
+    ));
+}
+
+#[test]
+fn members_facilitator_messages_hints_and_replies_are_recorded_and_re_simulated() {
+    let s = tutorial();
+    let (mut session, memory) = recording(1, &["Red", "Blue"]);
+    let (red, blue) = (TeamId(0), TeamId(1));
+    assert!(session.join(red, "Aoki").unwrap());
+    assert!(
+        !session.join(red, "Aoki").unwrap(),
+        "joining twice records once"
+    );
+    session.join(blue, "Sato").unwrap();
+    session.announce("Lunch is at 12:30").unwrap();
+    let walkthrough = Scripted::walkthrough(&s);
+    let mut plans: Vec<Box<dyn Policy>> = vec![Box::new(walkthrough), Box::new(Idle)];
+    // Turn 1 by policy, with the member named beside each command.
+    for (i, p) in plans.iter_mut().enumerate() {
+        let commands = p.decide(&session.view(TeamId(i)));
+        let who = if i == 0 { "Aoki" } else { "Sato" };
+        session.submit_by(TeamId(i), commands, Some(who)).unwrap();
+    }
+    session.advance().unwrap();
+    let question = FacilitatorQuestion {
+        prompt: "Who do you call first?".into(),
+        choices: vec!["The CSIRT".into(), "Nobody".into()],
+    };
+    let number = session
+        .message(
+            &[red, blue],
+            "The mayor wants an update by noon.",
+            Some(question),
+        )
+        .unwrap();
+    assert_eq!(number, 1);
+    let hint = s.hints.ids().next().unwrap();
+    session
+        .intervene(blue, Intervention::GrantHint(hint))
+        .unwrap();
+    assert!(
+        session
+            .intervene(blue, Intervention::GrantHint(hint))
+            .is_err(),
+        "a hint is granted once"
+    );
+    session
+        .submit_by(
+            red,
+            vec![Command::Reply {
+                message: number,
+                choice: 0,
+            }],
+            Some("Aoki"),
+        )
+        .unwrap();
+    session.advance().unwrap();
+    let red_events = session.events(red);
+    assert!(red_events.iter().any(|e| matches!(
+        &e.kind,
+        EventKind::Replied { number: 1, choice: 0, text } if text == "The CSIRT"
+    )));
+    let card = session.scorecard(blue);
+    assert!(
+        card.penalties
+            .iter()
+            .all(|p| !matches!(p.kind, cyberdrill::scoring::PenaltyKind::Hint(_))),
+        "a granted hint costs nothing"
+    );
+    session.seal(None, None).unwrap();
+    let bytes = memory.0.lock().unwrap().clone();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(
+        text.contains(r#""type":"member","team":0,"name":"Aoki""#),
+        "{text}"
+    );
+    assert!(text.contains(r#""by":["Aoki""#), "{text}");
+    assert!(text.contains(r#""type":"facilitator","team":1"#), "{text}");
+    assert!(
+        text.contains(r#"{"kind":"replied","message":1,"reply":1}"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""type":"announcement","text":"Lunch is at 12:30""#));
+    let verified = check(&bytes).unwrap();
+    assert_eq!((verified.teams, verified.turns), (2, 4));
+    let log = Log::parse(&bytes).unwrap();
+    assert_eq!(
+        log.members(),
+        vec![vec!["Aoki".to_owned()], vec!["Sato".to_owned()]]
+    );
+
+    // The facilitator's text is part of what is verified.
+    let mut forged = lines(&bytes);
+    let i = forged
+        .iter()
+        .position(|l| l.starts_with(br#"{"type":"facilitator""#))
+        .unwrap();
+    forged[i] = String::from_utf8(forged[i].clone())
+        .unwrap()
+        .replacen("by noon", "by one", 1)
+        .into_bytes();
+    rechain(&mut forged);
+    assert!(matches!(
+        check(&join(&forged)),
+        Err(ReplayError::Diverged { .. })
+    ));
+    // So are the members: `by` must name someone who joined.
+    let forged = text.replacen(r#""by":["Aoki""#, r#""by":["Mallory""#, 1);
+    let mut forged = lines(forged.as_bytes());
+    rechain(&mut forged);
+    assert!(matches!(
+        check(&join(&forged)),
+        Err(ReplayError::Corrupt { message, .. }) if message.contains("Mallory")
+    ));
+
+    // Branching keeps what happened before the branch point.
+    let branched = Session::from_log(s.clone(), &log, 1).unwrap();
+    assert_eq!(branched.members(red), ["Aoki"]);
+    assert!(
+        branched.view(red).knowledge.messages.is_empty(),
+        "the message came after turn 1"
+    );
+    let later = Session::from_log(s, &log, 2).unwrap();
+    assert_eq!(later.view(red).knowledge.messages.len(), 1);
+}
+
+#[test]
+fn the_cli_checks_signatures_with_a_key() {
+    let dir = temp_dir("replay-key");
+    let key_file = dir.join("k/signing.key");
+    let key = cyberdrill::replay::sign::load_or_create(&key_file).unwrap();
+    let (mut session, memory) = recording(1, &["bot"]);
+    bots::play(&mut session, TeamId(0), &mut Idle, Some(2)).unwrap();
+    session.seal(None, Some(&key)).unwrap();
+    let log = write(&dir, "signed.jsonl", memory.0.lock().unwrap().clone());
+    let public = public_hex(&key);
+    let ok = cyberdrill(&["replay", "verify", log.to_str().unwrap(), "--key", &public]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("signed by the key given"));
+    let other = public_hex(&SigningKey::from_bytes(&[1u8; 32]));
+    let wrong = cyberdrill(&["replay", "verify", log.to_str().unwrap(), "--key", &other]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("signed by key"));
+    let bad = cyberdrill(&["replay", "verify", log.to_str().unwrap(), "--key", "xyz"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -69,6 +69,12 @@ pub enum Command {
         /// With --from: the turn of the log to continue after.
         #[arg(long, value_name = "N", requires = "from")]
         turn: Option<u32>,
+        /// The team's name in the replay and the report.
+        #[arg(long, value_name = "NAME", default_value = play::SOLO_TEAM)]
+        team: String,
+        /// Your name, recorded beside every decision in the replay and shown in the report.
+        #[arg(long, value_name = "NAME")]
+        player: Option<String>,
     },
     /// Play one bot team through a scenario, headless, and print the timeline and score.
     Run {
@@ -151,7 +157,13 @@ pub enum ReplayCommand {
         /// The scenario file (default: the path recorded in the log).
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
+        /// Require the seal to be signed by this public key (64 hex digits, or a file holding them).
+        #[arg(long, value_name = "PUBLIC_KEY")]
+        key: Option<String>,
     },
+    /// Print this installation's public key (the one `play` signs its logs with), creating
+    /// the key if there is none yet.
+    Key,
     /// The timeline, or the state at a turn.
     Show {
         /// The log.
@@ -254,6 +266,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             replay,
             from,
             turn,
+            team,
+            player,
         } => play::run(
             &play::PlayArgs {
                 scenario,
@@ -261,13 +275,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 lang: lang.map(Into::into),
                 replay,
                 from: from.zip(turn),
+                team,
+                player,
             },
             out,
         ),
         Command::Replay { command } => match command {
-            ReplayCommand::Verify { log, scenario } => {
-                replay::verify_cmd(&log, scenario.as_deref(), out)
+            ReplayCommand::Verify { log, scenario, key } => {
+                replay::verify_cmd(&log, scenario.as_deref(), key.as_deref(), out)
             }
+            ReplayCommand::Key => replay::key_cmd(out),
             ReplayCommand::Show {
                 log,
                 scenario,

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::run::{branch, load_scenario_with_digest, replay_header};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use crate::engine::TeamId;
+use crate::replay::record::SyncOnFlush;
 use crate::scenario::model::Lang;
 use crate::session::Session;
 use crate::tui::{self, App, ReplayNote};
@@ -26,6 +28,10 @@ pub struct PlayArgs {
     pub replay: Option<PathBuf>,
     /// Log and turn to branch from.
     pub from: Option<(PathBuf, u32)>,
+    /// The team's name.
+    pub team: String,
+    /// The player's name.
+    pub player: Option<String>,
 }
 
 /// UTC calendar date and time of a Unix time, as `YYYYmmdd-HHMMSS`.
@@ -86,10 +92,13 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
         return Ok(EXIT_INVALID);
     };
     let (mut session, from) = match &args.from {
-        None => (
-            Session::new(s.clone(), args.seed, &[SOLO_TEAM]).expect("one named team"),
-            None,
-        ),
+        None => match Session::new(s.clone(), args.seed, &[args.team.as_str()]) {
+            Ok(session) => (session, None),
+            Err(e) => {
+                eprintln!("error: --team: {e}");
+                return Ok(EXIT_INVALID);
+            }
+        },
         Some((log_path, turn)) => match branch(&s, &args.scenario, &sha, log_path, *turn) {
             Ok((session, from)) => (session, Some(from)),
             Err(e) => {
@@ -131,13 +140,35 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
-    let header = replay_header(&args.scenario, &sha, &session, lang, from);
-    if let Err(e) = session.record_to(Box::new(file), header) {
+    let mut header = replay_header(&args.scenario, &sha, &session, lang, from);
+    header.started = Some(crate::replay::record::now_rfc3339());
+    if let Err(e) = session.record_to(Box::new(SyncOnFlush(file)), header) {
         eprintln!("error: {}: {e}", path.display());
         return Ok(EXIT_FAILURE);
     }
-    let mut app = App::new(session, lang, ReplayNote::beside(path.clone()));
-    tui::run(&mut app)?;
+    if let Some(player) = &args.player
+        && let Err(e) = session.join(TeamId(0), player)
+    {
+        eprintln!("error: --player: {e}");
+        return Ok(EXIT_INVALID);
+    }
+    // The seal is signed with this installation's key; without one it is written unsigned.
+    let key = match crate::replay::sign::installation_key_path()
+        .and_then(|p| crate::replay::sign::load_or_create(&p))
+    {
+        Ok(k) => Some(k),
+        Err(e) => {
+            eprintln!("warning: the replay will not be signed: {e}");
+            None
+        }
+    };
+    let mut app = App::new(session, lang, ReplayNote::beside(path.clone()))
+        .with_player(args.player.clone())
+        .with_seal_key(key);
+    let result = tui::run(&mut app);
+    // However the trainee left, the log is sealed (a crash leaves it unsealed, and says so).
+    app.seal();
+    result?;
     for (line, _) in app.replay().lines(lang) {
         writeln!(out, "{line}")?;
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::engine::TeamId;
 use crate::replay::verify::{resimulate, scenario_for};
-use crate::replay::{Log, ReplayError, verify};
+use crate::replay::{Log, ReplayError, SealReason, verify};
 use crate::report::describe::{self, tr};
 use crate::scenario::Scenario;
 use crate::scenario::model::Lang;
@@ -34,14 +34,26 @@ fn load(log_path: &Path, scenario: Option<&Path>) -> Result<(Log, Arc<Scenario>)
 }
 
 /// `replay verify`.
-pub fn verify_cmd(log_path: &Path, scenario: Option<&Path>, out: &mut dyn Write) -> io::Result<u8> {
+pub fn verify_cmd(
+    log_path: &Path,
+    scenario: Option<&Path>,
+    key: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let key = match key.map(crate::replay::sign::public_key_arg).transpose() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: --key: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
     let result = Log::read(log_path).and_then(|log| {
         let file = scenario_file(&log, scenario);
         let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
             file: file.clone(),
             message: format!("{e} (pass the scenario with --scenario FILE)"),
         })?;
-        verify(&log, &file, &bytes).map(|v| (log, v))
+        verify(&log, &file, &bytes, key.as_ref()).map(|v| (log, v))
     });
     match result {
         Ok((log, v)) => {
@@ -56,11 +68,43 @@ pub fn verify_cmd(log_path: &Path, scenario: Option<&Path>, out: &mut dyn Write)
                 log.header.value.scenario.id,
                 log.header.value.seed
             )?;
+            let sealed = match v.sealed {
+                None => "format 1: logs of this format have no seal".to_owned(),
+                Some(SealReason::Completed) => "sealed: every team reached its end".to_owned(),
+                Some(SealReason::Closed) => {
+                    "sealed: the session was closed before every team reached its end".to_owned()
+                }
+            };
+            let signed = match (&v.signed_by, key.is_some()) {
+                (None, _) => "not signed".to_owned(),
+                (Some(k), true) => format!("signed by the key given ({k})"),
+                (Some(k), false) => {
+                    format!("signed by key {k} (pass --key to check that it is the key you trust)")
+                }
+            };
+            writeln!(out, "  {sealed}; {signed}")?;
             Ok(EXIT_OK)
         }
         Err(e) => {
-            writeln!(out, "{}: verification failed: {e}", log_path.display())?;
+            eprintln!("{}: verification failed: {e}", log_path.display());
             Ok(EXIT_INVALID)
+        }
+    }
+}
+
+/// `replay key`.
+pub fn key_cmd(out: &mut dyn Write) -> io::Result<u8> {
+    let key = crate::replay::sign::installation_key_path()
+        .and_then(|p| crate::replay::sign::load_or_create(&p).map(|k| (p, k)));
+    match key {
+        Ok((path, key)) => {
+            writeln!(out, "{}", crate::replay::sign::public_hex(&key))?;
+            eprintln!("(the secret key is in {})", path.display());
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(super::EXIT_FAILURE)
         }
     }
 }
@@ -113,6 +157,12 @@ pub fn show_cmd(
         }
     };
     let header = &log.header.value;
+    if header.format >= 2 && log.seal().is_none() {
+        eprintln!(
+            "warning: {} is not sealed (the session was cut off or is still running)",
+            log_path.display()
+        );
+    }
     writeln!(
         out,
         "{} — {} `{}`, {} {}{}",

@@ -30,7 +30,7 @@ pub fn run(
     out_path: Option<&Path>,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
-    let built = (|| -> Result<(aar::Report, Option<usize>), ReplayError> {
+    let built = (|| -> Result<(aar::Report, Option<usize>, bool), ReplayError> {
         let log = Log::read(log_path)?;
         let file = scenario.map_or_else(
             || log.header.value.scenario.file.clone(),
@@ -50,9 +50,10 @@ pub fn run(
             .map(|(i, name)| (name.as_str(), resim.engine.events(TeamId(i))))
             .collect();
         let report = aar::build(&s, header.seed, &teams, lang.unwrap_or(header.lang));
-        Ok((report, log.truncated))
+        let unsealed = header.format >= 2 && log.seal().is_none();
+        Ok((report, log.truncated, unsealed))
     })();
-    let (report, truncated) = match built {
+    let (report, truncated, unsealed) = match built {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {}: {e}", log_path.display());
@@ -62,6 +63,11 @@ pub fn run(
     if let Some(line) = truncated {
         eprintln!(
             "warning: {} is truncated at line {line}; the report covers the complete lines before it",
+            log_path.display()
+        );
+    } else if unsealed {
+        eprintln!(
+            "warning: {} is not sealed (the session was cut off or is still running); the report covers the lines written so far",
             log_path.display()
         );
     }

@@ -261,6 +261,14 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         eprintln!("error: {e}");
         return Ok(super::EXIT_FAILURE);
     }
+    // A bot run's seal is unsigned and untimed, so the log depends only on the scenario, the
+    // seed and the policy.
+    if session.is_recording()
+        && let Err(e) = session.seal(None, None)
+    {
+        eprintln!("error: {e}");
+        return Ok(super::EXIT_FAILURE);
+    }
     let card = session.scorecard(team);
     if args.json {
         writeln!(

@@ -61,6 +61,31 @@ pub enum EventKind {
         /// The hint.
         hint: HintId,
     },
+    /// A facilitator's question was replied to.
+    Replied {
+        /// The message's number.
+        number: u32,
+        /// The choice (0-based).
+        choice: usize,
+        /// The choice's text.
+        text: String,
+    },
+
+    // --- what the facilitator did (visible; between turns, in drills)
+    /// The facilitator sent the team a message.
+    Message {
+        /// The message's number.
+        number: u32,
+        /// The text.
+        text: String,
+        /// Its question, if it asks one.
+        question: Option<super::state::FacilitatorQuestion>,
+    },
+    /// The facilitator gave the team a hint free of charge.
+    HintGranted {
+        /// The hint.
+        hint: HintId,
+    },
 
     // --- what the team learns (visible)
     /// An alert reached the inbox.
@@ -287,6 +312,14 @@ pub enum Refusal {
     },
     /// The hint was already taken.
     HintTaken,
+    /// There is no such hint.
+    NoSuchHint,
+    /// A facilitator's message with this number was already delivered.
+    MessageNumberUsed,
+    /// No facilitator's message with this number reached the team.
+    NoSuchMessage,
+    /// The message has no choice with this number.
+    NoSuchChoice,
 }
 
 impl Refusal {
@@ -322,6 +355,10 @@ impl Refusal {
                 format!("that hint is offered from turn {from_turn}")
             }
             Refusal::HintTaken => "you have already taken that hint".into(),
+            Refusal::NoSuchHint => "there is no such hint".into(),
+            Refusal::MessageNumberUsed => "a message with that number was already sent".into(),
+            Refusal::NoSuchMessage => "no message with that number has reached you".into(),
+            Refusal::NoSuchChoice => "that message offers no such choice".into(),
         }
     }
 }

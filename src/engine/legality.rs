@@ -31,6 +31,22 @@ impl View<'_> {
                     Ok(())
                 }
             }
+            Command::Reply { message, choice } => {
+                let m = self
+                    .knowledge
+                    .messages
+                    .iter()
+                    .find(|m| m.number == *message);
+                match m {
+                    None => Err(Refusal::NoSuchMessage),
+                    Some(m) => match &m.question {
+                        None => Err(Refusal::NoQuestion),
+                        Some(_) if m.reply.is_some() => Err(Refusal::AlreadyAnswered),
+                        Some(q) if *choice >= q.choices.len() => Err(Refusal::NoSuchChoice),
+                        Some(_) => Ok(()),
+                    },
+                }
+            }
             Command::Hint(h) => {
                 let hint = &self.s.hints[*h];
                 if self.knowledge.hints[h.index()].is_some() {

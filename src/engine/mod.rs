@@ -7,6 +7,7 @@
 //! to the engine. All randomness comes from each team's own seeded ChaCha8 generator.
 
 pub mod condition;
+pub mod digest;
 pub mod event;
 pub mod legality;
 pub mod phases;
@@ -17,15 +18,14 @@ use std::sync::Arc;
 use bevy::app::{App, Plugin, Update};
 use bevy::prelude::{Entity, World};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::scenario::Scenario;
 use crate::scenario::model::Command;
-use event::Event;
+use event::{Event, EventKind, Refusal};
 use phases::{Rules, TurnSchedule, turn_schedule};
 use state::{
-    Assets, Attacker, Clock, Ending, EventLog, Evidence, Knowledge, Staff, TeamBundle, TeamIndex,
-    TeamRng, View,
+    Assets, Attacker, Clock, Ending, EventLog, Evidence, FacilitatorMessage, Knowledge, Staff,
+    TeamBundle, TeamIndex, TeamRng, View,
 };
 
 /// A team's handle in an [`Engine`]: its position in the order teams were added.
@@ -117,6 +117,13 @@ impl Engine {
             .pending
     }
 
+    /// Removes one queued command (by position); `None` if there is none there.
+    pub fn remove_pending(&mut self, team: TeamId, index: usize) -> Option<Command> {
+        let e = self.teams[team.0];
+        let mut staff = self.world.get_mut::<Staff>(e).expect("team entity");
+        (index < staff.pending.len()).then(|| staff.pending.remove(index))
+    }
+
     /// Drops the commands queued for the team's next turn.
     pub fn clear_pending(&mut self, team: TeamId) {
         let e = self.teams[team.0];
@@ -191,27 +198,104 @@ impl Engine {
         self.clock(team).ended
     }
 
-    /// SHA-256 of a canonical encoding of the team's world state and generator position:
-    /// equal digests mean equal worlds. Events are not included (a replay records and checks
-    /// them line by line), so the cost does not grow with the length of the session.
-    pub fn digest(&self, team: TeamId) -> [u8; 32] {
+    fn parts(&self, team: TeamId) -> digest::Parts<'_> {
         let entity = self.world.entity(self.teams[team.0]);
-        let rng = &entity.get::<TeamRng>().expect("team entity").0;
-        let state = (
-            entity.get::<Assets>().expect("team entity"),
-            entity.get::<Attacker>().expect("team entity"),
-            entity.get::<Evidence>().expect("team entity"),
-            entity.get::<Knowledge>().expect("team entity"),
-            entity.get::<Staff>().expect("team entity"),
-            entity.get::<Clock>().expect("team entity"),
-            rng.get_seed(),
-            rng.get_stream(),
-            rng.get_word_pos(),
-        );
-        let bytes = postcard::to_extend(&state, Vec::with_capacity(4096))
-            .expect("engine state always serializes");
-        Sha256::digest(&bytes).into()
+        digest::Parts {
+            assets: entity.get::<Assets>().expect("team entity"),
+            attacker: entity.get::<Attacker>().expect("team entity"),
+            evidence: entity.get::<Evidence>().expect("team entity"),
+            knowledge: entity.get::<Knowledge>().expect("team entity"),
+            staff: entity.get::<Staff>().expect("team entity"),
+            clock: entity.get::<Clock>().expect("team entity"),
+            rng: entity.get::<TeamRng>().expect("team entity"),
+        }
     }
+
+    /// SHA-256 commitment to the team's world state and generator position (the format-2
+    /// digest, see [`digest`]): equal digests mean equal worlds. Events are not included (a
+    /// replay records and checks them line by line), and the inbox is folded in as it grows,
+    /// so the cost does not grow with the length of the session.
+    pub fn digest(&self, team: TeamId) -> [u8; 32] {
+        digest::v2(&self.parts(team))
+    }
+
+    /// The format-1 digest of the team's world, for verifying logs written in format 1.
+    pub fn digest_v1(&self, team: TeamId) -> [u8; 32] {
+        digest::v1(&self.parts(team))
+    }
+
+    /// Applies a facilitator's intervention to a team's world between turns: it takes effect
+    /// at once, and its events are stamped with the team's last turn played.
+    pub fn intervene(&mut self, team: TeamId, act: &Intervention) -> Result<(), Refusal> {
+        let e = self.teams[team.0];
+        let scenario = self.scenario.clone();
+        let mut entity = self.world.entity_mut(e);
+        let clock = entity.get::<Clock>().expect("team entity").clone();
+        if clock.ended.is_some() {
+            return Err(Refusal::SessionOver);
+        }
+        let turn = clock.turn;
+        let kind = {
+            let mut knowledge = entity.get_mut::<Knowledge>().expect("team entity");
+            match act {
+                Intervention::Message(m) => {
+                    if knowledge.messages.iter().any(|x| x.number == m.number) {
+                        return Err(Refusal::MessageNumberUsed);
+                    }
+                    knowledge.messages.push(FacilitatorMessage {
+                        number: m.number,
+                        text: m.text.clone(),
+                        question: m.question.clone(),
+                        turn,
+                        reply: None,
+                    });
+                    EventKind::Message {
+                        number: m.number,
+                        text: m.text.clone(),
+                        question: m.question.clone(),
+                    }
+                }
+                Intervention::GrantHint(h) => {
+                    if h.index() >= scenario.hints.len() {
+                        return Err(Refusal::NoSuchHint);
+                    }
+                    if knowledge.hints[h.index()].is_some() {
+                        return Err(Refusal::HintTaken);
+                    }
+                    knowledge.hints[h.index()] = Some(turn);
+                    knowledge.hints_granted[h.index()] = true;
+                    EventKind::HintGranted { hint: *h }
+                }
+            }
+        };
+        entity
+            .get_mut::<EventLog>()
+            .expect("team entity")
+            .events
+            .push(Event { turn, kind });
+        Ok(())
+    }
+}
+
+/// What a facilitator can do to a team's world during a drill (recorded in the replay log and
+/// re-applied on verification).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intervention {
+    /// A message, optionally with a question.
+    Message(NewMessage),
+    /// A hint, free of charge.
+    GrantHint(crate::scenario::model::HintId),
+}
+
+/// A facilitator's message before it is delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// Its number in the drill.
+    pub number: u32,
+    /// The text.
+    pub text: String,
+    /// An optional question.
+    pub question: Option<state::FacilitatorQuestion>,
 }
 
 /// The engine as a Bevy plugin: the scenario as a resource and the turn schedule, run once per

@@ -137,11 +137,64 @@ pub struct HostKnowledge {
     pub rebuilt_at: Option<u32>,
 }
 
+/// A running SHA-256 over an append-only list: each item's canonical encoding is folded in as
+/// it is appended, so the list is committed to in the state digest at a constant cost per
+/// turn however long it grows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fold {
+    /// Items folded in.
+    pub len: u64,
+    /// SHA-256 of the previous value and the new item's encoding (all zeros when empty).
+    pub hash: [u8; 32],
+}
+
+impl Fold {
+    /// Folds one item in.
+    pub fn push<T: Serialize>(&mut self, item: &T) {
+        use sha2::{Digest, Sha256};
+        let bytes = postcard::to_allocvec(item).expect("engine state always serializes");
+        let mut h = Sha256::new();
+        h.update(self.hash);
+        h.update(&bytes);
+        self.hash = h.finalize().into();
+        self.len += 1;
+    }
+}
+
+/// A message the facilitator sent the team during a drill (not part of the scenario).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilitatorMessage {
+    /// Its number in the drill (the same message sent to several teams has one number).
+    pub number: u32,
+    /// The text, as the facilitator wrote it.
+    pub text: String,
+    /// A question to answer, with its choices, if it asks one.
+    pub question: Option<FacilitatorQuestion>,
+    /// The turn it arrived after (the team's last turn played then).
+    pub turn: u32,
+    /// The choice the team replied with, and the turn of the reply.
+    pub reply: Option<(usize, u32)>,
+}
+
+/// A facilitator's question: unscored; the replies are shown to the facilitator and in the
+/// reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilitatorQuestion {
+    /// The question.
+    pub prompt: String,
+    /// The choices, in the order shown.
+    pub choices: Vec<String>,
+}
+
 /// What the team knows and has done (visible to the team).
 #[derive(Component, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Knowledge {
-    /// Alerts raised, oldest first.
+    /// Alerts raised, oldest first. Append only, through [`Knowledge::push_alert`]; the state
+    /// digest commits to it through `alerts_fold`.
+    #[serde(skip)]
     pub alerts: Vec<InboxAlert>,
+    /// The running hash of `alerts`.
+    pub alerts_fold: Fold,
     /// Per trace id then noise id (see [`Knowledge::alert_slot`]): turn triaged.
     pub triaged: Vec<Option<u32>>,
     /// Per trace id then noise id: seen at least once.
@@ -176,9 +229,19 @@ pub struct Knowledge {
     pub rule_kept: Vec<bool>,
     /// Per notification rule: missed.
     pub rule_missed: Vec<bool>,
+    /// Per hint: given free of charge by the facilitator.
+    pub hints_granted: Vec<bool>,
+    /// Messages from the facilitator, oldest first.
+    pub messages: Vec<FacilitatorMessage>,
 }
 
 impl Knowledge {
+    /// Adds an alert to the inbox.
+    pub fn push_alert(&mut self, alert: InboxAlert) {
+        self.alerts_fold.push(&alert);
+        self.alerts.push(alert);
+    }
+
     /// Index of an alert in the `triaged`/`seen` vectors: traces first, then noise.
     pub fn alert_slot(s: &Scenario, alert: AlertId) -> usize {
         match alert {
@@ -360,6 +423,7 @@ impl TeamBundle {
                 rule_due: vec![None; s.notifications.len()],
                 rule_kept: vec![false; s.notifications.len()],
                 rule_missed: vec![false; s.notifications.len()],
+                hints_granted: vec![false; s.hints.len()],
                 ..Knowledge::default()
             },
             staff: Staff::default(),

@@ -4,15 +4,17 @@
 //! JSON Lines: a header (format, cyberdrill version, scenario id and the SHA-256 of the
 //! scenario file's bytes, seed, teams, language, and the parent log if the session branched),
 //! then one line per team per turn with the commands submitted, every event, the SHA-256 of
-//! the team world's state after the turn, and the SHA-256 of the previous line. See
-//! `docs/replay-format.md`.
+//! the team world's state after the turn, and the SHA-256 of the previous line; in format 2
+//! also members joining, facilitator interventions and announcements, and a seal (signed
+//! where a key is held) that marks the log complete. See `docs/replay-format.md`.
 
 pub mod read;
 pub mod record;
+pub mod sign;
 pub mod verify;
 
-pub use read::Log;
-pub use record::{BranchRef, EventRecord, Header, Recorder, TurnLine};
+pub use read::{Entry as LogEntry, Log};
+pub use record::{BranchRef, Entry, EventRecord, Header, Recorder, SealReason, TurnLine};
 pub use verify::{Verified, verify};
 
 /// Why a log cannot be read, verified or branched from.
@@ -39,7 +41,7 @@ pub enum ReplayError {
     },
     /// The log's format version is not supported.
     #[error(
-        "replay format {found} is not supported (this build reads format {})",
+        "replay format {found} is not supported (this build reads formats 1 to {})",
         record::REPLAY_FORMAT
     )]
     Format {
@@ -136,6 +138,53 @@ pub enum ReplayError {
         recorded: String,
         /// The re-simulated value.
         simulated: String,
+    },
+    /// The header does not fit the scenario (or was altered and the chain recomputed).
+    #[error("line 1: {message}")]
+    Header {
+        /// What does not fit.
+        message: String,
+    },
+    /// The log was played by engine rules this build does not have.
+    #[error(
+        "the log was played by engine rules {found}; this build plays by rules {}",
+        record::RULES
+    )]
+    Rules {
+        /// The rules revision in the header.
+        found: u32,
+    },
+    /// A format-2 log ends without its seal.
+    #[error(
+        "the log is not sealed: it stops after line {line} ({turns}) without the seal a finished session writes — the session was cut off, or is still running; the lines up to there verify"
+    )]
+    Unsealed {
+        /// The last line.
+        line: usize,
+        /// Where each team stopped.
+        turns: String,
+    },
+    /// The seal does not fit the log.
+    #[error("line {line}: the seal {message}")]
+    Seal {
+        /// The seal's line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A key was given but the log is not signed.
+    #[error("the log is not signed, so it cannot be checked against the key {expected}")]
+    NotSigned {
+        /// The key given.
+        expected: String,
+    },
+    /// The log is signed, but by another key.
+    #[error("the log is signed by key {found}, not by the key given ({expected})")]
+    WrongKey {
+        /// The key given.
+        expected: String,
+        /// The key that signed.
+        found: String,
     },
     /// A branch point beyond the log.
     #[error("the log reaches turn {last}; it cannot be branched at turn {turn}")]

@@ -2,7 +2,7 @@
 //! reported as truncated, not as garbage.
 
 use super::ReplayError;
-use super::record::{Header, TurnLine};
+use super::record::{AnnouncementLine, FacilitatorLine, Header, MemberLine, SealLine, TurnLine};
 
 /// One line of a log.
 #[derive(Debug, Clone)]
@@ -15,17 +15,91 @@ pub struct Line<T> {
     pub value: T,
 }
 
+/// A line after the header.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// A team's turn.
+    Turn(TurnLine),
+    /// Format 2: a person joined a team.
+    Member(MemberLine),
+    /// Format 2: a facilitator's intervention.
+    Facilitator(FacilitatorLine),
+    /// Format 2: an announcement to the room.
+    Announcement(AnnouncementLine),
+    /// Format 2: the seal that ends the log.
+    Seal(SealLine),
+}
+
+impl Entry {
+    /// The line's `prev`.
+    pub fn prev(&self) -> &str {
+        match self {
+            Entry::Turn(l) => &l.prev,
+            Entry::Member(l) => &l.prev,
+            Entry::Facilitator(l) => &l.prev,
+            Entry::Announcement(l) => &l.prev,
+            Entry::Seal(l) => &l.prev,
+        }
+    }
+}
+
 /// A parsed log.
 #[derive(Debug, Clone)]
 pub struct Log {
     /// The header.
     pub header: Line<Header>,
-    /// The turn lines, in file order.
-    pub turns: Vec<Line<TurnLine>>,
+    /// Every line after the header, in file order (the seal, if any, last).
+    pub entries: Vec<Line<Entry>>,
     /// The number of an incomplete last line (the session stopped while writing it).
     pub truncated: Option<usize>,
     /// SHA-256 of the whole file.
     pub sha256: String,
+}
+
+/// The line types a log may hold.
+#[derive(serde::Deserialize)]
+struct Kind {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    format: Option<serde_json::Value>,
+}
+
+/// A JSON problem in the reader's terms: where, and what was expected, without the names of
+/// the program's internal types.
+fn problem(e: &serde_json::Error, what: &str) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => {
+            format!("not JSON (column {}): {what} expected", e.column())
+        }
+        Category::Io => e.to_string(),
+        Category::Data => {
+            let mut message = e.to_string();
+            if let Some(at) = message.find(" at line ") {
+                message.truncate(at);
+            }
+            for (internal, plain) in [
+                ("struct EventRecord", "an event object"),
+                ("struct TurnLine", "a turn line"),
+                ("struct Header", "a header"),
+                ("struct MemberLine", "a member line"),
+                ("struct FacilitatorLine", "a facilitator line"),
+                ("struct AnnouncementLine", "an announcement line"),
+                ("struct SealLine", "a seal line"),
+                ("struct ScenarioRef", "a scenario object"),
+                ("struct BranchRef", "a branch object"),
+                ("struct SealSignature", "a signature object"),
+                ("struct FacilitatorQuestion", "a question object"),
+                ("enum RawCommand", "a command (Act, Answer, Hint or Reply)"),
+                ("enum RawTarget", "a target"),
+                ("enum RawIntervention", "Message or GrantHint"),
+                ("enum Target", "a target"),
+            ] {
+                message = message.replace(internal, plain);
+            }
+            format!("{message} (column {})", e.column())
+        }
+    }
 }
 
 impl Log {
@@ -42,75 +116,85 @@ impl Log {
         }
         let last = raw_lines.len();
         let mut truncated = None;
-        let mut header = None;
-        let mut turns = Vec::new();
+        let mut header: Option<Line<Header>> = None;
+        let mut entries = Vec::new();
         for (i, raw) in raw_lines.iter().enumerate() {
             let number = i + 1;
             if number == last && !ends_cleanly {
                 truncated = Some(number);
                 break;
             }
-            let text = std::str::from_utf8(raw).map_err(|e| ReplayError::Corrupt {
+            let corrupt = |message: String| ReplayError::Corrupt {
                 line: number,
-                message: format!(
+                message,
+            };
+            let text = std::str::from_utf8(raw).map_err(|e| {
+                corrupt(format!(
                     "not UTF-8 text (invalid byte at column {})",
                     e.valid_up_to() + 1
-                ),
+                ))
             })?;
-            if number == 1 {
-                let value: Header =
-                    serde_json::from_str(text).map_err(|e| ReplayError::Corrupt {
-                        line: 1,
-                        message: format!("not a replay header: {e}"),
-                    })?;
-                if value.kind != "header" {
-                    return Err(ReplayError::Corrupt {
-                        line: 1,
-                        message: "the first line is not a header".into(),
-                    });
+            let kind: Kind = serde_json::from_str(text)
+                .map_err(|e| corrupt(problem(&e, "a JSON object with a `type`")))?;
+            let format = kind.format;
+            let kind = kind.kind.unwrap_or_default();
+            let Some(head) = &header else {
+                if kind != "header" {
+                    return Err(corrupt("the first line is not a header".into()));
                 }
-                if value.format != super::record::REPLAY_FORMAT {
+                if let Some(found) = format.as_ref().and_then(serde_json::Value::as_u64)
+                    && !(1..=u64::from(super::record::REPLAY_FORMAT)).contains(&found)
+                {
                     return Err(ReplayError::Format {
-                        found: value.format,
+                        found: u32::try_from(found).unwrap_or(u32::MAX),
                     });
                 }
-                let teams = &value.teams;
-                let duplicate = teams
-                    .iter()
-                    .enumerate()
-                    .find(|(i, name)| teams[..*i].contains(name));
-                if teams.is_empty() || duplicate.is_some() {
-                    return Err(ReplayError::Corrupt {
-                        line: 1,
-                        message: match duplicate {
-                            Some((_, name)) => format!("team `{name}` is named twice"),
-                            None => "the header names no team".into(),
-                        },
-                    });
-                }
+                let value: Header = serde_json::from_str(text).map_err(|e| {
+                    corrupt(format!("not a replay header: {}", problem(&e, "a header")))
+                })?;
+                check_header(&value).map_err(corrupt)?;
                 header = Some(Line {
                     number,
                     bytes: raw.to_vec(),
                     value,
                 });
+                continue;
+            };
+            let format = head.value.format;
+            let parse = |what: &str| -> Result<Entry, ReplayError> {
+                let bad = |e: serde_json::Error| {
+                    corrupt(format!("not a valid {what} line: {}", problem(&e, what)))
+                };
+                Ok(match kind.as_str() {
+                    "turn" => Entry::Turn(serde_json::from_str(text).map_err(bad)?),
+                    "member" => Entry::Member(serde_json::from_str(text).map_err(bad)?),
+                    "facilitator" => Entry::Facilitator(serde_json::from_str(text).map_err(bad)?),
+                    "announcement" => Entry::Announcement(serde_json::from_str(text).map_err(bad)?),
+                    "seal" => Entry::Seal(serde_json::from_str(text).map_err(bad)?),
+                    _ => unreachable!("checked below"),
+                })
+            };
+            let known: &[&str] = if format == 1 {
+                &["turn"]
             } else {
-                let value: TurnLine =
-                    serde_json::from_str(text).map_err(|e| ReplayError::Corrupt {
-                        line: number,
-                        message: format!("not a turn line: {e}"),
-                    })?;
-                if value.kind != "turn" {
-                    return Err(ReplayError::Corrupt {
-                        line: number,
-                        message: format!("unexpected line type `{}`", value.kind),
-                    });
-                }
-                turns.push(Line {
-                    number,
-                    bytes: raw.to_vec(),
-                    value,
-                });
+                &["turn", "member", "facilitator", "announcement", "seal"]
+            };
+            if !known.contains(&kind.as_str()) {
+                return Err(corrupt(if kind == "header" {
+                    "a second header".into()
+                } else {
+                    format!(
+                        "unexpected line type `{}` in a format-{format} log",
+                        kind.escape_debug()
+                    )
+                }));
             }
+            let value = parse(&kind)?;
+            entries.push(Line {
+                number,
+                bytes: raw.to_vec(),
+                value,
+            });
         }
         let header = header.ok_or(ReplayError::Truncated {
             line: 1,
@@ -118,7 +202,7 @@ impl Log {
         })?;
         Ok(Self {
             header,
-            turns,
+            entries,
             truncated,
             sha256,
         })
@@ -133,8 +217,81 @@ impl Log {
         Self::parse(&bytes)
     }
 
+    /// The turn lines, in file order.
+    pub fn turns(&self) -> impl Iterator<Item = &Line<Entry>> {
+        self.entries
+            .iter()
+            .filter(|l| matches!(l.value, Entry::Turn(_)))
+    }
+
     /// The last turn any team reached in the log.
     pub fn last_turn(&self) -> u32 {
-        self.turns.iter().map(|l| l.value.turn).max().unwrap_or(0)
+        self.entries
+            .iter()
+            .filter_map(|l| match &l.value {
+                Entry::Turn(t) => Some(t.turn),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
     }
+
+    /// The seal, if the log has one.
+    pub fn seal(&self) -> Option<&SealLine> {
+        self.entries.iter().rev().find_map(|l| match &l.value {
+            Entry::Seal(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// The members of each team, in the order they joined.
+    pub fn members(&self) -> Vec<Vec<String>> {
+        let mut members = vec![Vec::new(); self.header.value.teams.len()];
+        for l in &self.entries {
+            if let Entry::Member(m) = &l.value
+                && let Some(list) = members.get_mut(m.team)
+                && !list.contains(&m.name)
+            {
+                list.push(m.name.clone());
+            }
+        }
+        members
+    }
+}
+
+/// Checks what a header says on its own: a format this build reads, teams named once each,
+/// and the fields its format requires.
+fn check_header(h: &Header) -> Result<(), String> {
+    if !(1..=super::record::REPLAY_FORMAT).contains(&h.format) {
+        return Err(format!(
+            "replay format {} is not supported (this build reads formats 1 to {})",
+            h.format,
+            super::record::REPLAY_FORMAT
+        ));
+    }
+    let teams = &h.teams;
+    if teams.is_empty() {
+        return Err("the header names no team".into());
+    }
+    if let Some((_, name)) = teams
+        .iter()
+        .enumerate()
+        .find(|(i, name)| teams[..*i].contains(name))
+    {
+        return Err(format!("team `{}` is named twice", name.escape_debug()));
+    }
+    if h.format >= 2 {
+        if h.rules.is_none() {
+            return Err("a format-2 header needs `rules`".into());
+        }
+        if h.start.is_none() {
+            return Err("a format-2 header needs `start`".into());
+        }
+    } else if h.rules.is_some() || h.start.is_some() || h.started.is_some() || h.drill.is_some() {
+        return Err("a format-1 header has only the format-1 fields".into());
+    }
+    if !h.prev.is_empty() {
+        return Err("the header's `prev` must be empty".into());
+    }
+    Ok(())
 }

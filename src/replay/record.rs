@@ -15,8 +15,11 @@ use crate::scenario::Scenario;
 use crate::scenario::model::{Command, Lang};
 use crate::scenario::raw::{RawCommand, RawTarget};
 
-/// The replay format version this build writes and reads.
-pub const REPLAY_FORMAT: u32 = 1;
+/// The replay format version this build writes (it reads 1 and 2).
+pub const REPLAY_FORMAT: u32 = 2;
+
+/// The engine rules revision this build plays by (format-2 headers record it).
+pub const RULES: u32 = 1;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
@@ -89,6 +92,20 @@ pub struct Header {
     pub lang: Lang,
     /// Where this session branched from, if it did.
     pub branch: Option<BranchRef>,
+    /// Format 2: the engine rules revision the session was played by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<u32>,
+    /// Format 2: the state digest of a team's world before the first turn (it commits to
+    /// the seed and the scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Format 2: when the session started (UTC, RFC 3339); absent for bot runs, whose logs
+    /// depend on nothing but the scenario, the seed and the commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
+    /// Format 2: the drill this session is, when a drill server ran it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<String>,
     /// Empty: the chain starts here.
     pub prev: String,
 }
@@ -106,10 +123,122 @@ pub struct TurnLine {
     pub turn: u32,
     /// The commands submitted for it, as written in action files.
     pub actions: Vec<RawCommand>,
+    /// Format 2: who queued each command (same length as `actions`), when members are known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<String>,
     /// Every event of the turn.
     pub events: Vec<EventRecord>,
     /// SHA-256 of the team world's canonical state after the turn.
     pub digest: String,
+    /// SHA-256 of the previous line.
+    pub prev: String,
+}
+
+/// Format 2: a person joined a team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberLine {
+    /// Always `"member"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Team index.
+    pub team: usize,
+    /// The member's name.
+    pub name: String,
+    /// SHA-256 of the previous line.
+    pub prev: String,
+}
+
+/// What a facilitator did to one team's world, as written in a log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawIntervention {
+    /// A message, optionally with a question.
+    Message {
+        /// Its number in the drill.
+        number: u32,
+        /// The text.
+        text: String,
+        /// The question and its choices.
+        question: Option<crate::engine::state::FacilitatorQuestion>,
+    },
+    /// A hint given free of charge (the hint's id).
+    GrantHint(String),
+}
+
+/// Format 2: a facilitator's intervention in one team's world, between two of its turns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilitatorLine {
+    /// Always `"facilitator"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Team index.
+    pub team: usize,
+    /// The team's last turn played when it happened.
+    pub turn: u32,
+    /// What the facilitator did.
+    pub act: RawIntervention,
+    /// The events it caused.
+    pub events: Vec<EventRecord>,
+    /// SHA-256 of the team world's state after it.
+    pub digest: String,
+    /// SHA-256 of the previous line.
+    pub prev: String,
+}
+
+/// Format 2: an announcement to the whole room (it changes no team's world).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementLine {
+    /// Always `"announcement"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The text.
+    pub text: String,
+    /// SHA-256 of the previous line.
+    pub prev: String,
+}
+
+/// Why a session's log was sealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SealReason {
+    /// Every team reached its ending.
+    Completed,
+    /// The session was closed before every team ended (the facilitator ended the drill, the
+    /// trainee quit, a bot run stopped at its turn limit).
+    Closed,
+}
+
+/// An Ed25519 signature over a seal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealSignature {
+    /// The public key (hex, 32 bytes).
+    pub key: String,
+    /// The signature (hex, 64 bytes) of the seal line's bytes with `signature` null.
+    pub sig: String,
+}
+
+/// Format 2: the last line; a log without it was cut off (or its session is still running).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealLine {
+    /// Always `"seal"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Why the session ended.
+    pub reason: SealReason,
+    /// Each team's last turn played, in team order.
+    pub turns: Vec<u32>,
+    /// SHA-256 of the header line.
+    pub header: String,
+    /// When the session ended (UTC, RFC 3339), absent for bot runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+    /// The signature, if the session was signed.
+    pub signature: Option<SealSignature>,
     /// SHA-256 of the previous line.
     pub prev: String,
 }
@@ -177,6 +306,10 @@ pub struct EventRecord {
     pub outcome: Option<crate::scenario::model::Outcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_reason: Option<crate::engine::state::EndReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<u32>,
 }
 
 /// What one team's turn produced: the material of a turn line.
@@ -190,6 +323,8 @@ pub struct TurnRecord {
     pub actions: Vec<Command>,
     /// The range of the team's events this turn produced.
     pub events: std::ops::Range<usize>,
+    /// Who queued each command (empty, or one name per command).
+    pub by: Vec<String>,
     /// The team world's digest after the turn.
     pub digest: [u8; 32],
 }
@@ -204,6 +339,7 @@ impl TurnRecord {
             team: self.team,
             turn: self.turn,
             actions: Streamed::new(self.actions.iter().map(|c| CommandView::of(s, c))),
+            by: &self.by,
             events: Streamed::new(
                 events[self.events.clone()]
                     .iter()
@@ -232,9 +368,96 @@ struct TurnLineView<'a, A, E> {
     team: usize,
     turn: u32,
     actions: Streamed<A>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    by: &'a [String],
     events: Streamed<E>,
     digest: &'a str,
     prev: &'a str,
+}
+
+/// What a facilitator's intervention produced: the material of a facilitator line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacilitatorRecord {
+    /// Team index.
+    pub team: usize,
+    /// The team's last turn played.
+    pub turn: u32,
+    /// The intervention.
+    pub act: crate::engine::Intervention,
+    /// The range of the team's events it produced.
+    pub events: std::ops::Range<usize>,
+    /// The team world's digest after it.
+    pub digest: [u8; 32],
+}
+
+impl FacilitatorRecord {
+    /// The intervention as written in a log.
+    pub fn raw_act(&self, s: &Scenario) -> RawIntervention {
+        match &self.act {
+            crate::engine::Intervention::Message(m) => RawIntervention::Message {
+                number: m.number,
+                text: m.text.clone(),
+                question: m.question.clone(),
+            },
+            crate::engine::Intervention::GrantHint(h) => {
+                RawIntervention::GrantHint(s.hints.key(*h).to_owned())
+            }
+        }
+    }
+
+    /// Appends the line's exact bytes (no newline) to `out`; `events` are all the team's
+    /// events.
+    pub fn write_line(&self, s: &Scenario, events: &[Event], prev: &str, out: &mut Vec<u8>) {
+        let mut digest = [0u8; 64];
+        let act = self.raw_act(s);
+        let view = FacilitatorLineView {
+            kind: "facilitator",
+            team: self.team,
+            turn: self.turn,
+            act: &act,
+            events: Streamed::new(
+                events[self.events.clone()]
+                    .iter()
+                    .map(|e| EventView::of(s, e)),
+            ),
+            digest: hex32(&self.digest, &mut digest),
+            prev,
+        };
+        serde_json::to_writer(out, &view).expect("replay lines always serialize");
+    }
+}
+
+/// The borrowed twin of [`FacilitatorLine`], for writing.
+#[derive(Serialize)]
+#[serde(bound(serialize = "Streamed<E>: Serialize"))]
+struct FacilitatorLineView<'a, E> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    team: usize,
+    turn: u32,
+    act: &'a RawIntervention,
+    events: Streamed<E>,
+    digest: &'a str,
+    prev: &'a str,
+}
+
+/// One entry of a session's record, in the order it happened: the material of every line
+/// after the header but the seal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A team's turn.
+    Turn(TurnRecord),
+    /// A person joined a team.
+    Member {
+        /// Team index.
+        team: usize,
+        /// Name.
+        name: String,
+    },
+    /// A facilitator's intervention in a team's world.
+    Facilitator(FacilitatorRecord),
+    /// An announcement to the room.
+    Announcement(String),
 }
 
 /// A sequence serialized straight from an iterator (no intermediate vector); it can be
@@ -305,6 +528,7 @@ enum CommandView<'a> {
     Act(&'a str, TargetView<'a>),
     Answer(&'a str, &'a str),
     Hint(&'a str),
+    Reply(u32, u32),
 }
 
 impl<'a> CommandView<'a> {
@@ -321,6 +545,7 @@ impl<'a> CommandView<'a> {
                     .map_or("", |q| q.choices[*choice].key.as_str()),
             ),
             Command::Hint(h) => Self::Hint(s.hints.key(*h)),
+            Command::Reply { message, choice } => Self::Reply(*message, *choice as u32 + 1),
         }
     }
 }
@@ -383,6 +608,10 @@ struct EventView<'a> {
     outcome: Option<crate::scenario::model::Outcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_reason: Option<crate::engine::state::EndReason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply: Option<u32>,
 }
 
 impl<'a> EventView<'a> {
@@ -420,6 +649,19 @@ impl<'a> EventView<'a> {
             EventKind::HintTaken { hint } => {
                 r.hint = Some(s.hints.key(*hint));
                 "hint_taken"
+            }
+            EventKind::HintGranted { hint } => {
+                r.hint = Some(s.hints.key(*hint));
+                "hint_granted"
+            }
+            EventKind::Message { number, .. } => {
+                r.message = Some(*number);
+                "message"
+            }
+            EventKind::Replied { number, choice, .. } => {
+                r.message = Some(*number);
+                r.reply = Some(*choice as u32 + 1);
+                "replied"
             }
             EventKind::Alert { alert } => {
                 r.alert = Some(s.alert_key(*alert));
@@ -556,11 +798,14 @@ pub fn line_bytes<T: Serialize>(line: &T) -> Vec<u8> {
 }
 
 /// Appends lines to a log, keeping the hash chain, and flushes after every line so a crash
-/// loses at most the turn in progress.
+/// loses at most the line being written. (Give it a [`SyncOnFlush`] file for lines that must
+/// be on disk before the next step.)
 pub struct Recorder {
     out: Box<dyn Write + Send>,
     prev: String,
+    header: String,
     buf: Vec<u8>,
+    sealed: bool,
 }
 
 impl Recorder {
@@ -570,10 +815,40 @@ impl Recorder {
         let mut recorder = Self {
             out,
             prev: String::new(),
+            header: String::new(),
             buf: Vec::new(),
+            sealed: false,
         };
         recorder.write(&header)?;
+        recorder.header = recorder.prev.clone();
         Ok(recorder)
+    }
+
+    /// Appends one entry; `events` are all the events of the entry's team (any slice for
+    /// entries without events).
+    pub fn entry(&mut self, s: &Scenario, entry: &Entry, events: &[Event]) -> io::Result<()> {
+        match entry {
+            Entry::Turn(record) => self.turn(s, record, events),
+            Entry::Facilitator(record) => {
+                let mut bytes = std::mem::take(&mut self.buf);
+                bytes.clear();
+                record.write_line(s, events, &self.prev, &mut bytes);
+                let result = self.emit(&mut bytes);
+                self.buf = bytes;
+                result
+            }
+            Entry::Member { team, name } => self.write(&MemberLine {
+                kind: "member".into(),
+                team: *team,
+                name: name.clone(),
+                prev: self.prev.clone(),
+            }),
+            Entry::Announcement(text) => self.write(&AnnouncementLine {
+                kind: "announcement".into(),
+                text: text.clone(),
+                prev: self.prev.clone(),
+            }),
+        }
     }
 
     /// Appends one team's turn; `events` are all the team's events.
@@ -586,21 +861,83 @@ impl Recorder {
         result
     }
 
+    /// Writes the seal, signed with `key` if one is given; nothing can be appended after it.
+    pub fn seal(
+        &mut self,
+        reason: SealReason,
+        turns: Vec<u32>,
+        ended: Option<String>,
+        key: Option<&ed25519_dalek::SigningKey>,
+    ) -> io::Result<()> {
+        let mut seal = SealLine {
+            kind: "seal".into(),
+            reason,
+            turns,
+            header: self.header.clone(),
+            ended,
+            signature: None,
+            prev: self.prev.clone(),
+        };
+        if let Some(key) = key {
+            seal.signature = Some(super::sign::sign_seal(key, &seal));
+        }
+        self.write(&seal)?;
+        self.sealed = true;
+        Ok(())
+    }
+
+    /// Whether the seal has been written.
+    pub fn is_sealed(&self) -> bool {
+        self.sealed
+    }
+
     fn write<T: Serialize>(&mut self, line: &T) -> io::Result<()> {
         let mut bytes = line_bytes(line);
         self.emit(&mut bytes)
     }
 
     fn emit(&mut self, bytes: &mut Vec<u8>) -> io::Result<()> {
+        if self.sealed {
+            return Err(io::Error::other("the log is sealed"));
+        }
         let mut hash = [0u8; 64];
-        self.prev.clear();
-        self.prev
-            .push_str(hex32(&Sha256::digest(&bytes[..]).into(), &mut hash));
+        let line_hash = hex32(&Sha256::digest(&bytes[..]).into(), &mut hash).to_owned();
         bytes.push(b'\n');
         self.out.write_all(bytes)?;
         self.out.flush()?;
+        self.prev = line_hash;
         Ok(())
     }
+}
+
+/// A file whose `flush` also asks the operating system to put the data on the disk
+/// (`fsync`), so a line the recorder has flushed survives a crash of the machine.
+pub struct SyncOnFlush(pub std::fs::File);
+
+impl Write for SyncOnFlush {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()?;
+        self.0.sync_data()
+    }
+}
+
+/// The digest written in a format-2 header's `start`: a team world of `s` seeded with `seed`
+/// before its first turn.
+pub fn start_digest(s: &Scenario, seed: u64) -> String {
+    let bundle = crate::engine::state::TeamBundle::prepare(s).for_seed(seed);
+    hex(&crate::engine::digest::v2(&crate::engine::digest::Parts {
+        assets: &bundle.assets,
+        attacker: &bundle.attacker,
+        evidence: &bundle.evidence,
+        knowledge: &bundle.knowledge,
+        staff: &bundle.staff,
+        clock: &bundle.clock,
+        rng: &bundle.rng,
+    }))
 }
 
 /// A header for a session being recorded.
@@ -626,6 +963,17 @@ pub fn header(
         teams: teams.to_vec(),
         lang,
         branch,
+        rules: Some(RULES),
+        start: Some(start_digest(s, seed)),
+        started: None,
+        drill: None,
         prev: String::new(),
     }
+}
+
+/// The current time, UTC, as RFC 3339 to the second (for `started` and `ended`).
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string())
 }

@@ -138,6 +138,16 @@ pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
             }
         }
         Command::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
+        Command::Reply { message, choice } => match lang {
+            Lang::En => format!(
+                "Reply to the facilitator's message {message}: choice {}",
+                choice + 1
+            ),
+            Lang::Ja => format!(
+                "ファシリテーターのメッセージ{message}への回答：選択肢{}",
+                choice + 1
+            ),
+        },
     }
 }
 
@@ -171,6 +181,10 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
             Refusal::QuestionExpired => "回答の期限を過ぎている".into(),
             Refusal::HintNotYet { from_turn } => format!("そのヒントは{from_turn}ターン目から"),
             Refusal::HintTaken => "そのヒントはすでに使った".into(),
+            Refusal::NoSuchHint => "そのヒントはない".into(),
+            Refusal::MessageNumberUsed => "その番号のメッセージはすでに送られている".into(),
+            Refusal::NoSuchMessage => "その番号のメッセージは届いていない".into(),
+            Refusal::NoSuchChoice => "そのメッセージにその選択肢はない".into(),
         },
     }
 }
@@ -244,6 +258,36 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             lab(lang, "Hint:", "ヒント："),
             s.hints[*hint].text.get(lang)
         ),
+        EventKind::HintGranted { hint } => format!(
+            "{}{}",
+            lab(
+                lang,
+                "Hint from the facilitator:",
+                "ファシリテーターからのヒント："
+            ),
+            s.hints[*hint].text.get(lang)
+        ),
+        EventKind::Message { text, question, .. } => {
+            let mut line = format!(
+                "{}{text}",
+                lab(
+                    lang,
+                    "Message from the facilitator:",
+                    "ファシリテーターからのメッセージ："
+                )
+            );
+            if let Some(q) = question {
+                line.push_str(&match lang {
+                    Lang::En => format!(" — {}", q.prompt),
+                    Lang::Ja => format!("　{}", q.prompt),
+                });
+            }
+            line
+        }
+        EventKind::Replied { text, .. } => match lang {
+            Lang::En => format!("Replied to the facilitator: “{text}”"),
+            Lang::Ja => format!("ファシリテーターへの回答：「{text}」"),
+        },
         EventKind::Alert { alert } => format!(
             "[{}] {}{}{}",
             severity_word(alert_severity(s, *alert), lang),

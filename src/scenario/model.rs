@@ -1035,6 +1035,13 @@ pub enum Command {
     },
     /// Take a hint.
     Hint(HintId),
+    /// Reply to a facilitator's question (drills only).
+    Reply {
+        /// The message's number.
+        message: u32,
+        /// Choice index (0-based).
+        choice: usize,
+    },
 }
 
 /// A resolved target.

@@ -1148,6 +1148,9 @@ pub enum RawCommand {
     Answer(String, String),
     /// Take a hint.
     Hint(String),
+    /// Reply to a facilitator's question in a drill: the message's number, then the choice's
+    /// number (from 1, in the order shown).
+    Reply(u32, u32),
 }
 
 /// What an action is aimed at.

@@ -16,9 +16,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use crate::engine::event::{Event, Refusal};
-use crate::engine::state::{Ending, View};
-use crate::engine::{Engine, TeamId};
-use crate::replay::record::TurnRecord;
+use crate::engine::state::{Ending, FacilitatorQuestion, View};
+use crate::engine::{Engine, Intervention, NewMessage, TeamId};
+use crate::replay::record::{Entry, FacilitatorRecord, SealReason, TurnRecord};
 use crate::replay::{Header, Log, Recorder, ReplayError};
 use crate::scenario::Scenario;
 use crate::scenario::model::{ActionId, Command, Target};
@@ -51,15 +51,37 @@ pub enum SessionError {
     /// but the log stops here.
     #[error("the replay log could not be written (it stops before this turn): {0}")]
     Record(String),
+    /// A member name is empty or too long.
+    #[error("a member's name must have 1 to {MAX_NAME} characters")]
+    BadMemberName,
+    /// There is no queued command at this position.
+    #[error("there is no queued command {0}")]
+    NoSuchQueued(usize),
+    /// The facilitator's intervention cannot apply to this team now.
+    #[error("{}", .0.explain())]
+    Refused(Refusal),
+    /// The log has been sealed: nothing more can happen in this session.
+    #[error("the session's log is sealed")]
+    Sealed,
 }
+
+/// The longest team or member name, in characters.
+pub const MAX_NAME: usize = 40;
 
 /// One running session.
 pub struct Session {
     engine: Engine,
     seed: u64,
     names: Vec<String>,
-    history: Vec<TurnRecord>,
+    /// Per team: the members who joined, in order.
+    members: Vec<Vec<String>>,
+    /// Per team: who queued each pending command (parallel to the engine's queue).
+    queued_by: Vec<Vec<Option<String>>>,
+    history: Vec<Entry>,
     recorder: Option<Recorder>,
+    sealed: bool,
+    /// The number the next facilitator's message gets.
+    next_message: u32,
 }
 
 impl Session {
@@ -71,7 +93,11 @@ impl Session {
         let mut names: Vec<String> = Vec::new();
         for name in teams {
             let name = name.trim();
-            if name.is_empty() || names.iter().any(|n| n == name) {
+            if name.is_empty()
+                || name.chars().count() > MAX_NAME
+                || name.chars().any(char::is_control)
+                || names.iter().any(|n| n == name)
+            {
                 return Err(SessionError::BadTeamName(name.to_owned()));
             }
             names.push(name.to_owned());
@@ -80,12 +106,17 @@ impl Session {
         for _ in &names {
             engine.add_team(seed);
         }
+        let n = names.len();
         Ok(Self {
             engine,
             seed,
             names,
+            members: vec![Vec::new(); n],
+            queued_by: vec![Vec::new(); n],
             history: Vec::new(),
             recorder: None,
+            sealed: false,
+            next_message: 1,
         })
     }
 
@@ -99,12 +130,31 @@ impl Session {
         }
         let resim = crate::replay::verify::resimulate(log, &scenario, Some(turn))?;
         let header = &log.header.value;
+        let n = header.teams.len();
+        let mut members = vec![Vec::new(); n];
+        let mut next_message = 1;
+        for entry in &resim.history {
+            match entry {
+                Entry::Member { team, name } if !members[*team].contains(name) => {
+                    members[*team].push(name.clone());
+                }
+                Entry::Facilitator(FacilitatorRecord {
+                    act: Intervention::Message(m),
+                    ..
+                }) => next_message = next_message.max(m.number + 1),
+                _ => {}
+            }
+        }
         Ok(Self {
             engine: resim.engine,
             seed: header.seed,
             names: header.teams.clone(),
+            members,
+            queued_by: vec![Vec::new(); n],
             history: resim.history,
             recorder: None,
+            sealed: false,
+            next_message,
         })
     }
 
@@ -117,14 +167,160 @@ impl Session {
     ) -> Result<(), SessionError> {
         let mut recorder =
             Recorder::start(out, header).map_err(|e| SessionError::Record(e.to_string()))?;
-        for rec in &self.history {
-            let events = self.engine.events(TeamId(rec.team));
+        for entry in &self.history {
+            let events = match entry {
+                Entry::Turn(r) => self.engine.events(TeamId(r.team)),
+                Entry::Facilitator(r) => self.engine.events(TeamId(r.team)),
+                _ => &[],
+            };
             recorder
-                .turn(self.engine.scenario(), rec, events)
+                .entry(self.engine.scenario(), entry, events)
                 .map_err(|e| SessionError::Record(e.to_string()))?;
         }
         self.recorder = Some(recorder);
         Ok(())
+    }
+
+    /// Appends an entry to the history and the log (if recording). A failed write stops the
+    /// log (the session goes on) and is returned.
+    fn commit(&mut self, entry: Entry) -> Result<(), SessionError> {
+        let mut failure = None;
+        if let Some(recorder) = &mut self.recorder {
+            let events = match &entry {
+                Entry::Turn(r) => self.engine.events(TeamId(r.team)),
+                Entry::Facilitator(r) => self.engine.events(TeamId(r.team)),
+                _ => &[],
+            };
+            if let Err(e) = recorder.entry(self.engine.scenario(), &entry, events) {
+                failure = Some(SessionError::Record(e.to_string()));
+                self.recorder = None;
+            }
+        }
+        self.history.push(entry);
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// Seals the log: nothing can happen in the session afterwards. The reason is
+    /// `completed` when every team has ended, `closed` otherwise; `ended` is the wall-clock
+    /// time to record (none for bot runs); `key` signs the seal.
+    pub fn seal(
+        &mut self,
+        ended: Option<String>,
+        key: Option<&ed25519_dalek::SigningKey>,
+    ) -> Result<(), SessionError> {
+        if self.sealed {
+            return Err(SessionError::Sealed);
+        }
+        self.sealed = true;
+        let reason = if self.is_over() {
+            SealReason::Completed
+        } else {
+            SealReason::Closed
+        };
+        let turns = (0..self.names.len())
+            .map(|t| self.engine.turn(TeamId(t)))
+            .collect();
+        if let Some(recorder) = &mut self.recorder {
+            recorder
+                .seal(reason, turns, ended, key)
+                .map_err(|e| SessionError::Record(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the log has been sealed.
+    pub fn is_sealed(&self) -> bool {
+        self.sealed
+    }
+
+    /// Records that `name` joined the team (once per name); returns whether it is new.
+    pub fn join(&mut self, team: TeamId, name: &str) -> Result<bool, SessionError> {
+        self.valid(team)?;
+        self.open()?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control)
+        {
+            return Err(SessionError::BadMemberName);
+        }
+        if self.members[team.0].iter().any(|m| m == name) {
+            return Ok(false);
+        }
+        self.members[team.0].push(name.to_owned());
+        self.commit(Entry::Member {
+            team: team.0,
+            name: name.to_owned(),
+        })?;
+        Ok(true)
+    }
+
+    /// The members of a team, in the order they joined.
+    pub fn members(&self, team: TeamId) -> &[String] {
+        &self.members[team.0]
+    }
+
+    /// Who queued each of the team's queued commands (`None`: nobody named).
+    pub fn queued_by(&self, team: TeamId) -> &[Option<String>] {
+        &self.queued_by[team.0]
+    }
+
+    fn open(&self) -> Result<(), SessionError> {
+        if self.sealed {
+            Err(SessionError::Sealed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends a facilitator's message (optionally with a question) to the given teams at once;
+    /// returns its number. Teams that have ended are skipped.
+    pub fn message(
+        &mut self,
+        teams: &[TeamId],
+        text: &str,
+        question: Option<FacilitatorQuestion>,
+    ) -> Result<u32, SessionError> {
+        self.open()?;
+        for &t in teams {
+            self.valid(t)?;
+        }
+        let number = self.next_message;
+        self.next_message += 1;
+        let act = Intervention::Message(NewMessage {
+            number,
+            text: text.to_owned(),
+            question,
+        });
+        for &team in teams {
+            if self.engine.ending(team).is_some() {
+                continue;
+            }
+            self.intervene(team, act.clone())?;
+        }
+        Ok(number)
+    }
+
+    /// Applies a facilitator's intervention to one team now, and records it.
+    pub fn intervene(&mut self, team: TeamId, act: Intervention) -> Result<(), SessionError> {
+        self.valid(team)?;
+        self.open()?;
+        let start = self.engine.events(team).len();
+        self.engine
+            .intervene(team, &act)
+            .map_err(SessionError::Refused)?;
+        let record = FacilitatorRecord {
+            team: team.0,
+            turn: self.engine.turn(team),
+            act,
+            events: start..self.engine.events(team).len(),
+            digest: self.engine.digest(team),
+        };
+        self.commit(Entry::Facilitator(record))
+    }
+
+    /// Records an announcement to the whole room.
+    pub fn announce(&mut self, text: &str) -> Result<(), SessionError> {
+        self.open()?;
+        self.commit(Entry::Announcement(text.to_owned()))
     }
 
     /// Whether the session is being recorded.
@@ -132,41 +328,55 @@ impl Session {
         self.recorder.is_some()
     }
 
-    /// Every turn played, in order.
-    pub fn history(&self) -> &[TurnRecord] {
+    /// Everything recorded so far (turns, members, facilitator interventions,
+    /// announcements), in order.
+    pub fn history(&self) -> &[Entry] {
         &self.history
+    }
+
+    /// Every turn played, in order.
+    pub fn turns(&self) -> impl Iterator<Item = &TurnRecord> {
+        self.history.iter().filter_map(|e| match e {
+            Entry::Turn(t) => Some(t),
+            _ => None,
+        })
     }
 
     /// Plays one turn for `teams`, recording it.
     fn step(&mut self, teams: &[TeamId]) -> Result<(), SessionError> {
-        let before: Vec<(TeamId, Vec<Command>, usize)> = teams
+        self.open()?;
+        let before: Vec<(TeamId, Vec<Command>, Vec<String>, usize)> = teams
             .iter()
             .map(|&t| {
+                let by = &mut self.queued_by[t.0];
+                let named: Vec<String> = if !by.is_empty() && by.iter().all(Option::is_some) {
+                    by.iter().flatten().cloned().collect()
+                } else {
+                    Vec::new()
+                };
+                by.clear();
                 (
                     t,
                     self.engine.pending(t).to_vec(),
+                    named,
                     self.engine.events(t).len(),
                 )
             })
             .collect();
         self.engine.step(teams);
         let mut failure = None;
-        for (team, actions, start) in before {
+        for (team, actions, by, start) in before {
             let record = TurnRecord {
                 team: team.0,
                 turn: self.engine.turn(team),
                 actions,
+                by,
                 events: start..self.engine.events(team).len(),
                 digest: self.engine.digest(team),
             };
-            if let Some(recorder) = &mut self.recorder {
-                let events = self.engine.events(team);
-                if let Err(e) = recorder.turn(self.engine.scenario(), &record, events) {
-                    failure = Some(SessionError::Record(e.to_string()));
-                    self.recorder = None;
-                }
+            if let Err(e) = self.commit(Entry::Turn(record)) {
+                failure = Some(e);
             }
-            self.history.push(record);
         }
         failure.map_or(Ok(()), Err)
     }
@@ -231,6 +441,7 @@ impl Session {
                 Command::Act { .. } => Refusal::AlreadyRunning,
                 Command::Answer { .. } => Refusal::AlreadyAnswered,
                 Command::Hint(_) => Refusal::HintTaken,
+                Command::Reply { .. } => Refusal::AlreadyAnswered,
             });
         }
         self.engine
@@ -258,12 +469,39 @@ impl Session {
     /// Queues commands for the team's next turn. They are checked when the turn is played;
     /// refused ones become `Refused` events.
     pub fn submit(&mut self, team: TeamId, commands: Vec<Command>) -> Result<(), SessionError> {
+        self.submit_by(team, commands, None)
+    }
+
+    /// Queues commands for the team's next turn on behalf of a member (recorded in the log
+    /// beside each command).
+    pub fn submit_by(
+        &mut self,
+        team: TeamId,
+        commands: Vec<Command>,
+        by: Option<&str>,
+    ) -> Result<(), SessionError> {
         self.valid(team)?;
+        self.open()?;
         if self.engine.ending(team).is_some() {
             return Err(SessionError::Over);
         }
+        let by = by.map(str::to_owned);
+        self.queued_by[team.0].extend(std::iter::repeat_n(by, commands.len()));
         self.engine.submit(team, commands);
         Ok(())
+    }
+
+    /// Takes back one queued command (by its position in [`Session::queued`]).
+    pub fn withdraw(&mut self, team: TeamId, index: usize) -> Result<Command, SessionError> {
+        self.valid(team)?;
+        let removed = self
+            .engine
+            .remove_pending(team, index)
+            .ok_or(SessionError::NoSuchQueued(index))?;
+        if index < self.queued_by[team.0].len() {
+            self.queued_by[team.0].remove(index);
+        }
+        Ok(removed)
     }
 
     /// Resolves written commands (action files, network messages) and queues them; nothing is
@@ -288,6 +526,7 @@ impl Session {
     /// Drops the team's queued commands.
     pub fn unqueue(&mut self, team: TeamId) {
         self.engine.clear_pending(team);
+        self.queued_by[team.0].clear();
     }
 
     /// Plays one turn for every team that has not ended. The turn is always played; an error

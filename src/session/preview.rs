@@ -105,7 +105,7 @@ impl Session {
                     hint_points: None,
                 }
             }
-            Command::Answer { .. } | Command::Hint(_) => Preview {
+            Command::Answer { .. } | Command::Hint(_) | Command::Reply { .. } => Preview {
                 refusal,
                 cost: 0,
                 turns: 0,

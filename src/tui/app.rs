@@ -200,6 +200,10 @@ pub struct App {
     pub(crate) cursor: [usize; 4],
     pub(crate) read: BTreeSet<InboxKey>,
     pub(crate) status: Option<(String, Style)>,
+    /// The player's name, recorded beside each decision.
+    pub(crate) player: Option<String>,
+    /// The key the log's seal is signed with.
+    seal_key: Option<ed25519_dalek::SigningKey>,
     quit: bool,
 }
 
@@ -222,7 +226,32 @@ impl App {
             cursor: [0; 4],
             read: BTreeSet::new(),
             status: None,
+            player: None,
+            seal_key: None,
             quit: false,
+        }
+    }
+
+    /// Records the player's name beside every decision.
+    pub fn with_player(mut self, player: Option<String>) -> Self {
+        self.player = player;
+        self
+    }
+
+    /// Signs the log's seal with this key.
+    pub fn with_seal_key(mut self, key: Option<ed25519_dalek::SigningKey>) -> Self {
+        self.seal_key = key;
+        self
+    }
+
+    /// Seals the replay log (once): when the exercise ends, and when the trainee leaves.
+    pub fn seal(&mut self) {
+        if self.session.is_sealed() || !self.session.is_recording() {
+            return;
+        }
+        let ended = Some(crate::replay::record::now_rfc3339());
+        if let Err(e) = self.session.seal(ended, self.seal_key.as_ref()) {
+            self.replay.error = Some(e.to_string());
         }
     }
 
@@ -470,7 +499,11 @@ impl App {
             return;
         }
         let label = describe::command(self.s(), &command, lang);
-        if let Err(e) = self.session.submit(self.team, vec![command]) {
+        let player = self.player.clone();
+        if let Err(e) = self
+            .session
+            .submit_by(self.team, vec![command], player.as_deref())
+        {
             self.tell(e.to_string(), super::ui::warn());
             return;
         }
@@ -485,15 +518,9 @@ impl App {
 
     /// Drops one queued command, keeping the others in order.
     pub(crate) fn remove_queued(&mut self, index: usize) {
-        let mut rest = self.session.queued(self.team).to_vec();
-        if index >= rest.len() {
+        let Ok(gone) = self.session.withdraw(self.team, index) else {
             return;
-        }
-        let gone = rest.remove(index);
-        self.session.unqueue(self.team);
-        if let Err(e) = self.session.submit(self.team, rest) {
-            self.tell(e.to_string(), super::ui::warn());
-        }
+        };
         self.refresh();
         let label = describe::command(self.s(), &gone, self.lang);
         self.tell(
@@ -519,14 +546,15 @@ impl App {
             self.tell(text, super::ui::warn());
             return;
         }
-        let rest: Vec<Command> = queued
-            .into_iter()
-            .filter(|c| !matches!(c, Command::Answer { inject: j, .. } if *j == inject))
+        // Withdrawn from the back, so the positions before stay valid.
+        let old: Vec<usize> = queued
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, Command::Answer { inject: j, .. } if *j == inject))
+            .map(|(i, _)| i)
             .collect();
-        self.session.unqueue(self.team);
-        if let Err(e) = self.session.submit(self.team, rest) {
-            self.tell(e.to_string(), super::ui::warn());
-            return;
+        for i in old.into_iter().rev() {
+            let _ = self.session.withdraw(self.team, i);
         }
         self.queue(new);
     }
@@ -544,6 +572,7 @@ impl App {
         }
         self.refresh();
         if self.obs.ended.is_some() {
+            self.seal();
             self.write_report();
         }
         self.layer = Some(Layer::Summary { turn, scroll: 0 });

@@ -400,7 +400,7 @@ pub(crate) fn preview_doc(app: &App, command: &Command) -> Doc {
                 doc.extend(findings::findings_doc(app, f));
             }
         }
-        Command::Answer { .. } => doc.push((
+        Command::Answer { .. } | Command::Reply { .. } => doc.push((
             tr(
                 lang,
                 "Costs no effort; your answer is given when the turn is played.",

@@ -45,6 +45,16 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
                     t.knowledge.answers[inject.index()] = Some((*choice, turn));
                 }
                 Command::Hint(h) => t.knowledge.hints[h.index()] = Some(turn),
+                Command::Reply { message, choice } => {
+                    if let Some(m) = t
+                        .knowledge
+                        .messages
+                        .iter_mut()
+                        .find(|m| m.number == *message)
+                    {
+                        m.reply = Some((*choice, turn));
+                    }
+                }
                 Command::Act { .. } => {}
             }
         }
@@ -53,11 +63,26 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
     t.clock.turn = turn;
     t.staff.left = left;
     for (command, verdict) in outcomes {
+        let reply_text = |message: u32, choice: usize| {
+            t.knowledge
+                .messages
+                .iter()
+                .find(|m| m.number == message)
+                .and_then(|m| m.question.as_ref())
+                .and_then(|q| q.choices.get(choice))
+                .cloned()
+                .unwrap_or_default()
+        };
         let kind = match (command, verdict) {
             (command, Err(reason)) => EventKind::Refused { command, reason },
             (Command::Act { action, target }, Ok(())) => EventKind::Started { action, target },
             (Command::Answer { inject, choice }, Ok(())) => EventKind::Answered { inject, choice },
             (Command::Hint(hint), Ok(())) => EventKind::HintTaken { hint },
+            (Command::Reply { message, choice }, Ok(())) => EventKind::Replied {
+                number: message,
+                choice,
+                text: reply_text(message, choice),
+            },
         };
         t.emit(kind);
     }

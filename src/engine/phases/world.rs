@@ -11,7 +11,7 @@ use crate::scenario::model::{AddressOwner, AlertId, Outcome, SeenIn};
 
 fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
     let turn = t.clock.turn;
-    t.knowledge.alerts.push(InboxAlert { alert, turn });
+    t.knowledge.push_alert(InboxAlert { alert, turn });
     let slot = Knowledge::alert_slot(s, alert);
     t.knowledge.seen[slot] = true;
     let host = alert_host(s, alert);

@@ -176,6 +176,11 @@ pub(crate) fn walkthrough_names(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) 
                     }
                 }
                 RawCommand::Hint(h) => ctx.check(&[Kind::Hint], h, &arg0),
+                RawCommand::Reply(..) => ctx.p.error_hint(
+                    &cp,
+                    "a walkthrough cannot reply to a facilitator's message",
+                    "`Reply` answers a message sent during a drill; scenario questions are answered with `Answer(inject, choice)`",
+                ),
             }
         }
     }
@@ -293,6 +298,26 @@ pub fn resolve_command(s: &Scenario, raw: &RawCommand) -> Result<Command, Comman
             })
         }
         RawCommand::Hint(h) => Ok(Command::Hint(lookup(&s.hints, "hint", h, 0)?)),
+        RawCommand::Reply(message, choice) => {
+            if *message == 0 {
+                return Err(CommandError::new(
+                    0,
+                    "messages are numbered from 1".into(),
+                    None,
+                ));
+            }
+            if *choice == 0 {
+                return Err(CommandError::new(
+                    1,
+                    "choices are numbered from 1".into(),
+                    None,
+                ));
+            }
+            Ok(Command::Reply {
+                message: *message,
+                choice: *choice as usize - 1,
+            })
+        }
     }
 }
 
@@ -352,6 +377,7 @@ impl Scenario {
                 )
             }
             Command::Hint(h) => RawCommand::Hint(self.hints.key(*h).into()),
+            Command::Reply { message, choice } => RawCommand::Reply(*message, *choice as u32 + 1),
         }
     }
 }
@@ -433,7 +459,8 @@ pub(crate) fn walkthrough(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) -> Opt
                                 ok = false;
                             }
                         }
-                        crate::scenario::model::Command::Answer { .. } => {}
+                        crate::scenario::model::Command::Answer { .. }
+                        | crate::scenario::model::Command::Reply { .. } => {}
                     }
                     commands.push(cmd);
                 }

@@ -1,0 +1,171 @@
+//! State digests: SHA-256 commitments to a whole team world (its state and the position of
+//! its random generator), written in every replay line and compared on verification.
+//!
+//! Two definitions, one per replay format (see docs/replay-format.md):
+//! - **v2** (format 2): one SHA-256 per component over its canonical encoding, append-only
+//!   lists (the inbox's alerts) replaced by their running hash ([`Fold`]), then one SHA-256 over
+//!   those. The cost of a turn does not grow with the turns before it.
+//! - **v1** (format 1, frozen): one SHA-256 over the canonical encoding of the whole state,
+//!   every alert ever raised included. Kept exactly as format-1 logs were written, so they
+//!   keep verifying: [`KnowledgeV1`] lists the knowledge fields that existed then, in their
+//!   order; state added since (facilitator messages, granted hints) is absent from format-1
+//!   sessions and left out. The golden format-1 logs under `tests/fixtures/golden/` fail if
+//!   this encoding changes.
+//!
+//! The canonical encoding is postcard (compact, field order = declaration order, no maps).
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::state::{
+    Assets, Attacker, Clock, Evidence, HostKnowledge, InboxAlert, Knowledge, Staff, TeamRng,
+};
+use crate::scenario::model::Findings;
+
+/// The parts of a team world a digest covers.
+pub struct Parts<'a> {
+    /// The organisation.
+    pub assets: &'a Assets,
+    /// The attacker.
+    pub attacker: &'a Attacker,
+    /// The evidence.
+    pub evidence: &'a Evidence,
+    /// The team's knowledge.
+    pub knowledge: &'a Knowledge,
+    /// The staff.
+    pub staff: &'a Staff,
+    /// The clock.
+    pub clock: &'a Clock,
+    /// The generator.
+    pub rng: &'a TeamRng,
+}
+
+fn encode<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) {
+    buf.clear();
+    // Serializing plain data into a vector cannot fail.
+    *buf = postcard::to_extend(value, std::mem::take(buf)).expect("engine state serializes");
+}
+
+fn hash_of<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) -> [u8; 32] {
+    encode(value, buf);
+    Sha256::digest(&buf[..]).into()
+}
+
+/// The generator's position: seed, stream and word position.
+fn rng_position(rng: &TeamRng) -> ([u8; 32], u64, u128) {
+    (rng.0.get_seed(), rng.0.get_stream(), rng.0.get_word_pos())
+}
+
+/// The format-2 digest.
+pub fn v2(p: &Parts) -> [u8; 32] {
+    let mut buf = Vec::with_capacity(4096);
+    let mut outer = Sha256::new();
+    outer.update(hash_of(p.assets, &mut buf));
+    outer.update(hash_of(p.attacker, &mut buf));
+    outer.update(hash_of(p.evidence, &mut buf));
+    // `alerts` is skipped by the encoding; `alerts_fold` stands for it.
+    outer.update(hash_of(p.knowledge, &mut buf));
+    outer.update(hash_of(p.staff, &mut buf));
+    outer.update(hash_of(p.clock, &mut buf));
+    outer.update(hash_of(&rng_position(p.rng), &mut buf));
+    outer.finalize().into()
+}
+
+/// The knowledge as format 1 encoded it: these fields, in this order.
+#[derive(Serialize)]
+struct KnowledgeV1<'a> {
+    alerts: &'a [InboxAlert],
+    triaged: &'a [Option<u32>],
+    seen: &'a [bool],
+    delivered: &'a [Option<u32>],
+    due: &'a [Option<u32>],
+    answers: &'a [Option<(usize, u32)>],
+    expired: &'a [bool],
+    notified: &'a [Option<u32>],
+    completed: &'a [u32],
+    findings: &'a Option<(Findings, u32)>,
+    hints: &'a [Option<u32>],
+    known_addresses: &'a [bool],
+    flagged_accounts: &'a [bool],
+    hosts: &'a [HostKnowledge],
+    detected_at: &'a Option<u32>,
+    rule_due: &'a [Option<(u32, u32)>],
+    rule_kept: &'a [bool],
+    rule_missed: &'a [bool],
+}
+
+impl<'a> KnowledgeV1<'a> {
+    fn of(k: &'a Knowledge) -> Self {
+        Self {
+            alerts: &k.alerts,
+            triaged: &k.triaged,
+            seen: &k.seen,
+            delivered: &k.delivered,
+            due: &k.due,
+            answers: &k.answers,
+            expired: &k.expired,
+            notified: &k.notified,
+            completed: &k.completed,
+            findings: &k.findings,
+            hints: &k.hints,
+            known_addresses: &k.known_addresses,
+            flagged_accounts: &k.flagged_accounts,
+            hosts: &k.hosts,
+            detected_at: &k.detected_at,
+            rule_due: &k.rule_due,
+            rule_kept: &k.rule_kept,
+            rule_missed: &k.rule_missed,
+        }
+    }
+}
+
+/// The format-1 digest (its cost grows with the number of alerts raised so far).
+pub fn v1(p: &Parts) -> [u8; 32] {
+    let (seed, stream, word_pos) = rng_position(p.rng);
+    let state = (
+        p.assets,
+        p.attacker,
+        p.evidence,
+        KnowledgeV1::of(p.knowledge),
+        p.staff,
+        p.clock,
+        seed,
+        stream,
+        word_pos,
+    );
+    let mut buf = Vec::with_capacity(4096);
+    hash_of(&state, &mut buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::state::Fold;
+
+    fn empty() -> Fold {
+        Fold::default()
+    }
+
+    #[test]
+    fn a_fold_depends_on_every_item_and_their_order() {
+        let a = InboxAlert {
+            alert: crate::scenario::model::AlertId::Trace(crate::scenario::model::Id::new(0)),
+            turn: 1,
+        };
+        let b = InboxAlert {
+            turn: 2,
+            ..a.clone()
+        };
+        let mut ab = empty();
+        ab.push(&a);
+        ab.push(&b);
+        let mut ba = empty();
+        ba.push(&b);
+        ba.push(&a);
+        let mut just_a = empty();
+        just_a.push(&a);
+        assert_ne!(ab, ba);
+        assert_ne!(ab.hash, just_a.hash);
+        assert_eq!(ab.len, 2);
+    }
+}
