@@ -4,16 +4,23 @@
 //! Exit codes: 0 success, 1 runtime failure, 2 invalid input (scenario, replay, arguments).
 
 mod balance;
+pub mod bot;
 mod check;
 mod play;
 mod replay;
 mod report;
 mod run;
+mod serve;
 
 /// Renders a check result as plain-text diagnostics (no colour), as `cyberdrill check` prints
 /// them when not on a terminal.
 pub fn render_check(checked: &crate::scenario::Checked) -> String {
     check::render(checked, false)
+}
+
+/// A check result as `cyberdrill check --json` prints it (one JSON object).
+pub fn check_json(checked: &crate::scenario::Checked) -> String {
+    check::json(checked)
 }
 
 use std::io::Write;
@@ -144,6 +151,70 @@ pub enum Command {
         /// What to do with the log.
         #[command(subcommand)]
         command: ReplayCommand,
+    },
+    /// The drill server: a facilitator and up to dozens of teams in one room, in the browser
+    /// or over its API. Prints the facilitator's link and each team's join code.
+    Serve {
+        /// Address to listen on (the room's network needs e.g. 0.0.0.0:8080).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Where drills are kept (created if needed).
+        #[arg(long, value_name = "DIR", default_value = "drills")]
+        data: PathBuf,
+        /// Where the scenarios offered to the facilitator are.
+        #[arg(long, value_name = "DIR", default_value = "scenarios")]
+        scenarios: PathBuf,
+        /// The address people reach the server at, for printed links (default: http://ADDR).
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// Open a drill of this scenario file now (with --teams).
+        #[arg(long, value_name = "SCENARIO")]
+        drill: Option<PathBuf>,
+        /// The drill's teams, comma-separated: "Red,Blue,Green".
+        #[arg(long, value_name = "A,B,..")]
+        teams: Option<String>,
+        /// The drill's seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// sync: turns end together; self: each team advances itself.
+        #[arg(long, value_enum, default_value_t = crate::server::store::Pacing::Sync)]
+        pacing: crate::server::store::Pacing,
+        /// Seconds per turn (sync pacing): the turn ends when the timer runs out.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=86_400))]
+        turn_seconds: Option<u32>,
+        /// Minutes for the whole drill (self pacing).
+        #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=10_080))]
+        time_limit: Option<u32>,
+        /// The drill's language (each person can switch).
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+        /// Most members per team.
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=16))]
+        max_members: u32,
+        /// Print JSON lines: one per team ({team, code, url}), then the facilitator's link.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A bot seat in a served drill: joins a team and plays it to the end.
+    Bot {
+        /// The server (http://host:port).
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// The team's join code.
+        #[arg(long, value_name = "CODE")]
+        join: String,
+        /// `idle`, `random`, `walkthrough`, or an action file (RON, as a walkthrough).
+        #[arg(long, value_name = "P")]
+        policy: String,
+        /// The member name it joins as.
+        #[arg(long, value_name = "NAME", default_value = "bot")]
+        name: String,
+        /// Seed of the random policy.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where the drill's scenario is (for `walkthrough`).
+        #[arg(long, value_name = "DIR", default_value = "scenarios")]
+        scenarios: PathBuf,
     },
 }
 
@@ -277,6 +348,56 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 from: from.zip(turn),
                 team,
                 player,
+            },
+            out,
+        ),
+        Command::Serve {
+            listen,
+            data,
+            scenarios,
+            public_url,
+            drill,
+            teams,
+            seed,
+            pacing,
+            turn_seconds,
+            time_limit,
+            lang,
+            max_members,
+            json,
+        } => serve::run(
+            &serve::ServeArgs {
+                listen,
+                data,
+                scenarios,
+                public_url,
+                drill,
+                teams,
+                seed,
+                pacing,
+                turn_seconds,
+                time_limit,
+                lang: lang.into(),
+                max_members,
+                json,
+            },
+            out,
+        ),
+        Command::Bot {
+            server,
+            join,
+            policy,
+            name,
+            seed,
+            scenarios,
+        } => bot::run(
+            &bot::BotArgs {
+                server,
+                join,
+                policy,
+                name,
+                seed,
+                scenarios,
             },
             out,
         ),

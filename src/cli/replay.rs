@@ -14,17 +14,26 @@ use crate::scenario::Scenario;
 use crate::scenario::model::Lang;
 use crate::scoring;
 
-/// The scenario file for a log: `--scenario` if given, else the path in the header.
-fn scenario_file(log: &Log, given: Option<&Path>) -> String {
-    given.map_or_else(
-        || log.header.value.scenario.file.clone(),
-        |p| p.display().to_string(),
-    )
+/// The scenario file for a log: `--scenario` if given, else the path in the header — as
+/// given, or else beside the log (a drill's folder keeps its scenario next to its log).
+pub(crate) fn scenario_file(log_path: &Path, log: &Log, given: Option<&Path>) -> String {
+    if let Some(p) = given {
+        return p.display().to_string();
+    }
+    let recorded = Path::new(&log.header.value.scenario.file);
+    if !recorded.exists()
+        && recorded.is_relative()
+        && let Some(dir) = log_path.parent()
+        && dir.join(recorded).is_file()
+    {
+        return dir.join(recorded).display().to_string();
+    }
+    log.header.value.scenario.file.clone()
 }
 
 fn load(log_path: &Path, scenario: Option<&Path>) -> Result<(Log, Arc<Scenario>), ReplayError> {
     let log = Log::read(log_path)?;
-    let file = scenario_file(&log, scenario);
+    let file = scenario_file(log_path, &log, scenario);
     let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
         file: file.clone(),
         message: format!("{e} (pass the scenario with --scenario FILE)"),
@@ -48,7 +57,7 @@ pub fn verify_cmd(
         }
     };
     let result = Log::read(log_path).and_then(|log| {
-        let file = scenario_file(&log, scenario);
+        let file = scenario_file(log_path, &log, scenario);
         let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
             file: file.clone(),
             message: format!("{e} (pass the scenario with --scenario FILE)"),

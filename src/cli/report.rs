@@ -32,10 +32,7 @@ pub fn run(
 ) -> io::Result<u8> {
     let built = (|| -> Result<(aar::Report, Option<usize>, bool), ReplayError> {
         let log = Log::read(log_path)?;
-        let file = scenario.map_or_else(
-            || log.header.value.scenario.file.clone(),
-            |p| p.display().to_string(),
-        );
+        let file = super::replay::scenario_file(log_path, &log, scenario);
         let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
             file: file.clone(),
             message: format!("{e} (pass the scenario with --scenario FILE)"),
@@ -49,7 +46,8 @@ pub fn run(
             .enumerate()
             .map(|(i, name)| (name.as_str(), resim.engine.events(TeamId(i))))
             .collect();
-        let report = aar::build(&s, header.seed, &teams, lang.unwrap_or(header.lang));
+        let report = aar::build(&s, header.seed, &teams, lang.unwrap_or(header.lang))
+            .with_members(&log.members());
         let unsealed = header.format >= 2 && log.seal().is_none();
         Ok((report, log.truncated, unsealed))
     })();

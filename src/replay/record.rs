@@ -824,6 +824,18 @@ impl Recorder {
         Ok(recorder)
     }
 
+    /// Continues a log on `out` (the same file, opened for appending): `prev` is the hash of
+    /// its last line, `header` the hash of its header line, `sealed` whether it has its seal.
+    pub fn resume(out: Box<dyn Write + Send>, prev: String, header: String, sealed: bool) -> Self {
+        Self {
+            out,
+            prev,
+            header,
+            buf: Vec::new(),
+            sealed,
+        }
+    }
+
     /// Appends one entry; `events` are all the events of the entry's team (any slice for
     /// entries without events).
     pub fn entry(&mut self, s: &Scenario, entry: &Entry, events: &[Event]) -> io::Result<()> {

@@ -36,6 +36,9 @@ pub struct Report {
 pub struct TeamReport {
     /// Team name.
     pub name: String,
+    /// The people who played it (from the replay log's member lines), in the order they joined.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
     /// How the session ended, as a sentence (or that it had not ended).
     pub outcome: String,
     /// Turns played.
@@ -514,6 +517,7 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
     }
     let report = TeamReport {
         name: name.to_owned(),
+        members: Vec::new(),
         outcome,
         turns,
         total: card.total,
@@ -530,6 +534,16 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
         improvements,
     };
     (report, card)
+}
+
+impl Report {
+    /// Names each team's members (one list per team, in team order).
+    pub fn with_members(mut self, members: &[Vec<String>]) -> Self {
+        for (team, names) in self.teams.iter_mut().zip(members) {
+            team.members.clone_from(names);
+        }
+        self
+    }
 }
 
 /// Builds the report for a session's teams (name and events each).

@@ -151,6 +151,14 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
         esc(tr(l, "Team", "チーム")),
         esc(&t.name)
     );
+    if !t.members.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>{}{}</p>",
+            esc(&lab(l, "Members:", "メンバー：")),
+            esc(&t.members.join(tr(l, ", ", "、")))
+        );
+    }
     let grade = t
         .grade
         .as_deref()

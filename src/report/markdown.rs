@@ -83,6 +83,14 @@ pub fn render(r: &Report) -> String {
 
 fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
     let _ = writeln!(out, "## {} {}\n", tr(l, "Team", "チーム"), t.name);
+    if !t.members.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}{}\n",
+            lab(l, "Members:", "メンバー："),
+            t.members.join(tr(l, ", ", "、"))
+        );
+    }
     let grade = t
         .grade
         .as_ref()

@@ -129,6 +129,10 @@ impl Session {
             return Err(ReplayError::BranchTurn { turn, last });
         }
         let resim = crate::replay::verify::resimulate(log, &scenario, Some(turn))?;
+        Ok(Self::from_resimulated(resim, log))
+    }
+
+    fn from_resimulated(resim: crate::replay::verify::Resimulated, log: &Log) -> Self {
         let header = &log.header.value;
         let n = header.teams.len();
         let mut members = vec![Vec::new(); n];
@@ -145,7 +149,7 @@ impl Session {
                 _ => {}
             }
         }
-        Ok(Self {
+        Self {
             engine: resim.engine,
             seed: header.seed,
             names: header.teams.clone(),
@@ -153,9 +157,28 @@ impl Session {
             queued_by: vec![Vec::new(); n],
             history: resim.history,
             recorder: None,
-            sealed: false,
+            sealed: resim.sealed.is_some(),
             next_message,
-        })
+        }
+    }
+
+    /// The session a whole log records, re-simulated and checked line by line, recording on
+    /// into `out` (the same file, opened for appending, its last line complete): how a drill
+    /// comes back after the server stopped. A sealed log gives a sealed session.
+    pub fn resume(
+        scenario: Arc<Scenario>,
+        log: &Log,
+        out: Box<dyn Write + Send>,
+    ) -> Result<Self, ReplayError> {
+        let resim = crate::replay::verify::resimulate(log, &scenario, None)?;
+        let mut session = Self::from_resimulated(resim, log);
+        let header = crate::replay::record::sha256_hex(&log.header.bytes);
+        let prev = log.entries.last().map_or_else(
+            || header.clone(),
+            |l| crate::replay::record::sha256_hex(&l.bytes),
+        );
+        session.recorder = Some(Recorder::resume(out, prev, header, session.sealed));
+        Ok(session)
     }
 
     /// Starts recording the session to `out`: the header, every turn played so far (a branched

@@ -53,8 +53,10 @@ pub struct Observation {
     pub deadlines: Vec<DeadlineView>,
     /// Stakeholders notified, with the turn.
     pub notified: Vec<(StakeholderId, u32)>,
-    /// Hints taken.
+    /// Hints taken (or granted), with the turn.
     pub hints: Vec<(HintId, u32)>,
+    /// Hints the facilitator gave free of charge.
+    pub granted_hints: Vec<HintId>,
     /// The last findings report.
     pub findings: Option<(Findings, u32)>,
     /// Commands refused in the last turn, with why.
@@ -93,13 +95,28 @@ pub enum InboxItem {
         /// The last turn an answer can be played in, if the question has a time limit.
         answer_by: Option<u32>,
     },
+    /// A message from the facilitator (drills only).
+    Facilitator {
+        /// Its number in the drill.
+        number: u32,
+        /// Turn it arrived after.
+        turn: u32,
+        /// The text.
+        text: String,
+        /// Its question, if it asks one (unscored).
+        question: Option<crate::engine::state::FacilitatorQuestion>,
+        /// The choice replied with, if any.
+        reply: Option<usize>,
+    },
 }
 
 impl InboxItem {
     /// Turn it arrived.
     pub fn turn(&self) -> u32 {
         match self {
-            InboxItem::Alert { turn, .. } | InboxItem::Message { turn, .. } => *turn,
+            InboxItem::Alert { turn, .. }
+            | InboxItem::Message { turn, .. }
+            | InboxItem::Facilitator { turn, .. } => *turn,
         }
     }
 }
@@ -221,6 +238,15 @@ impl Observation {
                         .map(|within| at + within),
                 });
             }
+        }
+        for m in &k.messages {
+            inbox.push(InboxItem::Facilitator {
+                number: m.number,
+                turn: m.turn,
+                text: m.text.clone(),
+                question: m.question.clone(),
+                reply: m.reply.map(|(c, _)| c),
+            });
         }
         // Newest first; within a turn, messages before alerts, then in arrival order.
         inbox.reverse();
@@ -353,6 +379,11 @@ impl Observation {
                 .hints
                 .ids()
                 .filter_map(|h| k.hints[h.index()].map(|t| (h, t)))
+                .collect(),
+            granted_hints: s
+                .hints
+                .ids()
+                .filter(|h| k.hints_granted[h.index()])
                 .collect(),
             findings: k.findings.clone(),
             refused: last_refused,

@@ -26,6 +26,8 @@ pub enum InboxKey {
     Alert(crate::scenario::model::AlertId, u32),
     /// A message.
     Message(InjectId),
+    /// A facilitator's message, by number.
+    Facilitator(u32),
 }
 
 impl InboxKey {
@@ -34,6 +36,7 @@ impl InboxKey {
         match item {
             InboxItem::Alert { alert, turn, .. } => InboxKey::Alert(*alert, *turn),
             InboxItem::Message { inject, .. } => InboxKey::Message(*inject),
+            InboxItem::Facilitator { number, .. } => InboxKey::Facilitator(*number),
         }
     }
 }
@@ -551,6 +554,25 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, c)| matches!(c, Command::Answer { inject: j, .. } if *j == inject))
+            .map(|(i, _)| i)
+            .collect();
+        for i in old.into_iter().rev() {
+            let _ = self.session.withdraw(self.team, i);
+        }
+        self.queue(new);
+    }
+
+    /// Replaces any queued reply to facilitator message `message` with `choice`.
+    pub(crate) fn reply(&mut self, message: u32, choice: usize) {
+        let new = Command::Reply { message, choice };
+        let queued = self.session.queued(self.team).to_vec();
+        if queued.contains(&new) {
+            return;
+        }
+        let old: Vec<usize> = queued
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, Command::Reply { message: m, .. } if *m == message))
             .map(|(i, _)| i)
             .collect();
         for i in old.into_iter().rev() {

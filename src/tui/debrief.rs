@@ -107,7 +107,7 @@ pub(crate) fn result_doc(app: &App) -> Doc {
                 .question
                 .as_ref()
                 .map(|q| (*inject, q, *answer)),
-            InboxItem::Alert { .. } => None,
+            InboxItem::Alert { .. } | InboxItem::Facilitator { .. } => None,
         })
         .collect();
     if !questions.is_empty() {

@@ -165,6 +165,79 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
             }
             (i.subject.get(lang).to_owned(), doc)
         }
+        InboxItem::Facilitator {
+            turn,
+            text,
+            question,
+            reply,
+            ..
+        } => {
+            doc.push(match lang {
+                Lang::En => plain(format!("From the facilitator · after turn {turn}")),
+                Lang::Ja => plain(format!("ファシリテーターより・{turn}ターン目の後")),
+            });
+            doc.push(blank());
+            doc.push(plain(text.as_str()));
+            if let Some(q) = question {
+                doc.push(blank());
+                doc.push((q.prompt.clone(), heading()));
+                let queued = app.obs.queued.iter().find_map(|c| match c {
+                    Command::Reply { message, choice } if Some(*message) == number_of(item) => {
+                        Some(*choice)
+                    }
+                    _ => None,
+                });
+                let open = answerable(app, item);
+                for (n, c) in q.choices.iter().enumerate() {
+                    let mark = if *reply == Some(n) {
+                        "✓"
+                    } else if queued == Some(n) {
+                        "•"
+                    } else {
+                        " "
+                    };
+                    let style = if open && n == choice {
+                        selected()
+                    } else {
+                        Style::new()
+                    };
+                    doc.push((format!("{mark} {}. {c}", n + 1), style));
+                }
+                doc.push(blank());
+                doc.push(if reply.is_some() {
+                    (
+                        tr(lang, "You have replied.", "回答済み。").to_owned(),
+                        good(),
+                    )
+                } else {
+                    (
+                        tr(
+                            lang,
+                            "Choose a reply with ↑↓ and press Enter (it is not scored).",
+                            "↑↓ で回答を選び Enter（採点対象外）。",
+                        )
+                        .to_owned(),
+                        notice(),
+                    )
+                });
+            }
+            (
+                tr(
+                    lang,
+                    "Message from the facilitator",
+                    "ファシリテーターからのメッセージ",
+                )
+                .to_owned(),
+                doc,
+            )
+        }
+    }
+}
+
+fn number_of(item: &InboxItem) -> Option<u32> {
+    match item {
+        InboxItem::Facilitator { number, .. } => Some(*number),
+        _ => None,
     }
 }
 
@@ -189,8 +262,16 @@ pub(crate) fn reader_key(
                 .map_or(0, |q| q.choices.len());
             *choice = (*choice + 1).min(n.saturating_sub(1));
         }
+        (KeyCode::Down | KeyCode::Char('j'), InboxItem::Facilitator { question, .. }) if open => {
+            let n = question.as_ref().map_or(0, |q| q.choices.len());
+            *choice = (*choice + 1).min(n.saturating_sub(1));
+        }
         (KeyCode::Enter, InboxItem::Message { inject, .. }) if open => {
             app.answer(*inject, *choice);
+            return false;
+        }
+        (KeyCode::Enter, InboxItem::Facilitator { number, .. }) if open => {
+            app.reply(*number, *choice);
             return false;
         }
         (KeyCode::Char('t'), InboxItem::Alert { alert, .. }) => {

@@ -79,13 +79,31 @@ pub fn inbox_line(s: &Scenario, item: &InboxItem, lang: Lang) -> String {
                 i.subject.get(lang)
             )
         }
+        InboxItem::Facilitator { turn, text, .. } => format!(
+            "{} {}{}",
+            turn_tag(*turn),
+            tr(lang, "Facilitator: ", "ファシリテーター："),
+            text.lines().next().unwrap_or("")
+        ),
     }
 }
 
 /// Whether an inbox message still waits for an answer.
 pub fn awaits_answer(s: &Scenario, item: &InboxItem) -> bool {
-    matches!(item, InboxItem::Message { inject, answer: None, expired: false, .. }
-        if s.injects[*inject].question.is_some())
+    match item {
+        InboxItem::Message {
+            inject,
+            answer: None,
+            expired: false,
+            ..
+        } => s.injects[*inject].question.is_some(),
+        InboxItem::Facilitator {
+            question: Some(_),
+            reply: None,
+            ..
+        } => true,
+        _ => false,
+    }
 }
 
 /// A kind of host, as a word.
