@@ -11,6 +11,9 @@
 //!   exercise, quitting midway, no terminal); screens read back through `vt100`.
 //! - `replay.rs`: the replay log: golden logs, tampering, truncation, branching.
 //! - `report.rs`: the after-action report (snapshots in `tests/snapshots/`).
+//! - `server.rs`: `cyberdrill serve`, started on a loopback port in the test process and
+//!   driven over HTTP and WebSockets (bots, isolation, hostile requests, the facilitator,
+//!   live updates, restarts); `server_crash.rs`: the real binary killed with SIGKILL mid-drill.
 //! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
 //!   share).
 //! - `scoring.rs`: scorecards from hand-built event streams, objective by objective.
@@ -29,6 +32,8 @@ mod report;
 mod scale;
 mod scenarios;
 mod scoring;
+mod server;
+mod server_crash;
 mod synth;
 mod tui;
 mod util;

@@ -182,7 +182,7 @@ pub enum Command {
         /// Seconds per turn (sync pacing): the turn ends when the timer runs out.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=86_400))]
         turn_seconds: Option<u32>,
-        /// Minutes for the whole drill (self pacing).
+        /// Minutes for the whole drill: it ends when they are up.
         #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=10_080))]
         time_limit: Option<u32>,
         /// The drill's language (each person can switch).

@@ -54,7 +54,7 @@ pub fn run(args: &ServeArgs, out: &mut dyn Write) -> io::Result<u8> {
                 .collect(),
             pacing: args.pacing,
             turn_seconds: args.turn_seconds,
-            time_limit_minutes: args.time_limit,
+            time_limit_seconds: args.time_limit.map(|m| m * 60),
             lang: args.lang,
             max_members: args.max_members,
         }),

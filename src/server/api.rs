@@ -493,7 +493,7 @@ async fn drill_info(
         "join": state.join_infos(c),
         "pacing": c.pacing,
         "turn_seconds": c.turn_seconds,
-        "time_limit_minutes": c.time_limit_minutes,
+        "time_limit_seconds": c.time_limit_seconds,
         "lang": c.lang,
         "max_members": c.max_members,
     })))

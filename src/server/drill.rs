@@ -448,6 +448,9 @@ impl Drill {
             }
             if drill.session.is_over() {
                 drill.finish().map_err(|e| e.message)?;
+            } else {
+                // Every team may have been done when the crash came, before the turn ended.
+                drill.maybe_advance().map_err(|e| e.message)?;
             }
         }
         drill.index_put();
@@ -1072,8 +1075,8 @@ impl Drill {
                 }
                 self.drill_deadline = self
                     .config
-                    .time_limit_minutes
-                    .map(|m| now + i64::from(m) * 60_000);
+                    .time_limit_seconds
+                    .map(|secs| now + i64::from(secs) * 1000);
                 self.journal(&JournalOp::Timer {
                     turn_deadline: self.turn_deadline,
                     drill_deadline: self.drill_deadline,

@@ -66,9 +66,9 @@ pub struct DrillSpec {
     /// Seconds per turn (sync pacing).
     #[serde(default)]
     pub turn_seconds: Option<u32>,
-    /// Minutes for the whole drill (self pacing).
+    /// Seconds for the whole drill (any pacing): it ends when they are up.
     #[serde(default)]
-    pub time_limit_minutes: Option<u32>,
+    pub time_limit_seconds: Option<u32>,
     /// The drill's language (default: English).
     #[serde(default)]
     pub lang: Lang,
@@ -229,10 +229,8 @@ impl AppState {
                 "max_members is 1 to {MAX_MEMBERS}"
             )));
         }
-        if spec.turn_seconds == Some(0) || spec.time_limit_minutes == Some(0) {
-            return Err(ApiError::bad_request(
-                "timers need at least 1 second or minute",
-            ));
+        if spec.turn_seconds == Some(0) || spec.time_limit_seconds == Some(0) {
+            return Err(ApiError::bad_request("timers need at least 1 second"));
         }
         let bytes = std::fs::read(file)
             .map_err(|e| ApiError::not_found(format!("{}: {e}", file.display())))?;
@@ -299,7 +297,7 @@ impl AppState {
             teams,
             pacing: spec.pacing,
             turn_seconds: spec.turn_seconds,
-            time_limit_minutes: spec.time_limit_minutes,
+            time_limit_seconds: spec.time_limit_seconds,
             lang: spec.lang,
             max_members: spec.max_members,
             created: crate::replay::record::now_rfc3339(),
@@ -333,7 +331,7 @@ impl AppState {
                 && c.pacing == spec.pacing
                 && names == wanted
                 && c.turn_seconds == spec.turn_seconds
-                && c.time_limit_minutes == spec.time_limit_minutes
+                && c.time_limit_seconds == spec.time_limit_seconds
                 && std::fs::read(DrillDir::new(&self.data, &c.id).scenario()).ok()? == bytes;
             if !same {
                 continue;

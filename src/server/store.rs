@@ -66,8 +66,8 @@ pub struct DrillConfig {
     pub pacing: Pacing,
     /// Seconds per turn (sync pacing), if turns are timed.
     pub turn_seconds: Option<u32>,
-    /// Minutes for the whole drill (self pacing), if limited.
-    pub time_limit_minutes: Option<u32>,
+    /// Seconds for the whole drill (any pacing): it ends when they are up. if limited.
+    pub time_limit_seconds: Option<u32>,
     /// The drill's language (each person may switch).
     pub lang: Lang,
     /// Most members per team.
