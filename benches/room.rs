@@ -42,10 +42,6 @@ impl Drop for Server {
     }
 }
 
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is killed and waited for when its Server is dropped"
-)]
 fn start_server(data: &std::path::Path) -> Server {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut child = Command::new(env!("CARGO_BIN_EXE_cyberdrill"))
