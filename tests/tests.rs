@@ -14,6 +14,8 @@
 //! - `server.rs`: `cyberdrill serve`, started on a loopback port in the test process and
 //!   driven over HTTP and WebSockets (bots, isolation, hostile requests, the facilitator,
 //!   live updates, restarts); `server_crash.rs`: the real binary killed with SIGKILL mid-drill.
+//! - `web.rs`: the browser pages as HTML (both languages, forms without a script, the
+//!   facilitator's console); `tests/browser/` (its own binary) drives them in Chromium.
 //! - `scale.rs`: generated scenarios of any size (made by `synth.rs`, which the benchmarks
 //!   share).
 //! - `scoring.rs`: scorecards from hand-built event streams, objective by objective.
@@ -37,3 +39,4 @@ mod server_crash;
 mod synth;
 mod tui;
 mod util;
+mod web;

@@ -313,6 +313,7 @@ fn random(rng: &mut ChaCha8Rng, view: &Value) -> Vec<RawCommand> {
             .as_array()
             .unwrap_or(&empty)
             .iter()
+            .map(|t| &t["target"])
             .filter(|t| !chosen.contains(&(action.clone(), (*t).clone())))
             .collect();
         if targets.is_empty() {

@@ -3,6 +3,7 @@
 //! prints; front-ends decide where the text goes.
 
 pub mod aar;
+pub mod csv;
 pub mod describe;
 pub mod html;
 pub mod markdown;

@@ -55,15 +55,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/team/ready", post(ready))
         .route("/api/team/draft", axum::routing::put(draft))
         .route("/api/team/report", get(team_report))
+        .route("/api/team/briefing", get(briefing))
         .route("/api/scenarios", get(scenarios))
         .route("/api/drills", get(list_drills).post(create_drill))
         .route("/api/drills/{id}", get(drill_info))
         .route("/api/drills/{id}/room", get(room))
         .route("/api/drills/{id}/ws", get(room_ws))
         .route("/api/drills/{id}/teams/{team}", get(facilitator_team_view))
+        .route("/api/drills/{id}/teams/{team}/timeline", get(timeline))
         .route("/api/drills/{id}/control", post(control))
         .route("/api/drills/{id}/log", get(log))
         .route("/api/drills/{id}/report", get(report))
+        .merge(super::web::router())
         .fallback(not_found)
         .layer(middleware::from_fn(guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -103,17 +106,25 @@ struct ViewQuery {
     token: Option<String>,
 }
 
-fn token<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<&'a str> {
-    auth::bearer(headers).or(query)
+/// The cookie a browser keeps a team member's token in (HttpOnly, SameSite=Strict).
+pub const TEAM_COOKIE: &str = "cyberdrill_team";
+/// The cookie a browser keeps the facilitator's token in.
+pub const FACILITATOR_COOKIE: &str = "cyberdrill_facilitator";
+
+/// A token: `Authorization: Bearer`, else `?token=`, else the browser's cookie.
+fn token<'a>(headers: &'a HeaderMap, query: Option<&'a str>, cookie: &str) -> Option<&'a str> {
+    auth::bearer(headers)
+        .or(query)
+        .or_else(|| auth::cookie(headers, cookie))
 }
 
 /// The seat a team token holds; refuses the facilitator's token and unknown ones.
-fn seat(
+pub(super) fn seat(
     state: &AppState,
     headers: &HeaderMap,
     query: Option<&str>,
 ) -> Result<(DrillHandle, Seat), ApiError> {
-    let token = token(headers, query).ok_or_else(ApiError::unauthorized)?;
+    let token = token(headers, query, TEAM_COOKIE).ok_or_else(ApiError::unauthorized)?;
     let hash = auth::token_hash(token);
     if hash == state.facilitator {
         return Err(ApiError::forbidden(
@@ -131,8 +142,12 @@ fn seat(
 }
 
 /// Refuses anything but the facilitator's token.
-fn facilitator(state: &AppState, headers: &HeaderMap, query: Option<&str>) -> Result<(), ApiError> {
-    let token = token(headers, query).ok_or_else(ApiError::unauthorized)?;
+pub(super) fn facilitator(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<(), ApiError> {
+    let token = token(headers, query, FACILITATOR_COOKIE).ok_or_else(ApiError::unauthorized)?;
     let hash = auth::token_hash(token);
     if hash == state.facilitator {
         return Ok(());
@@ -155,8 +170,36 @@ async fn join(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Body(body): Body<JoinBody>,
 ) -> Result<Json<Value>, ApiError> {
+    let joined = join_seat(&state, peer.ip(), &body.code, &body.name).await?;
+    Ok(Json(json!({
+        "token": joined.token,
+        "drill": joined.drill,
+        "team": joined.seat.team,
+        "team_name": joined.team_name,
+        "member": joined.seat.member,
+    })))
+}
+
+/// A member who joined.
+pub(super) struct Joined {
+    /// Their secret token.
+    pub token: String,
+    /// The drill.
+    pub drill: String,
+    /// Their seat.
+    pub seat: Seat,
+    /// The team's name.
+    pub team_name: String,
+}
+
+/// Joins the team whose code this is (counting failures per address against guessing).
+pub(super) async fn join_seat(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    code: &str,
+    name: &str,
+) -> Result<Joined, ApiError> {
     let now = std::time::Instant::now();
-    let ip = peer.ip();
     {
         let mut joins = state.joins.lock().unwrap_or_else(|p| p.into_inner());
         if !joins.allowed(ip, now) {
@@ -165,9 +208,7 @@ async fn join(
             ));
         }
     }
-    let found = read(&state.codes)
-        .get(&auth::normalize_code(&body.code))
-        .cloned();
+    let found = read(&state.codes).get(&auth::normalize_code(code)).cloned();
     let Some((drill_id, team)) = found else {
         state
             .joins
@@ -179,7 +220,7 @@ async fn join(
     let handle = state.drill(&drill_id)?;
     let token = auth::new_token()?;
     let hash = auth::token_hash(&token);
-    let name = body.name.clone();
+    let name = name.to_owned();
     let seat = handle
         .ask(|reply| DrillRequest::Join {
             team,
@@ -189,13 +230,12 @@ async fn join(
         })
         .await?;
     super::write(&state.seats).insert(hash, (drill_id.clone(), seat.clone()));
-    Ok(Json(json!({
-        "token": token,
-        "drill": drill_id,
-        "team": seat.team,
-        "team_name": handle.config.teams[seat.team].name,
-        "member": seat.member,
-    })))
+    Ok(Joined {
+        token,
+        drill: drill_id,
+        team_name: handle.config.teams[seat.team].name.clone(),
+        seat,
+    })
 }
 
 async fn team_view(
@@ -396,6 +436,38 @@ async fn team_report(
         })
         .await?;
     Ok(report_response(body))
+}
+
+async fn briefing(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    q: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q?;
+    let (handle, _) = seat(&state, &headers, q.token.as_deref())?;
+    let lang = q.lang.unwrap_or(handle.config.lang);
+    Ok(Json(
+        handle
+            .ask(|reply| DrillRequest::Briefing { lang, reply })
+            .await?,
+    ))
+}
+
+async fn timeline(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((id, team)): Path<(String, usize)>,
+    q: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q?;
+    facilitator(&state, &headers, q.token.as_deref())?;
+    let handle = state.drill(&id)?;
+    let lang = q.lang.unwrap_or(handle.config.lang);
+    Ok(Json(
+        handle
+            .ask(|reply| DrillRequest::Timeline { team, lang, reply })
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

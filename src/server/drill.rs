@@ -114,6 +114,8 @@ pub enum ReportFormat {
     Html,
     /// JSON.
     Json,
+    /// Scores per team and objective, for a spreadsheet.
+    Csv,
 }
 
 type Reply<T> = oneshot::Sender<Result<T, ApiError>>;
@@ -220,6 +222,22 @@ pub enum Request {
     Summary {
         /// Answer.
         reply: Reply<DrillRow>,
+    },
+    /// The briefing: the scenario, the organisation, the role, what is taught and scored.
+    Briefing {
+        /// Language.
+        lang: Lang,
+        /// Answer.
+        reply: Reply<Value>,
+    },
+    /// A team's whole timeline, the attacker's hidden moves included (for the facilitator).
+    Timeline {
+        /// Team.
+        team: usize,
+        /// Language.
+        lang: Lang,
+        /// Answer.
+        reply: Reply<Value>,
     },
 }
 
@@ -696,6 +714,17 @@ impl Drill {
             Request::Summary { reply } => {
                 let _ = reply.send(Ok(self.summary()));
             }
+            Request::Briefing { lang, reply } => {
+                let _ = reply.send(Ok(views::briefing(self.session.scenario(), lang)));
+            }
+            Request::Timeline { team, lang, reply } => {
+                let r = if team < self.teams() {
+                    Ok(views::timeline(&self.session, TeamId(team), lang))
+                } else {
+                    Err(ApiError::not_found(format!("there is no team {team}")))
+                };
+                let _ = reply.send(r);
+            }
         }
     }
 
@@ -823,8 +852,33 @@ impl Drill {
                 "at most {MAX_QUEUED} commands can be queued"
             )));
         }
+        // A new answer to a question replaces the one queued before (the new one is checked
+        // first, so a refused answer keeps the old one).
+        let replaces = |queued: &Command| match (&c, queued) {
+            (Command::Answer { inject: a, .. }, Command::Answer { inject: b, .. }) => a == b,
+            (Command::Reply { message: a, .. }, Command::Reply { message: b, .. }) => a == b,
+            _ => false,
+        };
+        let old: Vec<usize> = self
+            .session
+            .queued(team)
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| replaces(q) && **q != c)
+            .map(|(i, _)| i)
+            .collect();
         if let Err(r) = self.session.check(team, &c) {
             return Err(ApiError::refused(describe::refusal(&r, lang)));
+        }
+        for index in old.into_iter().rev() {
+            self.journal(&JournalOp::Withdraw {
+                team: seat.team,
+                turn: self.session.turn(team) + 1,
+                index,
+            })?;
+            self.session
+                .withdraw(team, index)
+                .map_err(|e| ApiError::not_found(e.to_string()))?;
         }
         self.journal(&JournalOp::Queue {
             team: seat.team,
@@ -1265,6 +1319,10 @@ impl Drill {
             ReportFormat::Json => (
                 "application/json",
                 serde_json::to_string(&report).map_err(|e| ApiError::internal(e.to_string()))?,
+            ),
+            ReportFormat::Csv => (
+                "text/csv; charset=utf-8",
+                crate::report::csv::scores(&report),
             ),
         })
     }

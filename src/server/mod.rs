@@ -15,6 +15,7 @@ pub mod index;
 pub mod live;
 pub mod store;
 pub mod views;
+pub mod web;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;

@@ -178,6 +178,8 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
             let host = &s.hosts[h.host];
             json!({
                 "id": s.hosts.key(h.host),
+                "kind": describe::host_kind(host.kind, lang),
+                "description": host.description.as_ref().map(|d| text(d, lang)),
                 "segment": s.segments.key(host.segment),
                 "status": host_status(h.status),
                 "isolated": h.isolated,
@@ -323,6 +325,7 @@ fn options(session: &Session, team: TeamId, lang: Lang) -> Vec<Value> {
         .iter()
         .filter_map(|(id, a)| {
             let kind = a.verb.target_kind();
+            let label = |t: &Target| describe::target(s, t, lang);
             let targets: Vec<Value> = match kind {
                 TargetKind::Org => {
                     let c = Command::Act {
@@ -330,19 +333,18 @@ fn options(session: &Session, team: TeamId, lang: Lang) -> Vec<Value> {
                         target: Target::Org,
                     };
                     match session.check(team, &c) {
-                        Ok(()) => vec![json!("Org")],
                         // Too dear now is still an option the team can see.
-                        Err(crate::engine::event::Refusal::NotEnoughEffort { .. }) => {
-                            vec![json!("Org")]
+                        Ok(()) | Err(crate::engine::event::Refusal::NotEnoughEffort { .. }) => {
+                            vec![json!({"target": "Org", "label": ""})]
                         }
                         Err(_) => Vec::new(),
                     }
                 }
-                TargetKind::Findings => vec![json!("Findings")],
+                TargetKind::Findings => vec![json!({"target": "Findings", "label": ""})],
                 _ => session
                     .legal_targets(team, id)
                     .iter()
-                    .map(|t| raw_target(s, id, t))
+                    .map(|t| json!({"target": raw_target(s, id, t), "label": label(t)}))
                     .collect(),
             };
             (!targets.is_empty()).then(|| {
@@ -352,7 +354,7 @@ fn options(session: &Session, team: TeamId, lang: Lang) -> Vec<Value> {
                     "cost": a.cost,
                     "turns": a.turns,
                     "affordable": a.cost <= available,
-                    "target_kind": kind.name(),
+                    "target_kind": kind.name().to_ascii_lowercase(),
                     "targets": targets,
                 })
             })
@@ -380,17 +382,7 @@ fn debrief(session: &Session, team: TeamId, lang: Lang, drill_over: bool) -> Val
         })).collect::<Vec<_>>(),
     });
     if drill_over {
-        d["timeline"] = session
-            .events(team)
-            .iter()
-            .map(|e| {
-                json!({
-                    "turn": e.turn,
-                    "hidden": !e.kind.visible(),
-                    "text": describe::event(s, e, lang),
-                })
-            })
-            .collect();
+        d["timeline"] = timeline(session, team, lang);
     }
     d
 }
@@ -482,6 +474,8 @@ pub fn room(
                 "hints_taken": hints,
                 "hints_granted": granted,
                 "contained": v.attacker.contained,
+                "detected_at": v.knowledge.detected_at,
+                "contained_at": crate::scoring::containment_turn(s, events),
                 "idle_seconds": t.idle_seconds,
                 "attention": attention,
                 "replies": replies,
@@ -505,7 +499,45 @@ pub fn room(
             "announcements": ctx.announcements,
             "version": ctx.version,
         },
-        "scenario": {"id": s.id, "title": text(&s.title, lang), "max_turns": s.max_turns},
+        "scenario": {
+            "id": s.id,
+            "title": text(&s.title, lang),
+            "max_turns": s.max_turns,
+            "hints": s.hints.iter().map(|(_, h)| json!({"id": h.key, "text": text(&h.text, lang), "cost": h.cost})).collect::<Vec<_>>(),
+            "objectives": s.objectives.iter().map(|(_, o)| json!({"id": o.key, "name": text(&o.name, lang), "points": o.points})).collect::<Vec<_>>(),
+        },
         "teams": rows,
     })
+}
+
+/// The briefing of a scenario: what the team reads before the first turn.
+pub fn briefing(s: &Scenario, lang: Lang) -> Value {
+    json!({
+        "title": text(&s.title, lang),
+        "summary": text(&s.summary, lang),
+        "organisation": text(&s.org_name, lang),
+        "description": text(&s.org_description, lang),
+        "role": text(&s.role, lang),
+        "learning": s.learning_objectives.iter().map(|(_, l)| text(&l.text, lang)).collect::<Vec<_>>(),
+        "scored": s.objectives.iter().map(|(_, o)| json!({"name": text(&o.name, lang), "points": o.points})).collect::<Vec<_>>(),
+        "minutes_per_turn": s.minutes_per_turn,
+        "max_turns": s.max_turns,
+        "effort_per_turn": s.effort_per_turn,
+    })
+}
+
+/// A team's whole timeline, hidden events marked: for the facilitator during the drill.
+pub fn timeline(session: &Session, team: TeamId, lang: Lang) -> Value {
+    let s = session.scenario();
+    session
+        .events(team)
+        .iter()
+        .map(|e| {
+            json!({
+                "turn": e.turn,
+                "hidden": !e.kind.visible(),
+                "text": describe::event(s, e, lang),
+            })
+        })
+        .collect()
 }

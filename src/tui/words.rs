@@ -106,24 +106,7 @@ pub fn awaits_answer(s: &Scenario, item: &InboxItem) -> bool {
     }
 }
 
-/// A kind of host, as a word.
-pub fn host_kind(k: crate::scenario::model::HostKind, lang: Lang) -> &'static str {
-    use crate::scenario::model::HostKind as K;
-    match k {
-        K::Workstation => tr(lang, "Workstation", "業務用PC"),
-        K::Laptop => tr(lang, "Laptop", "ノートPC"),
-        K::Server => tr(lang, "Server", "サーバ"),
-        K::DomainController => tr(lang, "Domain controller", "ドメインコントローラ"),
-        K::FileServer => tr(lang, "File server", "ファイルサーバ"),
-        K::Database => tr(lang, "Database server", "データベースサーバ"),
-        K::WebServer => tr(lang, "Web server", "Webサーバ"),
-        K::MailServer => tr(lang, "Mail server", "メールサーバ"),
-        K::VpnGateway => tr(lang, "VPN gateway", "VPN装置"),
-        K::NetworkDevice => tr(lang, "Network device", "ネットワーク機器"),
-        K::Controller => tr(lang, "Control system", "制御システム"),
-        K::CloudService => tr(lang, "Cloud service", "クラウドサービス"),
-    }
-}
+pub use crate::report::describe::host_kind;
 
 /// How critical a host is, as a word.
 pub fn criticality(c: crate::scenario::model::Criticality, lang: Lang) -> &'static str {
