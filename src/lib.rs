@@ -13,4 +13,5 @@ pub mod scenario; // the scenario file format: raw RON mirror, validation, typed
 pub mod scoring; // pure functions from a scenario and an event stream to a scorecard
 pub mod server; // the drill server (`cyberdrill serve`): many teams, a facilitator, nothing lost
 pub mod session; // the API every front-end uses; bot policies
+pub mod text; // untrusted text shown safely: control characters escaped, long values shortened
 pub mod tui; // the terminal front-end of solo play (`cyberdrill play`), on ratatui

@@ -557,6 +557,62 @@ fn rendered_diagnostics_show_location_path_source_and_hint() {
 }
 
 #[test]
+fn diagnostics_far_along_a_line_render_a_window_of_it() {
+    // miette cannot lay out a line past 65,535 columns: a warning at column 70,012 (spaces) or
+    // after 33,000 double-width characters is shown in a window of its line.
+    for (name, pad) in [
+        ("spaces", " ".repeat(70_000)),
+        ("wide", format!("/* {} */ ", "漢".repeat(33_000))),
+    ] {
+        let src = tutorial_with("tags: [", &format!("tags: [{pad}\"\", "));
+        let checked = scenario::check_bytes("far.ron", src.as_bytes());
+        assert!(checked.is_valid(), "{name}: a warning only");
+        let p = &checked.problems[0];
+        let (line, col) = line_col(&src, src.find("\"\", ").unwrap());
+        assert_eq!((p.line, p.col), (line, col), "{name}");
+        let shown = cyberdrill::cli::render_check(&checked);
+        assert!(
+            shown.contains(&format!("far.ron:{line}:{col}]")),
+            "{name}: {shown}"
+        );
+        assert!(shown.contains("…"), "{name}: the line is cut");
+        assert!(shown.len() < 3_000, "{name}: {} bytes", shown.len());
+    }
+}
+
+#[test]
+fn control_characters_from_the_file_are_never_printed() {
+    let src = tutorial_with(
+        "segment: \"office\", address: \"10.1.0.22\"",
+        "segment: \"of\u{1b}[2K\u{9b}1Aice\", address: \"10.1.0.22\"",
+    )
+    .replacen("tags: [", "tags: [\"\", /* \u{7}\u{202e} */ ", 1);
+    let checked = scenario::check_bytes("ctl.ron", src.as_bytes());
+    let shown = cyberdrill::cli::render_check(&checked);
+    assert!(
+        shown.contains("unknown segment `of\\u{1b}[2K\\u{9b}1Aice`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("of␛[2K"),
+        "the source line shows a symbol: {shown}"
+    );
+    for c in ['\u{1b}', '\u{9b}', '\u{7}', '\u{202e}'] {
+        assert!(!shown.contains(c), "{c:?} printed: {shown}");
+    }
+}
+
+#[test]
+fn thousands_of_warnings_are_each_rendered_once() {
+    let src = tutorial_with("tags: [", &format!("tags: [{}", "\"\",\n".repeat(10_000)));
+    let checked = scenario::check_bytes("tags.ron", src.as_bytes());
+    assert_eq!(checked.warnings(), 10_000);
+    let shown = cyberdrill::cli::render_check(&checked);
+    assert_eq!(shown.matches("warning: empty tag").count(), 10_000);
+    assert!(shown.ends_with("tags.ron: valid (10000 warnings)\n"));
+}
+
+#[test]
 fn garbage_truncated_and_empty_inputs_are_errors_not_panics() {
     let tutorial = tutorial();
     let mut inputs: Vec<(String, Vec<u8>)> = vec![
