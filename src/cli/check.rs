@@ -372,7 +372,7 @@ pub fn run(files: &[PathBuf], as_json: bool, out: &mut dyn Write) -> io::Result<
                     });
                     writeln!(out, "{obj}")?;
                 } else {
-                    writeln!(out, "error: {e}")?;
+                    super::print_error(e);
                 }
                 continue;
             }

@@ -612,7 +612,15 @@ impl App {
         let name = self.session.team_names()[self.team.0].clone();
         let teams = [(name.as_str(), self.session.events(self.team))];
         let report = crate::report::aar::build(s, self.session.seed(), &teams, self.lang);
-        match std::fs::write(&path, crate::report::html::render(&report)) {
+        // A new file only: whatever appeared there since the start is kept.
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, crate::report::html::render(&report).as_bytes())
+            });
+        match written {
             Ok(()) => self.replay.report_written = true,
             Err(e) => {
                 self.replay.report_error = Some(format!(
