@@ -321,11 +321,21 @@ impl From<LangArg> for crate::scenario::model::Lang {
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
+///
+/// A panic is a bug, never the way out: it is reported as an internal error and the process
+/// exits with [`EXIT_FAILURE`] (not Rust's 101).
 pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error: {}\n(this is a bug in cyberdrill; please report it with the command and files that caused it)",
+            crate::text::escape(&info.to_string())
+        );
+    }));
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let code = run(cli, &mut out);
+    let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut out)))
+        .unwrap_or(EXIT_FAILURE);
     let _ = out.flush();
     ExitCode::from(code)
 }

@@ -28,6 +28,15 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
+/// A `ron` error in a text read on its own with [`ron_options`] (an action file), located
+/// (past any white space ron points at) and described in the file's terms; `path` says where
+/// it sits as field names and list positions (`[0].turn`).
+pub fn ron_problem(text: &str, map: &SourceMap, err: &ron::error::SpannedError) -> Problem {
+    let mut p = recover::problem(map, text, 0, err, &problem::Path::root());
+    p.path = map.describe_descent(&[], p.span.start);
+    p
+}
+
 /// Counts of what a scenario contains.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {

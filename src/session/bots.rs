@@ -344,13 +344,34 @@ pub fn parse_plan(file: &str, text: &str, s: &Scenario) -> Result<Vec<TurnPlan>,
         col: at.col,
         message,
     };
+    if text.starts_with('\u{feff}') {
+        return Err(invalid(
+            LineCol { line: 1, col: 1 },
+            "the file starts with a byte-order mark (U+FEFF); save it as UTF-8 without one".into(),
+        ));
+    }
     let raw: Vec<RawTurnPlan> = ron_options().from_str(text).map_err(|e| {
+        let p = crate::scenario::ron_problem(text, &map, &e);
+        let message = match (&e.code, p.path.ends_with(".turn")) {
+            (ron::Error::IntegerOutOfBounds | ron::Error::ExpectedInteger, true) => {
+                format!("a turn is a whole number from 1 to {}", s.max_turns)
+            }
+            (ron::Error::ExpectedArray, _) if p.path.is_empty() => format!(
+                "{}: an action file is a list of turns, like \
+                 `[(turn: 2, actions: [Act(\"isolate\", Host(\"pc-01\"))])]`",
+                p.message
+            ),
+            _ => match &p.hint {
+                Some(hint) => format!("{} ({hint})", p.message),
+                None => p.message.clone(),
+            },
+        };
         invalid(
             LineCol {
-                line: e.span.start.line,
-                col: e.span.start.col,
+                line: p.line,
+                col: p.col,
             },
-            e.code.to_string(),
+            message,
         )
     })?;
     let mut plans: Vec<TurnPlan> = Vec::new();

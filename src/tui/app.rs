@@ -309,6 +309,17 @@ impl App {
         }
         self.status = None;
         let code = key.code;
+        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && code == KeyCode::Char('c');
+        // Ctrl-C always gets out: it asks from anywhere (help, any window), and a second one
+        // answers yes. The replay is written turn by turn, so nothing is lost.
+        if ctrl_c {
+            if self.asking_quit {
+                self.quit = true;
+            }
+            self.help = None;
+            self.asking_quit = true;
+            return;
+        }
         if self.asking_quit {
             if matches!(code, KeyCode::Char('y' | 'Y')) {
                 self.quit = true;
@@ -322,8 +333,7 @@ impl App {
             }
             return;
         }
-        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && code == KeyCode::Char('c');
-        if code == KeyCode::Char('q') || ctrl_c {
+        if code == KeyCode::Char('q') {
             self.asking_quit = true;
             return;
         }
