@@ -164,6 +164,27 @@ pub fn read_input(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>
     Ok(bytes)
 }
 
+/// Whether two paths name the same existing file (through links too), found without opening
+/// either: opening a named pipe blocks.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (ma.dev(), ma.ino()) == (mb.dev(), mb.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
+}
+
 /// Opens an output file: a new file, or with `force` a regular file that is replaced. Refused
 /// when it is one of `inputs` (each with the word for it), whatever `force` says.
 pub fn create_output(
@@ -173,7 +194,7 @@ pub fn create_output(
 ) -> Result<File, WriteError> {
     let file = path.display().to_string();
     for (input, word) in inputs {
-        if same_file::is_same_file(path, input).unwrap_or(false) {
+        if same_file(path, input) {
             return Err(WriteError::IsInput { file, input: word });
         }
     }
