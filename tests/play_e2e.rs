@@ -511,7 +511,7 @@ fn a_stray_escape_sequence_never_freezes_the_screen() {
     play.send(b"\x03");
     let status = play.wait_exit();
     assert!(status.success(), "exit status {status:?}");
-    check_replay(&replay, 1);
+    check_replay(&replay, 1, "closed");
 }
 
 /// A replay file that exists already is never overwritten: `play` refuses before starting.

@@ -102,7 +102,7 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
         None => match Session::new(s.clone(), args.seed, &[args.team.as_str()]) {
             Ok(session) => (session, None),
             Err(e) => {
-                eprintln!("error: --team: {e}");
+                super::print_error(format!("--team: {e}"));
                 return Ok(EXIT_INVALID);
             }
         },
@@ -177,7 +177,7 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
     if let Some(player) = &args.player
         && let Err(e) = session.join(TeamId(0), player)
     {
-        eprintln!("error: --player: {e}");
+        super::print_error(format!("--player: {e}"));
         return Ok(EXIT_INVALID);
     }
     // The seal is signed with this installation's key; without one it is written unsigned.

@@ -50,7 +50,7 @@ pub fn verify_cmd(
     let key = match key.map(crate::replay::sign::public_key_arg).transpose() {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("error: --key: {e}");
+            super::print_error(format!("--key: {e}"));
             return Ok(EXIT_INVALID);
         }
     };
@@ -111,7 +111,7 @@ pub fn key_cmd(out: &mut dyn Write) -> io::Result<u8> {
             Ok(EXIT_OK)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            super::print_error(e);
             Ok(super::EXIT_FAILURE)
         }
     }

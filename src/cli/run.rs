@@ -280,7 +280,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
     if session.is_recording()
         && let Err(e) = session.seal(None, None)
     {
-        eprintln!("error: {e}");
+        super::print_error(e);
         return Ok(super::EXIT_FAILURE);
     }
     let card = session.scorecard(team);
