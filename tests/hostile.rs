@@ -223,6 +223,33 @@ fn control_characters_from_a_scenario_never_reach_the_terminal_or_markdown() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn an_error_far_along_a_line_is_shown_by_every_command_that_loads_a_scenario() {
+    // miette cannot lay out a line past column 65,535: the line is cut to a window instead.
+    let dir = temp_dir("far-error");
+    let src = tutorial_with(
+        "tags: [",
+        &format!("tags: [{}\"\" \"\", ", " ".repeat(70_000)),
+    );
+    let scenario = write(&dir, "far.ron", &src);
+    let s = scenario.to_str().unwrap();
+    // ron points at the second string, where a comma was expected.
+    let (line, col) = crate::util::line_col(&src, src.find("\"\" \"\"").unwrap() + 3);
+    let at = format!("far.ron:{line}:{col}]");
+    for args in [
+        vec!["check", s],
+        vec!["run", s, "--policy", "idle"],
+        vec!["balance", s, "--policy", "idle", "--runs", "1"],
+    ] {
+        let out = cyberdrill(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let shown = stdout(&out) + &stderr(&out);
+        assert!(shown.contains("expected a comma"), "{args:?}: {shown}");
+        assert!(shown.contains(&at), "{args:?}: {shown}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // --- parser messages in the user's terms
 
 #[test]
