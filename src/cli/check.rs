@@ -27,7 +27,7 @@ impl std::fmt::Display for Shown<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{kind}: {}", text::escape(&self.problem.message))
+        write!(f, "{kind}: {}", text::escape_line(&self.problem.message))
     }
 }
 
@@ -45,7 +45,7 @@ impl Diagnostic for Shown<'_> {
         self.problem
             .hint
             .as_ref()
-            .map(|h| Box::new(text::escape(h)) as Box<dyn std::fmt::Display>)
+            .map(|h| Box::new(text::escape_line(h)) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -7,6 +7,7 @@
 //! ```sh
 //! cargo run --example fuzz -- [--target scenario|plan|all] [--iterations N] [--seconds S]
 //!                             [--seed N] [--corpus DIR] [--crashes DIR]
+//! cargo run --example fuzz -- --target scenario|plan --check FILE   # one saved input again
 //! ```
 //!
 //! Defaults: all targets, 2,000 iterations each, no time limit (`--seconds` bounds each
@@ -99,12 +100,13 @@ struct Args {
     seed: u64,
     corpus: PathBuf,
     crashes: PathBuf,
+    check: Option<PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: cargo run --example fuzz -- [--target scenario|plan|all] [--iterations N] \
-         [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR]"
+         [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR] [--check FILE]"
     );
     std::process::exit(2)
 }
@@ -118,6 +120,7 @@ fn parse_args() -> Args {
         seed: 1,
         corpus: root.join("tests/fuzz/corpus"),
         crashes: root.join("target/fuzz-crashes"),
+        check: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -136,6 +139,7 @@ fn parse_args() -> Args {
             "--seed" => args.seed = value().parse().unwrap_or_else(|_| usage()),
             "--corpus" => args.corpus = PathBuf::from(value()),
             "--crashes" => args.crashes = PathBuf::from(value()),
+            "--check" => args.check = Some(PathBuf::from(value())),
             _ => usage(),
         }
     }
@@ -306,6 +310,27 @@ fn main() -> ExitCode {
                 all
             }
         };
+        if let Some(file) = &args.check {
+            let bytes = std::fs::read(file).expect("a readable input");
+            let outcome = catch_unwind(AssertUnwindSafe(|| match &scenario {
+                None => scenario_case(&bytes),
+                Some(s) => plan_case(&bytes, s),
+            }));
+            return match outcome {
+                Ok(Ok(())) => {
+                    println!("fuzz {target:?}: {} passes", file.display());
+                    ExitCode::SUCCESS
+                }
+                Ok(Err(why)) => {
+                    eprintln!("fuzz {target:?}: {}: {why}", file.display());
+                    ExitCode::FAILURE
+                }
+                Err(_) => {
+                    eprintln!("fuzz {target:?}: {}: panic", file.display());
+                    ExitCode::FAILURE
+                }
+            };
+        }
         let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
         let started = Instant::now();
         let deadline = args.seconds.map(|s| started + Duration::from_secs(s));
