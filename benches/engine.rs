@@ -1,5 +1,6 @@
 //! Engine benchmarks: scenario load and validation, building a team's world, team-turns per
-//! second with the random policy, and a turn of a generated 1,000-host scenario.
+//! second with the random policy, a turn of a generated 1,000-host scenario, and rendering
+//! thousands of `check` diagnostics.
 //! Run `cargo bench --bench engine`; the figures are recorded in docs/benchmarks.md.
 
 use std::path::PathBuf;
@@ -206,4 +207,28 @@ fn verify_ten_thousand_turn_log(bencher: Bencher) {
         let log = Log::parse(black_box(&bytes)).unwrap();
         verify(&log, "synthetic", text.as_bytes(), None).unwrap()
     });
+}
+
+/// `check`'s rendering of a scenario with 5,980 warnings (4,990 hosts with no OS, 990 empty
+/// tags): each diagnostic reads only its own lines, so this grows with the number of warnings,
+/// not with warnings times file size.
+#[divan::bench(sample_count = 10)]
+fn render_six_thousand_warnings(bencher: Bencher) {
+    let base = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base.ron"),
+    )
+    .unwrap();
+    let hosts: String = (0..4_990)
+        .map(|i| {
+            format!(
+                "(id: \"h{i}\", kind: Workstation, os: \"\", segment: \"office\", criticality: Low),\n"
+            )
+        })
+        .collect();
+    let text = base
+        .replacen("tags: [", &format!("tags: [{}", "\"\",\n".repeat(990)), 1)
+        .replacen("hosts: [\n", &format!("hosts: [\n{hosts}"), 1);
+    let checked = scenario::check_bytes("warnings.ron", text.as_bytes());
+    assert_eq!(checked.warnings(), 5_980);
+    bencher.bench(|| cyberdrill::cli::render_check(black_box(&checked)));
 }

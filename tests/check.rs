@@ -29,6 +29,16 @@ const W: Severity = Severity::Warning;
 const CASES: &[Case] = &[
     // --- numbers that would overflow the sums they feed
     Case {
+        name: "inject at the last possible turn, with a delay",
+        find: "trigger: Turn(2), channel: Phone",
+        replace: "trigger: Turn(4294967295), delay: 3, channel: Phone",
+        severity: W,
+        path: "injects.ito-call.trigger",
+        message: "arrives at turn 4294967298, after the last turn (10)",
+        at: "Turn(4294967295)",
+        alone: false,
+    },
+    Case {
         name: "inject delay beyond any session",
         find: "trigger: StageDone(\"exfil\"), delay: 1,",
         replace: "trigger: StageDone(\"exfil\"), delay: 4294967295,",
@@ -557,6 +567,166 @@ fn rendered_diagnostics_show_location_path_source_and_hint() {
 }
 
 #[test]
+fn diagnostics_far_along_a_line_render_a_window_of_it() {
+    // miette cannot lay out a line past 65,535 columns: a warning at column 70,012 (spaces) or
+    // after 33,000 double-width characters is shown in a window of its line.
+    for (name, pad) in [
+        ("spaces", " ".repeat(70_000)),
+        ("wide", format!("/* {} */ ", "漢".repeat(33_000))),
+    ] {
+        let src = tutorial_with("tags: [", &format!("tags: [{pad}\"\", "));
+        let checked = scenario::check_bytes("far.ron", src.as_bytes());
+        assert!(checked.is_valid(), "{name}: a warning only");
+        let p = &checked.problems[0];
+        let (line, col) = line_col(&src, src.find("\"\", ").unwrap());
+        assert_eq!((p.line, p.col), (line, col), "{name}");
+        let shown = cyberdrill::cli::render_check(&checked);
+        assert!(
+            shown.contains(&format!("far.ron:{line}:{col}]")),
+            "{name}: {shown}"
+        );
+        assert!(shown.contains("…"), "{name}: the line is cut");
+        assert!(shown.len() < 3_000, "{name}: {} bytes", shown.len());
+    }
+}
+
+#[test]
+fn control_characters_from_the_file_are_never_printed() {
+    let src = tutorial_with(
+        "segment: \"office\", address: \"10.1.0.22\"",
+        "segment: \"of\u{1b}[2K\u{9b}1Aice\", address: \"10.1.0.22\"",
+    )
+    .replacen("tags: [", "tags: [\"\", /* \u{7}\u{202e} */ ", 1);
+    let checked = scenario::check_bytes("ctl.ron", src.as_bytes());
+    let shown = cyberdrill::cli::render_check(&checked);
+    assert!(
+        shown.contains("unknown segment `of\\u{1b}[2K\\u{9b}1Aice`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("of␛[2K"),
+        "the source line shows a symbol: {shown}"
+    );
+    for c in ['\u{1b}', '\u{9b}', '\u{7}', '\u{202e}'] {
+        assert!(!shown.contains(c), "{c:?} printed: {shown}");
+    }
+}
+
+#[test]
+fn thousands_of_warnings_are_each_rendered_once() {
+    let hosts: String = (0..4_990)
+        .map(|i| {
+            format!(
+                "(id: \"h{i}\", kind: Workstation, os: \"\", segment: \"office\", criticality: Low),\n"
+            )
+        })
+        .collect();
+    let src = tutorial_with("tags: [", &format!("tags: [{}", "\"\",\n".repeat(990))).replacen(
+        "hosts: [\n",
+        &format!("hosts: [\n{hosts}"),
+        1,
+    );
+    let checked = scenario::check_bytes("many.ron", src.as_bytes());
+    assert!(checked.is_valid(), "{:?}", checked.problems.first());
+    assert!(checked.warnings() >= 5_980, "{}", checked.warnings());
+    let shown = cyberdrill::cli::render_check(&checked);
+    assert_eq!(shown.matches("warning: ").count(), checked.warnings());
+    assert_eq!(shown.matches("warning: empty tag").count(), 990);
+    assert!(shown.ends_with(&format!(
+        "many.ron: valid ({} warnings)\n",
+        checked.warnings()
+    )));
+}
+
+// --- limits (docs/scenario-format.md, "Limits")
+
+#[test]
+fn lists_over_their_limit_are_refused_before_validation() {
+    let segments: String = (0..300)
+        .map(|i| format!("(id: \"s{i}\", name: (en: \"S\", ja: \"S\"), kind: Office),\n"))
+        .collect();
+    let src = tutorial_with("segments: [\n", &format!("segments: [\n{segments}"));
+    let checked = scenario::check_bytes("many.ron", src.as_bytes());
+    assert_eq!(checked.problems.len(), 1, "{:?}", checked.problems);
+    let p = &checked.problems[0];
+    assert_eq!(p.path, "organisation.segments");
+    assert!(
+        p.message.contains("304 items, more than the limit of 256"),
+        "{}",
+        p.message
+    );
+    let (line, col) = line_col(&src, src.find("segments: [").unwrap() + "segments: ".len());
+    assert_eq!((p.line, p.col), (line, col));
+}
+
+#[test]
+fn long_ids_are_refused_and_never_echoed_whole() {
+    let id = "x".repeat(100_000);
+    let src = tutorial_with("(id: \"pc-02\",", &format!("(id: \"{id}\","));
+    let dir = temp_dir("long-id");
+    let file = write(&dir, "long.ron", &src);
+    let out = cyberdrill(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("an id of 100000 characters, more than the limit of 64"),
+        "{shown}"
+    );
+    assert!(shown.len() < 5_000, "{} bytes of output", shown.len());
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_not_read() {
+    let dir = temp_dir("huge");
+    let src = format!("{}\n//{}", tutorial(), " ".repeat(4 * 1024 * 1024));
+    let file = write(&dir, "huge.ron", &src);
+    let out = cyberdrill(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("more than the limit of 4194304 (4 MiB)"),
+        "{shown}"
+    );
+    for command in [
+        &["run", "--policy", "idle"][..],
+        &["balance", "--policy", "idle", "--runs", "1"],
+    ] {
+        let mut args = vec![command[0], file.to_str().unwrap()];
+        args.extend(&command[1..]);
+        let out = cyberdrill(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("more than the limit"));
+    }
+}
+
+#[test]
+fn the_scenario_total_of_points_has_a_limit() {
+    let objectives: String = (0..11)
+        .map(|i| {
+            format!(
+                "(id: \"big-{i}\", name: (en: \"Big\", ja: \"大\"), points: 100000, \
+                 learning: [\"lo-contain\"], kind: PreserveEvidence),\n"
+            )
+        })
+        .collect();
+    let src = tutorial_with(
+        "        objectives: [\n            (id: \"detect\"",
+        &format!("        objectives: [\n{objectives}            (id: \"detect\""),
+    );
+    let checked = scenario::check_bytes("points.ron", src.as_bytes());
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| {
+            p.message
+                .contains("points together, more than the limit of 1000000")
+        })
+        .unwrap_or_else(|| panic!("{:?}", checked.problems));
+    assert_eq!(p.path, "scoring.objectives");
+    assert!(!checked.is_valid());
+}
+
+#[test]
 fn garbage_truncated_and_empty_inputs_are_errors_not_panics() {
     let tutorial = tutorial();
     let mut inputs: Vec<(String, Vec<u8>)> = vec![
@@ -755,7 +925,7 @@ fn check_exits_0_for_valid_files_and_2_for_invalid_ones() {
 
     let missing = cyberdrill(&["check", "no/such/file.ron"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stdout).contains("cannot read no/such/file.ron"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no/such/file.ron"));
 }
 
 #[test]

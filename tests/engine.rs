@@ -581,6 +581,24 @@ fn outside_help_adds_effort_from_the_next_turn() {
     assert_eq!(lab.session.observe(T).effort_per_turn, 7);
 }
 
+#[test]
+fn effort_saturates_in_a_scenario_built_in_code() {
+    // The validator bounds effort; a scenario adjusted in code is not validated, and the
+    // engine must still not overflow (a debug build would panic).
+    let mut s = (*lab()).clone();
+    s.effort_per_turn = u32::MAX - 1;
+    let hire = s.actions.id("hire").unwrap();
+    s.actions[hire].adds_effort = u32::MAX;
+    let s = Arc::new(s);
+    let mut engine = cyberdrill::engine::Engine::new(s.clone());
+    let team = engine.add_team(1);
+    for _ in 0..2 {
+        engine.submit(team, [cmd(&s, r#"Act("hire", Stakeholder("ir"))"#)]);
+        engine.step(&[team]);
+    }
+    assert_eq!(engine.view(team).staff.bonus, u32::MAX);
+}
+
 // --- illegal actions
 
 #[test]

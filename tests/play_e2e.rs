@@ -59,7 +59,7 @@ struct Play {
     /// Set by the reader thread when the terminal has nothing more to read.
     closed: Arc<AtomicBool>,
     // Kept open for the child's lifetime: dropping the master hangs up the terminal.
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Play {
@@ -116,7 +116,7 @@ impl Play {
             writer,
             parser,
             closed,
-            _master: pair.master,
+            master: pair.master,
         }
     }
 
@@ -170,6 +170,22 @@ impl Play {
         self.wait_until(&format!("{text:?} on the screen"), |s| {
             s.contents().contains(text)
         })
+    }
+
+    /// Resizes the terminal (and the emulator reading it), as a window manager would.
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.parser.lock().unwrap().set_size(
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(cols).expect("columns"),
+        );
+        if let Err(e) = self.master.resize(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        }) {
+            self.fail(&format!("cannot resize the terminal: {e}"));
+        }
     }
 
     /// Sends `bytes` as typed keys.
@@ -468,6 +484,36 @@ fn quitting_mid_exercise_keeps_the_replay_of_the_turns_played() {
     check_replay(&replay, 2, "closed");
 }
 
+/// `ESC [ ?` begins a sequence that a terminal never finishes: it must not freeze the UI.
+/// A resize still redraws, the next key ends the sequence, and Ctrl-C twice (ask, then yes)
+/// always gets out, keeping the replay.
+#[test]
+fn a_stray_escape_sequence_never_freezes_the_screen() {
+    let dir = TempDir::new("stray");
+    let replay = dir.path().join("run.jsonl");
+    let mut play = Play::start(dir.path(), &replay);
+    play.wait_for("Briefing");
+    play.send(ENTER);
+    play.wait_for("Turn 1/10");
+    assert!(!play.end_turn(1));
+
+    play.send(b"\x1b[?");
+    play.resize(30, 100);
+    play.wait_until("a redraw 100 columns wide", |s| {
+        (0..30).any(|row| {
+            s.cell(row, 99)
+                .is_some_and(|c| !c.contents().trim().is_empty())
+        })
+    });
+    play.send(b"\x1b[?1;2");
+    play.send(b"\x03");
+    play.wait_for("Quit the exercise?");
+    play.send(b"\x03");
+    let status = play.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    check_replay(&replay, 1, "closed");
+}
+
 /// A replay file that exists already is never overwritten: `play` refuses before starting.
 #[test]
 fn an_existing_replay_file_is_kept() {
@@ -476,8 +522,12 @@ fn an_existing_replay_file_is_kept() {
     std::fs::write(&replay, "an earlier session\n").expect("write");
     let mut play = Play::start(dir.path(), &replay);
     let status = play.wait_exit();
-    assert_eq!(status.exit_code(), 1);
-    play.wait_for("cannot write the replay");
+    assert_eq!(
+        status.exit_code(),
+        2,
+        "an existing file is a wrong argument"
+    );
+    play.wait_for("already exists");
     assert_eq!(
         std::fs::read_to_string(&replay).expect("still there"),
         "an earlier session\n"

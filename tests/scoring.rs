@@ -511,3 +511,21 @@ fn totals_can_go_negative_but_percentages_and_grades_do_not() {
     assert_eq!(card.percent, 0);
     assert_eq!(card.grade, Some(0));
 }
+
+#[test]
+fn sums_saturate_in_a_scenario_built_in_code() {
+    // The validator limits the scenario's total; one adjusted in code is not validated, and a
+    // scorecard over it must not overflow (a debug build would panic).
+    let mut s = (*lab()).clone();
+    for id in s.objectives.ids() {
+        s.objectives[id].points = u32::MAX / 2 + 1;
+    }
+    let card = score(&s, &[], true);
+    assert_eq!(card.max, u32::MAX);
+    assert!(card.total >= 0);
+    assert!(
+        cyberdrill::scoring::learning_breakdown(&s, &card)
+            .iter()
+            .all(|&(_, earned, max)| earned <= max)
+    );
+}

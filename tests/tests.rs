@@ -4,6 +4,8 @@
 //! - `balance.rs`: many playthroughs: thread independence, statistics, JSON.
 //! - `check.rs`: the scenario format and `cyberdrill check` (broken fixtures are made by
 //!   editing the tutorial, so each one differs from a valid scenario by exactly one problem).
+//! - `hostile.rs`: hostile input through the real binary and parsers: pipes, outputs over
+//!   files and inputs, control characters, parser messages, mutated scenarios and action files.
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
@@ -28,6 +30,7 @@ mod balance;
 mod check;
 mod determinism;
 mod engine;
+mod hostile;
 mod play_e2e;
 mod replay;
 mod report;

@@ -415,6 +415,39 @@ fn quitting_asks_first_and_the_report_is_written_at_the_end() {
 }
 
 #[test]
+fn ctrl_c_twice_gets_out_from_anywhere() {
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    // From the briefing, the help and the composer.
+    for opening in ["", "?", "\na"] {
+        let mut app = app(Lang::En);
+        for c in opening.chars() {
+            press(
+                &mut app,
+                if c == '\n' {
+                    KeyCode::Enter
+                } else {
+                    KeyCode::Char(c)
+                },
+            );
+        }
+        app.handle_key(ctrl_c);
+        assert!(!app.should_quit(), "{opening:?}: the first one asks");
+        assert!(
+            screen(&mut app).contains("Quit"),
+            "{opening:?}: the question shows"
+        );
+        app.handle_key(ctrl_c);
+        assert!(app.should_quit(), "{opening:?}: the second one quits");
+    }
+    // While `q`'s question is up, Ctrl-C answers it.
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "q");
+    app.handle_key(ctrl_c);
+    assert!(app.should_quit());
+}
+
+#[test]
 fn play_reports_an_invalid_scenario_before_asking_for_a_terminal() {
     let dir = temp_dir("play-invalid");
     let bad = super::util::write(

@@ -28,13 +28,16 @@ pub fn run(
         file => match bots::load_plan(Path::new(file), &s) {
             Ok(plan) => PolicyKind::Scripted(plan),
             Err(e) => {
-                eprintln!("error: {e}");
+                super::print_error(e);
                 return Ok(EXIT_INVALID);
             }
         },
     };
-    if runs == 0 {
-        eprintln!("error: --runs must be at least 1");
+    if runs == 0 || runs > crate::session::balance::MAX_RUNS {
+        super::print_error(format!(
+            "--runs must be between 1 and {}",
+            crate::session::balance::MAX_RUNS
+        ));
         return Ok(EXIT_INVALID);
     }
     let bar = (!json && io::stderr().is_terminal()).then(|| {
@@ -62,7 +65,7 @@ pub fn run(
             serde_json::to_string(&summary).expect("summaries serialize")
         )?;
     } else {
-        write!(out, "{}", text(&summary))?;
+        super::write_escaped(out, text(&summary).as_bytes())?;
     }
     Ok(EXIT_OK)
 }

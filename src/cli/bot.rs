@@ -228,7 +228,10 @@ fn walkthrough(view: &Value, dir: &Path) -> Result<Vec<RawTurnPlan>, BotError> {
         .collect();
     files.sort();
     for f in files {
-        let Ok(bytes) = std::fs::read(&f) else {
+        // Regular files only: a named pipe among them would block.
+        let Ok(bytes) =
+            crate::files::read_input(&f, crate::scenario::limits::MAX_FILE_BYTES, "a scenario")
+        else {
             continue;
         };
         if crate::replay::record::sha256_hex(&bytes) != sha {

@@ -24,10 +24,51 @@ pub fn check_json(checked: &crate::scenario::Checked) -> String {
 }
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::replay::{Log, ReplayError};
+
 use clap::{Parser, Subcommand};
+
+/// Largest replay log read (1 GiB: a long drill of thirty teams stays far below).
+pub const MAX_LOG_BYTES: u64 = 1 << 30;
+
+/// Prints an error to stderr, as every command does: `error: ` and the message, with control
+/// characters escaped (messages repeat names from files).
+pub(crate) fn print_error(message: impl std::fmt::Display) {
+    eprintln!("error: {}", crate::text::escape(&message.to_string()));
+}
+
+/// Writes text that repeats names and texts from files, with control characters escaped.
+pub(crate) fn write_escaped(out: &mut dyn Write, text: &[u8]) -> std::io::Result<()> {
+    out.write_all(crate::text::escape(&String::from_utf8_lossy(text)).as_bytes())
+}
+
+/// Reads a replay log named on the command line (a regular file only: a named pipe would
+/// block).
+pub(crate) fn read_log(path: &Path) -> Result<Log, ReplayError> {
+    let bytes = crate::files::read_input(path, MAX_LOG_BYTES, "a replay log").map_err(|e| {
+        ReplayError::Io {
+            file: path.display().to_string(),
+            message: e.reason(),
+        }
+    })?;
+    Log::parse(&bytes)
+}
+
+/// Reads the scenario file a log is checked against.
+pub(crate) fn read_scenario_of_log(file: &str) -> Result<Vec<u8>, ReplayError> {
+    crate::files::read_input(
+        Path::new(file),
+        crate::scenario::limits::MAX_FILE_BYTES,
+        "a scenario",
+    )
+    .map_err(|e| ReplayError::Scenario {
+        file: file.to_owned(),
+        message: format!("{} (pass the scenario with --scenario FILE)", e.reason()),
+    })
+}
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -105,6 +146,9 @@ pub enum Command {
         /// Write the replay log here.
         #[arg(long, value_name = "OUT")]
         replay: Option<PathBuf>,
+        /// With --replay: replace the file if it exists (never one of the run's inputs).
+        #[arg(long, requires = "replay")]
+        force: bool,
         /// Start from a replay log instead of the beginning (with --turn).
         #[arg(long, value_name = "LOG", requires = "turn")]
         from: Option<PathBuf>,
@@ -119,8 +163,9 @@ pub enum Command {
         /// `idle`, `random`, `walkthrough`, or an action file.
         #[arg(long, value_name = "P")]
         policy: String,
-        /// Number of playthroughs.
-        #[arg(long, value_name = "N", default_value_t = 1000)]
+        /// Number of playthroughs (1 to 1,000,000).
+        #[arg(long, value_name = "N", default_value_t = 1000,
+              value_parser = clap::value_parser!(u64).range(1..=crate::session::balance::MAX_RUNS))]
         runs: u64,
         /// Seed of the first run (run i plays seed S + i).
         #[arg(long, value_name = "S", default_value_t = 1)]
@@ -142,6 +187,9 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// With --out: replace the file if it exists (never the log or the scenario).
+        #[arg(long, requires = "out")]
+        force: bool,
         /// The scenario file (default: the path recorded in the log).
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
@@ -273,11 +321,21 @@ impl From<LangArg> for crate::scenario::model::Lang {
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
+///
+/// A panic is a bug, never the way out: it is reported as an internal error and the process
+/// exits with [`EXIT_FAILURE`] (not Rust's 101).
 pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error: {}\n(this is a bug in cyberdrill; please report it with the command and files that caused it)",
+            crate::text::escape(&info.to_string())
+        );
+    }));
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let code = run(cli, &mut out);
+    let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &mut out)))
+        .unwrap_or(EXIT_FAILURE);
     let _ = out.flush();
     ExitCode::from(code)
 }
@@ -294,6 +352,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             json,
             lang,
             replay,
+            force,
             from,
             turn,
         } => run::run(
@@ -305,6 +364,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 json,
                 lang: lang.into(),
                 replay,
+                force,
                 from: from.zip(turn),
             },
             out,
@@ -321,13 +381,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             format,
             lang,
             out: out_path,
+            force,
             scenario,
         } => report::run(
             &log,
             scenario.as_deref(),
             format,
             lang.map(Into::into),
-            out_path.as_deref(),
+            out_path.as_deref().map(|p| (p, force)),
             out,
         ),
         Command::Play {
@@ -425,7 +486,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("cyberdrill: {e}");
+            print_error(e);
             EXIT_FAILURE
         }
     }

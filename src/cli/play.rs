@@ -74,6 +74,13 @@ pub fn new_replay_file(
             format!("{stem}-{n}.jsonl")
         };
         let path = folder.join(name);
+        // The report is written beside the log at the end: that name must be free too.
+        let report_taken = ReplayNote::beside(path.clone())
+            .report
+            .is_some_and(|r| r.symlink_metadata().is_ok());
+        if report_taken && n < 1000 {
+            continue;
+        }
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(file) => return Ok((path, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => {}
@@ -95,32 +102,43 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
         None => match Session::new(s.clone(), args.seed, &[args.team.as_str()]) {
             Ok(session) => (session, None),
             Err(e) => {
-                eprintln!("error: --team: {e}");
+                super::print_error(format!("--team: {e}"));
                 return Ok(EXIT_INVALID);
             }
         },
         Some((log_path, turn)) => match branch(&s, &args.scenario, &sha, log_path, *turn) {
             Ok((session, from)) => (session, Some(from)),
             Err(e) => {
-                eprintln!("error: {}: {e}", log_path.display());
+                super::print_error(format!("{}: {e}", log_path.display()));
                 return Ok(EXIT_INVALID);
             }
         },
     };
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        eprintln!(
-            "error: cyberdrill play needs a terminal (for a headless run, use cyberdrill run)"
+        super::print_error(
+            "cyberdrill play needs a terminal (for a headless run, use cyberdrill run)",
         );
         return Ok(EXIT_FAILURE);
     }
     let seed = session.seed();
     let opened = match &args.replay {
-        // Never over an earlier session's replay.
-        Some(path) => OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map(|f| (path.clone(), f)),
+        // Never over an earlier session's replay, nor its report.
+        Some(path) => {
+            let report = ReplayNote::beside(path.clone()).report;
+            if let Some(r) = report.filter(|r| r.symlink_metadata().is_ok()) {
+                super::print_error(format!(
+                    "{} already exists (the report of --replay {} would go there); choose another name",
+                    r.display(),
+                    path.display()
+                ));
+                return Ok(EXIT_INVALID);
+            }
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map(|f| (path.clone(), f))
+        }
         None => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -131,25 +149,35 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
     };
     let (path, file) = match opened {
         Ok(x) => x,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            super::print_error(format!(
+                "{} already exists; choose another name (play never replaces a replay)",
+                args.replay
+                    .as_deref()
+                    .unwrap_or(Path::new("replays/"))
+                    .display()
+            ));
+            return Ok(EXIT_INVALID);
+        }
         Err(e) => {
             let target = args.replay.as_deref().unwrap_or(Path::new("replays/"));
-            eprintln!(
-                "error: cannot write the replay to {}: {e}",
+            super::print_error(format!(
+                "cannot write the replay to {}: {e}",
                 target.display()
-            );
+            ));
             return Ok(EXIT_FAILURE);
         }
     };
     let mut header = replay_header(&args.scenario, &sha, &session, lang, from);
     header.started = Some(crate::replay::record::now_rfc3339());
     if let Err(e) = session.record_to(Box::new(SyncOnFlush(file)), header) {
-        eprintln!("error: {}: {e}", path.display());
+        super::print_error(format!("{}: {e}", path.display()));
         return Ok(EXIT_FAILURE);
     }
     if let Some(player) = &args.player
         && let Err(e) = session.join(TeamId(0), player)
     {
-        eprintln!("error: --player: {e}");
+        super::print_error(format!("--player: {e}"));
         return Ok(EXIT_INVALID);
     }
     // The seal is signed with this installation's key; without one it is written unsigned.

@@ -13,6 +13,7 @@ use crate::report::describe::{self, tr};
 use crate::scenario::Scenario;
 use crate::scenario::model::Lang;
 use crate::scoring;
+use crate::text;
 
 /// The scenario file for a log: `--scenario` if given, else the path in the header — as
 /// given, or else beside the log (a drill's folder keeps its scenario next to its log).
@@ -32,12 +33,9 @@ pub(crate) fn scenario_file(log_path: &Path, log: &Log, given: Option<&Path>) ->
 }
 
 fn load(log_path: &Path, scenario: Option<&Path>) -> Result<(Log, Arc<Scenario>), ReplayError> {
-    let log = Log::read(log_path)?;
+    let log = super::read_log(log_path)?;
     let file = scenario_file(log_path, &log, scenario);
-    let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
-        file: file.clone(),
-        message: format!("{e} (pass the scenario with --scenario FILE)"),
-    })?;
+    let bytes = super::read_scenario_of_log(&file)?;
     let s = scenario_for(&log, &file, &bytes)?;
     Ok((log, s))
 }
@@ -52,16 +50,13 @@ pub fn verify_cmd(
     let key = match key.map(crate::replay::sign::public_key_arg).transpose() {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("error: --key: {e}");
+            super::print_error(format!("--key: {e}"));
             return Ok(EXIT_INVALID);
         }
     };
-    let result = Log::read(log_path).and_then(|log| {
+    let result = super::read_log(log_path).and_then(|log| {
         let file = scenario_file(log_path, &log, scenario);
-        let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
-            file: file.clone(),
-            message: format!("{e} (pass the scenario with --scenario FILE)"),
-        })?;
+        let bytes = super::read_scenario_of_log(&file)?;
         verify(&log, &file, &bytes, key.as_ref()).map(|v| (log, v))
     });
     match result {
@@ -74,7 +69,7 @@ pub fn verify_cmd(
                 v.teams,
                 v.turns,
                 v.last_turn,
-                log.header.value.scenario.id,
+                text::shorten(&log.header.value.scenario.id, text::SHOWN_CHARS),
                 log.header.value.seed
             )?;
             let sealed = match v.sealed {
@@ -95,7 +90,11 @@ pub fn verify_cmd(
             Ok(EXIT_OK)
         }
         Err(e) => {
-            eprintln!("{}: verification failed: {e}", log_path.display());
+            eprintln!(
+                "{}: verification failed: {}",
+                text::escape_line(&log_path.display().to_string()),
+                text::escape(&e.to_string())
+            );
             Ok(EXIT_INVALID)
         }
     }
@@ -112,7 +111,7 @@ pub fn key_cmd(out: &mut dyn Write) -> io::Result<u8> {
             Ok(EXIT_OK)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            super::print_error(e);
             Ok(super::EXIT_FAILURE)
         }
     }
@@ -134,12 +133,12 @@ pub fn show_cmd(
     turn: Option<u32>,
     team: Option<&str>,
     lang: Lang,
-    out: &mut dyn Write,
+    real_out: &mut dyn Write,
 ) -> io::Result<u8> {
     let (log, s) = match load(log_path, scenario) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {}: {e}", log_path.display());
+            super::print_error(format!("{}: {e}", log_path.display()));
             return Ok(EXIT_INVALID);
         }
     };
@@ -147,12 +146,19 @@ pub fn show_cmd(
         Some(t) => match team_index(&log, t) {
             Some(i) => vec![i],
             None => {
-                writeln!(
-                    out,
-                    "{}: no team `{t}`; the log has: {}",
+                let teams: Vec<String> = log
+                    .header
+                    .value
+                    .teams
+                    .iter()
+                    .map(|t| text::shorten(t, text::SHOWN_CHARS))
+                    .collect();
+                super::print_error(format!(
+                    "{}: no team {}; the log has: {}",
                     log_path.display(),
-                    log.header.value.teams.join(", ")
-                )?;
+                    text::quoted(t),
+                    teams.join(", ")
+                ));
                 return Ok(EXIT_INVALID);
             }
         },
@@ -161,7 +167,7 @@ pub fn show_cmd(
     let resim = match resimulate(&log, &s, turn) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {}: {e}", log_path.display());
+            super::print_error(format!("{}: {e}", log_path.display()));
             return Ok(EXIT_INVALID);
         }
     };
@@ -169,9 +175,12 @@ pub fn show_cmd(
     if header.format >= 2 && log.seal().is_none() {
         eprintln!(
             "warning: {} is not sealed (the session was cut off or is still running)",
-            log_path.display()
+            text::escape_line(&log_path.display().to_string())
         );
     }
+    // Everything below repeats text from the scenario and the log: escaped as a whole.
+    let mut shown = Vec::new();
+    let out: &mut dyn Write = &mut shown;
     writeln!(
         out,
         "{} — {} `{}`, {} {}{}",
@@ -186,7 +195,7 @@ pub fn show_cmd(
             .map(|b| format!(
                 ", {} {} {} {}",
                 tr(lang, "branched from", "分岐元"),
-                b.log,
+                text::shorten(&b.log, text::SHOWN_CHARS),
                 tr(lang, "after turn", "ターン"),
                 b.turn
             ))
@@ -199,7 +208,7 @@ pub fn show_cmd(
             out,
             "\n== {} {} ==",
             tr(lang, "Team", "チーム"),
-            header.teams[i]
+            text::shorten(&header.teams[i], text::SHOWN_CHARS)
         )?;
         match turn {
             None => {
@@ -285,5 +294,6 @@ pub fn show_cmd(
             }
         }
     }
+    super::write_escaped(real_out, &shown)?;
     Ok(EXIT_OK)
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use crate::engine::TeamId;
+use crate::replay::ReplayError;
 use crate::replay::verify::{resimulate, scenario_for};
-use crate::replay::{Log, ReplayError};
 use crate::report::{aar, html, markdown};
 use crate::scenario::model::Lang;
 
@@ -27,16 +27,15 @@ pub fn run(
     scenario: Option<&Path>,
     format: Format,
     lang: Option<Lang>,
-    out_path: Option<&Path>,
+    out_path: Option<(&Path, bool)>,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
+    let mut scenario_file = None;
     let built = (|| -> Result<(aar::Report, Option<usize>, bool), ReplayError> {
-        let log = Log::read(log_path)?;
+        let log = super::read_log(log_path)?;
         let file = super::replay::scenario_file(log_path, &log, scenario);
-        let bytes = std::fs::read(&file).map_err(|e| ReplayError::Scenario {
-            file: file.clone(),
-            message: format!("{e} (pass the scenario with --scenario FILE)"),
-        })?;
+        scenario_file = Some(file.clone());
+        let bytes = super::read_scenario_of_log(&file)?;
         let s = scenario_for(&log, &file, &bytes)?;
         let resim = resimulate(&log, &s, None)?;
         let header = &log.header.value;
@@ -54,14 +53,14 @@ pub fn run(
     let (report, truncated, unsealed) = match built {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {}: {e}", log_path.display());
+            super::print_error(format!("{}: {e}", log_path.display()));
             return Ok(EXIT_INVALID);
         }
     };
     if let Some(line) = truncated {
         eprintln!(
             "warning: {} is truncated at line {line}; the report covers the complete lines before it",
-            log_path.display()
+            crate::text::escape(&log_path.display().to_string())
         );
     } else if unsealed {
         eprintln!(
@@ -75,9 +74,26 @@ pub fn run(
         Format::Json => serde_json::to_string(&report).expect("reports serialize") + "\n",
     };
     match out_path {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
+        Some((path, force)) => {
+            let scenario_path = scenario_file.as_deref().map(Path::new);
+            let mut inputs = vec![(log_path, "replay log")];
+            inputs.extend(scenario_path.map(|p| (p, "scenario")));
+            let mut file = match crate::files::create_output(path, force, &inputs) {
+                Ok(f) => f,
+                Err(e @ crate::files::WriteError::Io { .. }) => {
+                    super::print_error(e);
+                    return Ok(EXIT_FAILURE);
+                }
+                Err(e) => {
+                    super::print_error(e);
+                    return Ok(EXIT_INVALID);
+                }
+            };
+            if let Err(e) = file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+            {
+                super::print_error(format!("cannot write {}: {e}", path.display()));
                 return Ok(EXIT_FAILURE);
             }
             writeln!(out, "{}", path.display())?;

@@ -18,10 +18,11 @@ use crate::session::bots::{self, Idle, Policy, RandomPolicy, Scripted};
 /// Loads a scenario and the SHA-256 of its file's bytes; on problems, prints them to stderr
 /// and returns `None`.
 pub fn load_scenario_with_digest(path: &Path) -> Option<(Arc<Scenario>, String)> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::files::read_input(path, scenario::limits::MAX_FILE_BYTES, "a scenario")
+    {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+            super::print_error(e);
             return None;
         }
     };
@@ -44,7 +45,7 @@ pub fn branch(
     log_path: &Path,
     turn: u32,
 ) -> Result<(Session, crate::replay::BranchRef), crate::replay::ReplayError> {
-    let log = crate::replay::Log::read(log_path)?;
+    let log = super::read_log(log_path)?;
     let recorded = &log.header.value.scenario;
     if recorded.sha256 != sha {
         return Err(crate::replay::ReplayError::WrongScenario {
@@ -210,6 +211,8 @@ pub struct RunArgs {
     pub lang: Lang,
     /// Replay log to write.
     pub replay: Option<std::path::PathBuf>,
+    /// Whether the replay log may replace an existing file.
+    pub force: bool,
     /// Log and turn to branch from.
     pub from: Option<(std::path::PathBuf, u32)>,
 }
@@ -228,7 +231,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         Some((log_path, turn)) => match branch(&s, &args.scenario, &sha, log_path, *turn) {
             Ok((session, from)) => (session, Some(from)),
             Err(e) => {
-                eprintln!("error: {}: {e}", log_path.display());
+                super::print_error(format!("{}: {e}", log_path.display()));
                 return Ok(EXIT_INVALID);
             }
         },
@@ -238,27 +241,38 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
     let mut policy = match policy(policy_name, &s, seed) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::print_error(e);
             return Ok(EXIT_INVALID);
         }
     };
     if let Some(path) = &args.replay {
         let header = replay_header(&args.scenario, &sha, &session, lang, from);
-        let file = match std::fs::File::create(path) {
+        let mut inputs = vec![(args.scenario.as_path(), "scenario")];
+        if let Some((log, _)) = &args.from {
+            inputs.push((log.as_path(), "replay log"));
+        }
+        if !matches!(policy_name, "idle" | "random" | "walkthrough") {
+            inputs.push((Path::new(policy_name), "action file"));
+        }
+        let file = match crate::files::create_output(path, args.force, &inputs) {
             Ok(f) => f,
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
+            Err(e @ crate::files::WriteError::Io { .. }) => {
+                super::print_error(e);
                 return Ok(super::EXIT_FAILURE);
+            }
+            Err(e) => {
+                super::print_error(e);
+                return Ok(EXIT_INVALID);
             }
         };
         if let Err(e) = session.record_to(Box::new(file), header) {
-            eprintln!("error: {}: {e}", path.display());
+            super::print_error(format!("{}: {e}", path.display()));
             return Ok(super::EXIT_FAILURE);
         }
     }
     let team = TeamId(0);
     if let Err(e) = bots::play(&mut session, team, policy.as_mut(), args.turns) {
-        eprintln!("error: {e}");
+        super::print_error(e);
         return Ok(super::EXIT_FAILURE);
     }
     // A bot run's seal is unsigned and untimed, so the log depends only on the scenario, the
@@ -266,7 +280,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
     if session.is_recording()
         && let Err(e) = session.seal(None, None)
     {
-        eprintln!("error: {e}");
+        super::print_error(e);
         return Ok(super::EXIT_FAILURE);
     }
     let card = session.scorecard(team);
@@ -278,6 +292,10 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         )?;
         return Ok(EXIT_OK);
     }
+    // The timeline repeats texts from the scenario: escaped as a whole.
+    let mut shown = Vec::new();
+    let real_out = out;
+    let out: &mut dyn Write = &mut shown;
     writeln!(
         out,
         "{} — {} {seed}, {} {policy_name}",
@@ -311,5 +329,6 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         )
     )?;
     write!(out, "{}", scorecard_text(&s, &card, lang))?;
+    super::write_escaped(real_out, &shown)?;
     Ok(EXIT_OK)
 }

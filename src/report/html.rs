@@ -49,8 +49,13 @@ th { background: #eef2f6; }
   a { color: inherit; text-decoration: none; } }
 ";
 
-/// Renders a report.
+/// Renders a report. Control characters from the scenario or the log (invalid in HTML, and
+/// live on a terminal when the report goes to standard output) are written as `\u{…}`.
 pub fn render(r: &Report) -> String {
+    crate::text::escape(&render_raw(r)).into_owned()
+}
+
+fn render_raw(r: &Report) -> String {
     let l = r.lang;
     let mut out = String::new();
     let _ = write!(

@@ -15,8 +15,18 @@ fn opt(n: Option<u32>) -> String {
     n.map_or_else(|| "—".to_owned(), |n| n.to_string())
 }
 
-/// Renders a report.
+/// Renders a report. Team names come from the replay log and texts from the scenario: team
+/// names are shortened, and control characters anywhere are escaped (HTML escapes its own).
 pub fn render(r: &Report) -> String {
+    crate::text::escape(&render_raw(r)).into_owned()
+}
+
+/// A name from the log (a team's, a member's) as the report shows it.
+fn team_name(name: &str) -> String {
+    crate::text::shorten(name, crate::text::SHOWN_CHARS)
+}
+
+fn render_raw(r: &Report) -> String {
     let l = r.lang;
     let mut out = String::new();
     let _ = writeln!(
@@ -52,7 +62,7 @@ pub fn render(r: &Report) -> String {
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
                 row.rank,
-                cell(&row.team),
+                cell(&team_name(&row.team)),
                 row.total,
                 row.percent,
                 opt(row.contained),
@@ -69,7 +79,7 @@ pub fn render(r: &Report) -> String {
             for d in &room.differences {
                 let _ = writeln!(out, "- **{} {}**", tr(l, "Turn", "ターン"), d.turn);
                 for (team, did) in &d.teams {
-                    let _ = writeln!(out, "  - {team}: {did}");
+                    let _ = writeln!(out, "  - {}: {did}", team_name(team));
                 }
             }
             out.push('\n');
@@ -82,13 +92,22 @@ pub fn render(r: &Report) -> String {
 }
 
 fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
-    let _ = writeln!(out, "## {} {}\n", tr(l, "Team", "チーム"), t.name);
+    let _ = writeln!(
+        out,
+        "## {} {}\n",
+        tr(l, "Team", "チーム"),
+        team_name(&t.name)
+    );
     if !t.members.is_empty() {
         let _ = writeln!(
             out,
             "{}{}\n",
             lab(l, "Members:", "メンバー："),
-            t.members.join(tr(l, ", ", "、"))
+            t.members
+                .iter()
+                .map(|m| team_name(m))
+                .collect::<Vec<_>>()
+                .join(tr(l, ", ", "、"))
         );
     }
     let grade = t

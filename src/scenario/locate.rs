@@ -38,6 +38,25 @@ struct Node {
     string: Option<String>,
 }
 
+/// One value met by [`SourceMap::walk`].
+#[derive(Debug)]
+pub struct Visit<'a> {
+    /// The field names leading to it, list positions written `[]`
+    /// (`organisation.hosts[].services`).
+    pub pattern: &'a str,
+    /// The same with list positions (`organisation.hosts[3].services`).
+    pub shown: &'a str,
+    /// Where it is.
+    pub span: Range<usize>,
+    /// Number of elements or fields, for a list, tuple or structure.
+    pub items: usize,
+    /// Length in characters, for a string literal.
+    pub string_chars: Option<usize>,
+    /// Length in characters of its name (a variant, a structure's name, or the field name
+    /// when the value is visited as a field).
+    pub name_chars: usize,
+}
+
 /// Span tree of one source text.
 #[derive(Debug, Clone)]
 pub struct SourceMap {
@@ -158,6 +177,66 @@ impl SourceMap {
             } else {
                 return out;
             }
+        }
+    }
+
+    /// Calls `visit` for every value in the text, parents before children, with where it is
+    /// and how big it is: for enforcing limits before anything expensive is built from it.
+    pub fn walk(&self, visit: &mut dyn FnMut(&Visit<'_>)) {
+        if let Some(root) = &self.root {
+            let mut pattern = String::new();
+            let mut shown = String::new();
+            Self::walk_node(root, &mut pattern, &mut shown, visit);
+        }
+    }
+
+    fn walk_node(
+        node: &Node,
+        pattern: &mut String,
+        shown: &mut String,
+        visit: &mut dyn FnMut(&Visit<'_>),
+    ) {
+        visit(&Visit {
+            pattern,
+            shown,
+            span: node.span.clone(),
+            items: node.items.len() + node.fields.len(),
+            string_chars: node.string.as_ref().map(|s| s.chars().count()),
+            name_chars: node.name.as_ref().map_or(0, |n| n.chars().count()),
+        });
+        let named = node.name.is_some();
+        for (name, child) in &node.fields {
+            let (p, s) = (pattern.len(), shown.len());
+            if !pattern.is_empty() {
+                pattern.push('.');
+                shown.push('.');
+            }
+            // A field name is shown in full only if it is short; limits report long ones.
+            let field: String = name.chars().take(64).collect();
+            pattern.push_str(&field);
+            shown.push_str(&field);
+            visit(&Visit {
+                pattern,
+                shown,
+                span: child.span.clone(),
+                items: 0,
+                string_chars: None,
+                name_chars: name.chars().count(),
+            });
+            Self::walk_node(child, pattern, shown, visit);
+            pattern.truncate(p);
+            shown.truncate(s);
+        }
+        for (i, child) in node.items.iter().enumerate() {
+            let (p, s) = (pattern.len(), shown.len());
+            // Inside a variant (`Host("pc-01")`, `Some(…)`) the position is not part of the path.
+            if !named {
+                pattern.push_str("[]");
+                shown.push_str(&format!("[{i}]"));
+            }
+            Self::walk_node(child, pattern, shown, visit);
+            pattern.truncate(p);
+            shown.truncate(s);
         }
     }
 

@@ -4,6 +4,7 @@
 //! [`check`] is the whole pipeline behind `cyberdrill check`: bytes → UTF-8 → RON → raw
 //! structs → validated [`Scenario`], collecting every problem on the way with its location.
 
+pub mod limits;
 pub mod locate;
 pub mod model;
 pub mod problem;
@@ -25,6 +26,15 @@ use problem::Problems;
 /// as plain values (`c2: "c2-main"` rather than `c2: Some("c2-main")`).
 pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// A `ron` error in a text read on its own with [`ron_options`] (an action file), located
+/// (past any white space ron points at) and described in the file's terms; `path` says where
+/// it sits as field names and list positions (`[0].turn`).
+pub fn ron_problem(text: &str, map: &SourceMap, err: &ron::error::SpannedError) -> Problem {
+    let mut p = recover::problem(map, text, 0, err, &problem::Path::root());
+    p.path = map.describe_descent(&[], p.span.start);
+    p
 }
 
 /// Counts of what a scenario contains.
@@ -105,6 +115,9 @@ fn file_problem(map: &SourceMap, offset: usize, message: String, hint: Option<St
 
 /// Checks a scenario given as bytes; `file` names it in messages.
 pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return too_big(file, bytes.len() as u64);
+    }
     let (source, utf8_error) = match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), None),
         Err(e) => (
@@ -141,6 +154,11 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
         ));
         return result;
     }
+    let over = limits::check(&map);
+    if !over.is_empty() {
+        result.problems = over;
+        return result;
+    }
     let raw = match ron_options().from_str::<raw::RawScenario>(&result.source) {
         Ok(raw) => raw,
         Err(e) => {
@@ -172,29 +190,49 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
     result
 }
 
+/// The check result for a file over [`limits::MAX_FILE_BYTES`]: nothing of it is read.
+fn too_big(file: &str, bytes: u64) -> Checked {
+    Checked {
+        file: file.to_owned(),
+        source: String::new(),
+        problems: vec![Problem {
+            severity: Severity::Error,
+            line: 1,
+            col: 1,
+            path: String::new(),
+            message: format!(
+                "the file is {bytes} bytes, more than the limit of {} ({} MiB)",
+                limits::MAX_FILE_BYTES,
+                limits::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            hint: Some("is this a scenario? see \"Limits\" in docs/scenario-format.md".into()),
+            span: 0..0,
+        }],
+        stats: Stats::default(),
+        scenario: None,
+    }
+}
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read {file}: {source}")]
-    Io {
-        /// The file.
-        file: String,
-        /// The cause.
-        source: std::io::Error,
-    },
+    /// The file could not be read (missing, not a regular file …).
+    #[error(transparent)]
+    Read(#[from] crate::files::ReadError),
     /// The file has errors; the check result lists them.
     #[error("{} has {} error(s)", .0.file, .0.errors())]
     Invalid(Box<Checked>),
 }
 
-/// Reads and checks a scenario file.
+/// Reads and checks a scenario file. A file over the size limit is not read: the check
+/// result says it is too big.
 pub fn check_file(path: &FsPath) -> Result<Checked, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: path.display().to_string(),
-        source,
-    })?;
-    Ok(check_bytes(&path.display().to_string(), &bytes))
+    let file = path.display().to_string();
+    match crate::files::read_input(path, limits::MAX_FILE_BYTES, "a scenario") {
+        Ok(bytes) => Ok(check_bytes(&file, &bytes)),
+        Err(crate::files::ReadError::TooBig { size, .. }) => Ok(too_big(&file, size)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Reads a scenario file and returns the scenario if it has no error (warnings are ignored)

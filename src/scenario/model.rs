@@ -158,6 +158,13 @@ impl<T> std::ops::Index<Id<T>> for Table<T> {
     }
 }
 
+/// For scenarios built or adjusted in code (tests, generators); ids and keys stay as they are.
+impl<T> std::ops::IndexMut<Id<T>> for Table<T> {
+    fn index_mut(&mut self, id: Id<T>) -> &mut T {
+        &mut self.items[id.index()]
+    }
+}
+
 /// A display language.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,

@@ -12,6 +12,7 @@ use super::problem::{Path, Problem, Severity};
 use super::raw;
 use super::ron_options;
 use super::validate::closest;
+use crate::text::{SHOWN_CHARS, quoted, shorten};
 
 /// Byte offset in `text` of a 1-based ron position (ron counts columns in characters).
 fn offset_in(text: &str, pos: ron::error::Position) -> usize {
@@ -31,8 +32,46 @@ fn offset_in(text: &str, pos: ron::error::Position) -> usize {
         .map_or(line_end, |(i, _)| line_start + i)
 }
 
-/// A readable message and hint for a ron error.
-fn describe(code: &ron::Error) -> (String, Option<String>) {
+/// Rust's words in a serde or ron message, in the file's terms: `RawCommand::Act` is `Act`,
+/// `struct RawHost` a structure, `u32` a whole number.
+fn user_terms(text: &str) -> String {
+    let mut out = text.to_owned();
+    for (rust, user) in [
+        ("tuple variant ", "variant "),
+        ("struct variant ", "variant "),
+        ("unit variant ", "variant "),
+        ("newtype variant ", "variant "),
+        ("tuple struct ", "structure "),
+        ("struct ", "structure "),
+        ("u64", "a whole number"),
+        ("u32", "a whole number"),
+        ("u16", "a whole number"),
+        ("u8", "a whole number"),
+        ("i64", "a whole number"),
+        ("i32", "a whole number"),
+        ("a borrowed string", "a string"),
+        ("a sequence", "a list `[ … ]`"),
+    ] {
+        out = out.replace(rust, user);
+    }
+    // `RawCommand::Act` -> `Act`, `RawHost` -> `Host`.
+    let mut cleaned = String::with_capacity(out.len());
+    for word in out.split_inclusive(|c: char| c.is_whitespace()) {
+        let bare = word.trim_end();
+        let tail = &word[bare.len()..];
+        let bare = bare.rsplit("::").next().unwrap_or(bare);
+        let bare = bare
+            .strip_prefix("Raw")
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            .unwrap_or(bare);
+        cleaned.push_str(bare);
+        cleaned.push_str(tail);
+    }
+    cleaned
+}
+
+/// A readable message and hint for a ron error, in the terms of the file (never Rust's).
+pub(crate) fn describe(code: &ron::Error) -> (String, Option<String>) {
     use ron::Error as E;
     let list = |xs: &[&str]| {
         xs.iter()
@@ -43,7 +82,7 @@ fn describe(code: &ron::Error) -> (String, Option<String>) {
     let within = |outer: &Option<String>| {
         outer
             .as_deref()
-            .map(|o| format!(" in `{o}`"))
+            .map(|o| format!(" in {}", quoted(&user_terms(o))))
             .unwrap_or_default()
     };
     match code {
@@ -52,7 +91,7 @@ fn describe(code: &ron::Error) -> (String, Option<String>) {
             found,
             outer,
         } => (
-            format!("unknown field `{found}`{}", within(outer)),
+            format!("unknown field {}{}", quoted(found), within(outer)),
             Some(match closest(found, expected.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("expected one of {}", list(expected)),
@@ -71,19 +110,51 @@ fn describe(code: &ron::Error) -> (String, Option<String>) {
             found,
             outer,
         } => (
-            format!("unknown variant `{found}`{}", within(outer)),
+            format!("unknown variant {}{}", quoted(found), within(outer)),
             Some(match closest(found, expected.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("expected one of {}", list(expected)),
             }),
         ),
-        E::InvalidValueForType { expected, found } => {
-            (format!("expected {expected}, found {found}"), None)
-        }
-        E::ExpectedDifferentLength { expected, found } => (
-            format!("expected {expected}, found {found} element(s)"),
+        E::InvalidValueForType { expected, found } => (
+            format!(
+                "expected {}, found {}",
+                user_terms(expected),
+                user_terms(&shorten(found, SHOWN_CHARS))
+            ),
             None,
         ),
+        E::ExpectedDifferentLength { expected, found } => {
+            // ron says "tuple variant RawCommand::Act with 2 elements".
+            let expected = user_terms(expected);
+            let values = |n: usize| format!("{n} value{}", if n == 1 { "" } else { "s" });
+            match expected
+                .strip_prefix("variant ")
+                .and_then(|rest| rest.split_once(" with "))
+            {
+                Some((name, count)) => {
+                    let count = count
+                        .trim_end_matches(" elements")
+                        .trim_end_matches(" element");
+                    let hint = (name == "Act").then(|| {
+                        "write the action's id and its target, e.g. `Act(\"isolate\", Host(\"pc-01\"))`"
+                            .to_owned()
+                    });
+                    (
+                        format!(
+                            "`{name}(…)` takes {count} value{}, found {}",
+                            if count == "1" { "" } else { "s" },
+                            values(*found)
+                        ),
+                        hint,
+                    )
+                }
+                None => (
+                    format!("expected {expected}, found {}", values(*found)),
+                    None,
+                ),
+            }
+        }
         E::Eof => (
             "unexpected end of file".into(),
             Some("a parenthesis, bracket or string is probably not closed".into()),
@@ -101,7 +172,18 @@ fn describe(code: &ron::Error) -> (String, Option<String>) {
             Some("write text as `\"…\"`".into()),
         ),
         E::ExpectedInteger => ("expected a whole number".into(), None),
-        E::IntegerOutOfBounds => ("the number is out of range".into(), None),
+        E::InvalidIntegerDigit { digit, .. } => (
+            format!(
+                "expected a whole number: {} is not a digit",
+                quoted(&digit.to_string())
+            ),
+            Some("numbers are written with the digits 0 to 9 only, like `10`".into()),
+        ),
+        E::IntegerOutOfBounds => (
+            "the number is out of range".into(),
+            Some("counts, turns and points are whole numbers from 0 to 4294967295".into()),
+        ),
+        E::ExpectedFloat | E::FloatUnderscore => ("expected a number".into(), None),
         E::ExpectedBoolean => ("expected `true` or `false`".into(), None),
         E::ExpectedArray => ("expected a list `[ … ]`".into(), None),
         E::ExpectedArrayEnd => (
@@ -115,18 +197,65 @@ fn describe(code: &ron::Error) -> (String, Option<String>) {
             "expected `)` to close the structure".into(),
             Some("is a comma missing between two fields?".into()),
         ),
+        E::ExpectedDifferentStructName { expected, found } => (
+            format!(
+                "expected `{}`, found {}",
+                user_terms(expected),
+                quoted(found)
+            ),
+            None,
+        ),
+        E::ExpectedStructName(name) => (
+            format!("expected the name {}", quoted(&user_terms(name))),
+            None,
+        ),
         E::ExpectedMapColon => ("expected `:` after the field name".into(), None),
+        E::ExpectedMap | E::ExpectedMapEnd => ("expected a map `{ … }`".into(), None),
+        E::ExpectedOption | E::ExpectedOptionEnd => (
+            "expected a value or `None`".into(),
+            Some("an optional value is written as the value itself, or `None`".into()),
+        ),
+        E::ExpectedUnit => ("expected `()`".into(), None),
+        E::ExpectedChar => ("expected a character in single quotes".into(), None),
+        E::ExpectedByteLiteral | E::ExpectedByteString => {
+            ("expected text in double quotes, not bytes".into(), None)
+        }
         E::ExpectedIdentifier => ("expected a name".into(), None),
+        E::InvalidIdentifier(name) | E::SuggestRawIdentifier(name) => {
+            (format!("{} is not a valid name", quoted(name)), None)
+        }
+        E::ExpectedAttribute | E::ExpectedAttributeEnd | E::NoSuchExtension(_) => (
+            "a `#![…]` line at the top is not understood".into(),
+            Some("scenario files need no `#![…]` lines; remove it".into()),
+        ),
         E::UnclosedBlockComment => ("a `/* … */` comment is not closed".into(), None),
+        E::UnclosedLineComment => ("a `//` comment runs to the end of the file".into(), None),
+        E::UnderscoreAtBeginning => ("a number cannot start with `_`".into(), None),
         E::ExpectedComma => (
             "expected a comma".into(),
             Some("items and fields are separated by `,`".into()),
         ),
-        other => (other.to_string(), None),
+        E::UnexpectedChar('\u{feff}') => (
+            "unexpected byte-order mark (U+FEFF)".into(),
+            Some("save the file as UTF-8 without a byte-order mark (BOM)".into()),
+        ),
+        E::UnexpectedChar(c) => (
+            format!("unexpected character {}", quoted(&c.to_string())),
+            None,
+        ),
+        E::InvalidEscape(_) => (
+            "unknown escape in a string".into(),
+            Some("in a string, write `\\\\` for a backslash and `\\\"` for a quote".into()),
+        ),
+        E::Utf8Error(_) => ("the text is not valid UTF-8".into(), None),
+        E::ExpectedRawValue | E::ExpectedRangeSyntax => ("unexpected value here".into(), None),
+        E::Fmt | E::Io(_) => ("the file could not be read".into(), None),
+        E::Message(m) => (user_terms(&shorten(m, 200)), None),
+        other => (user_terms(&shorten(&other.to_string(), 200)), None),
     }
 }
 
-fn problem(
+pub(crate) fn problem(
     map: &SourceMap,
     text: &str,
     base: usize,

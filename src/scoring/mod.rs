@@ -214,12 +214,16 @@ pub struct Scorecard {
 impl Scorecard {
     /// Points earned from objectives.
     pub fn earned(&self) -> u32 {
-        self.objectives.iter().map(|o| o.points).sum()
+        self.objectives
+            .iter()
+            .fold(0u32, |sum, o| sum.saturating_add(o.points))
     }
 
     /// Points lost to penalties.
     pub fn penalty_points(&self) -> u32 {
-        self.penalties.iter().map(|p| p.points).sum()
+        self.penalties
+            .iter()
+            .fold(0u32, |sum, p| sum.saturating_add(p.points))
     }
 }
 
@@ -551,11 +555,12 @@ pub fn score_facts(s: &Scenario, facts: &Facts) -> Scorecard {
     let penalties = penalties(s, facts);
     let earned: i64 = objectives.iter().map(|o| i64::from(o.points)).sum();
     let lost: i64 = penalties.iter().map(|p| i64::from(p.points)).sum();
+    // The scenario's total is limited far below u32::MAX; saturating keeps a debug build from
+    // panicking on a scenario built in code without that check.
     let max: u32 = objectives
         .iter()
         .filter(|o| o.status != Status::NotApplicable)
-        .map(|o| o.max)
-        .sum();
+        .fold(0u32, |sum, o| sum.saturating_add(o.max));
     let total = earned - lost;
     let percent = if max == 0 {
         0
@@ -589,7 +594,9 @@ pub fn learning_breakdown(
                     o.status != Status::NotApplicable
                         && s.objectives[o.objective].learning.contains(&lo)
                 })
-                .fold((0, 0), |(e, m), o| (e + o.points, m + o.max));
+                .fold((0u32, 0u32), |(e, m), o| {
+                    (e.saturating_add(o.points), m.saturating_add(o.max))
+                });
             (lo, earned, max)
         })
         .collect()

@@ -17,6 +17,11 @@ use crate::scenario::Scenario;
 use crate::scenario::model::{Outcome, TurnPlan};
 use crate::scoring::{self, Status};
 
+/// Most playthroughs one balance run may ask for: every run's result is kept (for the
+/// percentiles), so this bounds memory (about 100 bytes a run for a scenario of twenty
+/// objectives).
+pub const MAX_RUNS: u64 = 1_000_000;
+
 /// Teams played together in one engine.
 pub const BATCH: usize = 256;
 

@@ -297,16 +297,11 @@ pub fn play_batch(engine: &mut Engine, policies: &mut [Box<dyn Policy + Send>]) 
 /// Why an action file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    /// The file could not be read.
-    #[error("cannot read {file}: {source}")]
-    Io {
-        /// The file.
-        file: String,
-        /// The cause.
-        source: std::io::Error,
-    },
+    /// The file could not be read (missing, not a regular file, too big …).
+    #[error(transparent)]
+    Read(#[from] crate::files::ReadError),
     /// The file is not a valid action file.
-    #[error("{file}:{line}:{col}: {message}")]
+    #[error("{}:{line}:{col}: {message}", crate::text::escape_line(file))]
     Invalid {
         /// The file.
         file: String,
@@ -319,13 +314,15 @@ pub enum PlanError {
     },
 }
 
-/// Reads an action file: a RON list of `(turn: N, actions: [...])`, as in a walkthrough.
+/// Reads an action file: a RON list of `(turn: N, actions: [...])`, as in a walkthrough. It
+/// may be as large as a scenario, no larger.
 pub fn load_plan(path: &Path, s: &Scenario) -> Result<Vec<TurnPlan>, PlanError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| PlanError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes = crate::files::read_input(
+        path,
+        crate::scenario::limits::MAX_FILE_BYTES,
+        "an action file",
+    )?;
     let text = String::from_utf8(bytes).map_err(|e| PlanError::Invalid {
         file: file.clone(),
         line: 1,
@@ -347,13 +344,34 @@ pub fn parse_plan(file: &str, text: &str, s: &Scenario) -> Result<Vec<TurnPlan>,
         col: at.col,
         message,
     };
+    if text.starts_with('\u{feff}') {
+        return Err(invalid(
+            LineCol { line: 1, col: 1 },
+            "the file starts with a byte-order mark (U+FEFF); save it as UTF-8 without one".into(),
+        ));
+    }
     let raw: Vec<RawTurnPlan> = ron_options().from_str(text).map_err(|e| {
+        let p = crate::scenario::ron_problem(text, &map, &e);
+        let message = match (&e.code, p.path.ends_with(".turn")) {
+            (ron::Error::IntegerOutOfBounds | ron::Error::ExpectedInteger, true) => {
+                format!("a turn is a whole number from 1 to {}", s.max_turns)
+            }
+            (ron::Error::ExpectedArray, _) if p.path.is_empty() => format!(
+                "{}: an action file is a list of turns, like \
+                 `[(turn: 2, actions: [Act(\"isolate\", Host(\"pc-01\"))])]`",
+                p.message
+            ),
+            _ => match &p.hint {
+                Some(hint) => format!("{} ({hint})", p.message),
+                None => p.message.clone(),
+            },
+        };
         invalid(
             LineCol {
-                line: e.span.start.line,
-                col: e.span.start.col,
+                line: p.line,
+                col: p.col,
             },
-            e.code.to_string(),
+            message,
         )
     })?;
     let mut plans: Vec<TurnPlan> = Vec::new();

@@ -300,7 +300,7 @@ impl Observation {
             max_turns: s.max_turns,
             minutes: turn * s.minutes_per_turn,
             ended: v.clock.ended,
-            effort_per_turn: s.effort_per_turn + v.staff.bonus,
+            effort_per_turn: s.effort_per_turn.saturating_add(v.staff.bonus),
             effort_available: session.effort_available(team),
             inbox,
             hosts,

@@ -309,6 +309,17 @@ impl App {
         }
         self.status = None;
         let code = key.code;
+        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && code == KeyCode::Char('c');
+        // Ctrl-C always gets out: it asks from anywhere (help, any window), and a second one
+        // answers yes. The replay is written turn by turn, so nothing is lost.
+        if ctrl_c {
+            if self.asking_quit {
+                self.quit = true;
+            }
+            self.help = None;
+            self.asking_quit = true;
+            return;
+        }
         if self.asking_quit {
             if matches!(code, KeyCode::Char('y' | 'Y')) {
                 self.quit = true;
@@ -322,8 +333,7 @@ impl App {
             }
             return;
         }
-        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && code == KeyCode::Char('c');
-        if code == KeyCode::Char('q') || ctrl_c {
+        if code == KeyCode::Char('q') {
             self.asking_quit = true;
             return;
         }
@@ -612,7 +622,15 @@ impl App {
         let name = self.session.team_names()[self.team.0].clone();
         let teams = [(name.as_str(), self.session.events(self.team))];
         let report = crate::report::aar::build(s, self.session.seed(), &teams, self.lang);
-        match std::fs::write(&path, crate::report::html::render(&report)) {
+        // A new file only: whatever appeared there since the start is kept.
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, crate::report::html::render(&report).as_bytes())
+            });
+        match written {
             Ok(()) => self.replay.report_written = true,
             Err(e) => {
                 self.replay.report_error = Some(format!(

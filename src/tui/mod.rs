@@ -12,6 +12,7 @@ mod debrief;
 mod detail;
 mod findings;
 mod help;
+pub mod input;
 mod main_view;
 mod overlays;
 mod reader;
@@ -20,7 +21,9 @@ mod words;
 
 use std::io;
 
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event;
+#[cfg(not(unix))]
+use ratatui::crossterm::event::Event;
 
 use crate::scenario::model::Lang;
 pub use app::{App, InboxKey, NoteTone, ReplayNote};
@@ -41,23 +44,116 @@ pub fn lang_from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
         })
 }
 
-/// Runs the UI on the terminal until the trainee quits; restores the terminal after.
+/// What wakes the UI up.
+enum Input {
+    /// A key.
+    Key(event::KeyEvent),
+    /// The terminal changed size: the next draw fits it.
+    Resize,
+    /// The terminal is gone (hung up): leave, keeping the replay.
+    Closed,
+}
+
+/// Runs the UI on the terminal until the trainee quits (or the terminal goes away); restores
+/// the terminal after.
 pub fn run(app: &mut App) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     let result = (|| -> io::Result<()> {
+        let mut inputs = Inputs::start()?;
         while !app.should_quit() {
             terminal.draw(|frame| app.draw(frame))?;
-            match event::read()? {
-                Event::Key(key) => app.handle_key(key),
-                // The next draw fits the new size.
-                Event::Resize(..) => {}
-                _ => {}
+            match inputs.next()? {
+                Input::Key(key) => app.handle_key(key),
+                Input::Resize => {}
+                Input::Closed => break,
             }
         }
+        inputs.stop();
         Ok(())
     })();
     ratatui::try_restore()?;
     result
+}
+
+/// Keys and resizes: on Unix from standard input, decoded by [`input::Decoder`], and SIGWINCH.
+#[cfg(unix)]
+struct Inputs {
+    events: std::sync::mpsc::Receiver<Input>,
+    signals: signal_hook::iterator::Handle,
+}
+
+#[cfg(unix)]
+impl Inputs {
+    fn start() -> io::Result<Self> {
+        use std::io::Read;
+        let (tx, events) = std::sync::mpsc::channel();
+        let keys = tx.clone();
+        // Blocked in a read when the UI ends: the process leaves right after.
+        std::thread::spawn(move || {
+            let mut stdin = io::stdin().lock();
+            let mut decoder = input::Decoder::new();
+            let mut buf = [0u8; 1024];
+            loop {
+                match stdin.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        for key in decoder.feed(&buf[..n]) {
+                            if keys.send(Input::Key(key)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            let _ = keys.send(Input::Closed);
+        });
+        let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH])?;
+        let handle = signals.handle();
+        std::thread::spawn(move || {
+            for _ in signals.forever() {
+                if tx.send(Input::Resize).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Self {
+            events,
+            signals: handle,
+        })
+    }
+
+    fn next(&mut self) -> io::Result<Input> {
+        Ok(self.events.recv().unwrap_or(Input::Closed))
+    }
+
+    fn stop(self) {
+        self.signals.close();
+    }
+}
+
+/// Keys and resizes: elsewhere, from crossterm's event reader.
+#[cfg(not(unix))]
+struct Inputs;
+
+#[cfg(not(unix))]
+impl Inputs {
+    fn start() -> io::Result<Self> {
+        Ok(Self)
+    }
+
+    fn next(&mut self) -> io::Result<Input> {
+        loop {
+            match event::read()? {
+                Event::Key(key) => return Ok(Input::Key(key)),
+                Event::Resize(..) => return Ok(Input::Resize),
+                _ => {}
+            }
+        }
+    }
+
+    fn stop(self) {}
 }
 
 #[cfg(test)]

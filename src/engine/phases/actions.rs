@@ -16,7 +16,10 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
         .iter()
         .map(|task| s.actions[task.action].cost)
         .sum();
-    let mut left = (s.effort_per_turn + t.staff.bonus).saturating_sub(committed);
+    let mut left = s
+        .effort_per_turn
+        .saturating_add(t.staff.bonus)
+        .saturating_sub(committed);
     let turn = t.clock.turn + 1;
     let pending = std::mem::take(&mut t.staff.pending);
     // Checks see the state before the turn begins (as the front-end did), so run them first.
@@ -260,9 +263,10 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
         let imaged = imaged_since_compromise(t, h);
         wipe(s, t, h, compromised, imaged);
     }
-    // Outside help is hired once: repeating the action does not add more.
+    // Outside help is hired once: repeating the action does not add more. Saturating: the
+    // validator bounds the total, but a scenario built in code is not validated.
     if a.adds_effort > 0 && first_completion {
-        t.staff.bonus += a.adds_effort;
+        t.staff.bonus = t.staff.bonus.saturating_add(a.adds_effort);
     }
 }
 

@@ -224,7 +224,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                     &path.field("trigger"),
                     format!(
                         "arrives at turn {}, after the last turn ({})",
-                        n + x.delay,
+                        u64::from(n) + u64::from(x.delay),
                         raw.max_turns
                     ),
                 );
@@ -458,6 +458,22 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         .iter()
         .map(|(path, o)| objective(ctx, raw, d, path, o))
         .collect();
+    let total: u64 = raw
+        .scoring
+        .objectives
+        .iter()
+        .map(|o| u64::from(o.points))
+        .sum();
+    if total > crate::scenario::limits::MAX_TOTAL_POINTS {
+        ctx.p.error_hint(
+            &sp.field("objectives"),
+            format!(
+                "the objectives give {total} points together, more than the limit of {}",
+                crate::scenario::limits::MAX_TOTAL_POINTS
+            ),
+            "see \"Limits\" in docs/scenario-format.md",
+        );
+    }
 
     let mut grades = Vec::new();
     let mut seen = std::collections::BTreeSet::new();

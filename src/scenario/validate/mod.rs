@@ -167,7 +167,7 @@ impl Ctx {
     }
 
     fn unknown(&self, kinds: &[Kind], noun: &str, key: &str) -> (String, Option<String>) {
-        let message = format!("unknown {noun} `{key}`");
+        let message = format!("unknown {noun} {}", crate::text::quoted(key));
         let elsewhere: Vec<&str> = self
             .names
             .iter()
@@ -178,7 +178,8 @@ impl Ctx {
             return (
                 message,
                 Some(format!(
-                    "`{key}` is {}, not {}",
+                    "{} is {}, not {}",
+                    crate::text::quoted(key),
                     with_article(other),
                     with_article(noun)
                 )),
@@ -309,7 +310,7 @@ pub(crate) fn check_id_form(p: &mut Problems, id: &str, path: &Path) -> bool {
     if !ok {
         p.error_hint(
             path,
-            format!("`{id}` is not a valid id"),
+            format!("{} is not a valid id", crate::text::quoted(id)),
             "ids are 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit",
         );
     }

@@ -1,0 +1,378 @@
+//! A fuzz driver for the stable toolchain: mutates a committed seed corpus and feeds the
+//! mutants to the scenario loader and the action-file reader, as the binary reads them, and
+//! looks for panics and broken promises (a problem outside the text, a control character in a
+//! rendering, an accepted action file naming a turn outside the session). Accepted scenarios
+//! and action files are also played for a few turns.
+//!
+//! ```sh
+//! cargo run --example fuzz -- [--target scenario|plan|all] [--iterations N] [--seconds S]
+//!                             [--seed N] [--corpus DIR] [--crashes DIR]
+//! cargo run --example fuzz -- --target scenario|plan --check FILE   # one saved input again
+//! ```
+//!
+//! Defaults: all targets, 2,000 iterations each, no time limit (`--seconds` bounds each
+//! target), seed 1, the corpus in
+//! `tests/fuzz/corpus/` (plus the shipped scenarios). A failing input is written to the
+//! crashes folder (default `target/fuzz-crashes/`) and the run exits 1. Same seed, same
+//! mutants: a crash found in CI can be found again locally.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cyberdrill::engine::TeamId;
+use cyberdrill::scenario::Scenario;
+use cyberdrill::scenario::locate::{SourceMap, Step};
+use cyberdrill::session::Session;
+use cyberdrill::session::bots::{self, PlanError, RandomPolicy, Scripted};
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+
+/// Tokens spliced into mutants: they get further into the format than random bytes.
+const TOKENS: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "\"",
+    "'",
+    "Some(",
+    "None",
+    "true",
+    "false",
+    "0",
+    "1",
+    "-1",
+    "255",
+    "65536",
+    "4294967295",
+    "4294967296",
+    "18446744073709551615",
+    "1e9",
+    "0x10",
+    "\u{feff}",
+    "\u{1b}[2J",
+    "\u{1b}[?",
+    "\u{0}",
+    "\u{202e}",
+    "\r\n",
+    "\t",
+    "漢字",
+    "//",
+    "/*",
+    "*/",
+    "r#\"",
+    "\"#",
+    "\\",
+    "\\u{1F600}",
+    "id: \"\"",
+    "turn: 0",
+    "Turn(4294967295)",
+    "delay: 1000",
+    "points: 100000",
+    "Act(\"isolate\")",
+    "Act(\"isolate\", Host(\"pc-01\"))",
+    "Host(\"pc-01\")",
+    "Answer(\"x\", \"y\")",
+    "Hint(\"h\")",
+    "All([])",
+    "Any([])",
+    "Not(",
+    "#![enable(implicit_some)]",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Scenario,
+    Plan,
+}
+
+struct Args {
+    targets: Vec<Target>,
+    iterations: u64,
+    seconds: Option<u64>,
+    seed: u64,
+    corpus: PathBuf,
+    crashes: PathBuf,
+    check: Option<PathBuf>,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: cargo run --example fuzz -- [--target scenario|plan|all] [--iterations N] \
+         [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR] [--check FILE]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut args = Args {
+        targets: vec![Target::Scenario, Target::Plan],
+        iterations: 2_000,
+        seconds: None,
+        seed: 1,
+        corpus: root.join("tests/fuzz/corpus"),
+        crashes: root.join("target/fuzz-crashes"),
+        check: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match flag.as_str() {
+            "--target" => {
+                args.targets = match value().as_str() {
+                    "scenario" => vec![Target::Scenario],
+                    "plan" => vec![Target::Plan],
+                    "all" => vec![Target::Scenario, Target::Plan],
+                    _ => usage(),
+                }
+            }
+            "--iterations" => args.iterations = value().parse().unwrap_or_else(|_| usage()),
+            "--seconds" => args.seconds = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--seed" => args.seed = value().parse().unwrap_or_else(|_| usage()),
+            "--corpus" => args.corpus = PathBuf::from(value()),
+            "--crashes" => args.crashes = PathBuf::from(value()),
+            "--check" => args.check = Some(PathBuf::from(value())),
+            _ => usage(),
+        }
+    }
+    args
+}
+
+/// The files of a folder, sorted (so the run is the same everywhere).
+fn files(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == extension))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// One to four random edits of `seed`, sometimes spliced with `other`.
+fn mutate(rng: &mut ChaCha8Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
+    let mut bytes = seed.to_vec();
+    for _ in 0..rng.random_range(1..=4) {
+        let len = bytes.len();
+        let at = if len == 0 {
+            0
+        } else {
+            rng.random_range(0..=len)
+        };
+        let span = rng.random_range(0..=64usize).min(len - at);
+        match rng.random_range(0..8) {
+            0 if at < len => bytes[at] = rng.random(),
+            1 if at < len => bytes[at] ^= 1 << rng.random_range(0..8),
+            2 => {
+                bytes.drain(at..at + span);
+            }
+            3 => {
+                let chunk = bytes[at..at + span].to_vec();
+                let to = rng.random_range(0..=bytes.len());
+                bytes.splice(to..to, chunk);
+            }
+            4 | 5 => {
+                let token = TOKENS[rng.random_range(0..TOKENS.len())];
+                bytes.splice(at..at + span.min(2), token.bytes());
+            }
+            6 if !other.is_empty() => {
+                let from = rng.random_range(0..other.len());
+                let to = (from + rng.random_range(0..=256)).min(other.len());
+                bytes.splice(at..at + span, other[from..to].iter().copied());
+            }
+            _ => bytes.truncate(at),
+        }
+    }
+    bytes
+}
+
+/// Checks one scenario mutant; `Err` says what promise it broke. Accepted ones are played.
+fn scenario_case(bytes: &[u8]) -> Result<(), String> {
+    let checked = cyberdrill::scenario::check_bytes("mutant.ron", bytes);
+    let lines = checked.source.split('\n').count();
+    for p in &checked.problems {
+        if p.line == 0 || p.line > lines || p.col == 0 {
+            return Err(format!(
+                "a problem at {}:{} of {lines} lines",
+                p.line, p.col
+            ));
+        }
+    }
+    let shown = cyberdrill::cli::render_check(&checked);
+    if shown.chars().any(|c| c.is_control() && c != '\n') {
+        return Err("a control character in the rendered diagnostics".into());
+    }
+    if let Some(s) = checked.scenario {
+        play(Arc::new(s), None)?;
+    }
+    Ok(())
+}
+
+/// Plays a few turns of an accepted scenario: by the random bot, or by a plan.
+fn play(
+    s: Arc<Scenario>,
+    plan: Option<Vec<cyberdrill::scenario::model::TurnPlan>>,
+) -> Result<(), String> {
+    let mut session = Session::new(s.clone(), 7, &["fuzz"]).map_err(|e| e.to_string())?;
+    let turns = Some(s.max_turns.min(4));
+    let result = match plan {
+        Some(plan) => bots::play(&mut session, TeamId(0), &mut Scripted::new(plan), turns),
+        None => bots::play(&mut session, TeamId(0), &mut RandomPolicy::new(7), turns),
+    };
+    result.map_err(|e| e.to_string())?;
+    let _ = session.scorecard(TeamId(0));
+    Ok(())
+}
+
+/// Checks one action-file mutant against a scenario; accepted plans are played.
+fn plan_case(bytes: &[u8], s: &Arc<Scenario>) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    match bots::parse_plan("mutant.ron", text, s) {
+        Ok(plan) => {
+            if plan.iter().any(|p| p.turn == 0 || p.turn > s.max_turns) {
+                return Err("an accepted plan names a turn outside the session".into());
+            }
+            play(s.clone(), Some(plan))
+        }
+        Err(PlanError::Invalid {
+            line, col, message, ..
+        }) => {
+            if line == 0 || col == 0 || line > text.split('\n').count() {
+                return Err(format!("an error at {line}:{col}"));
+            }
+            if message.contains("Raw") || message.contains("::") {
+                return Err(format!("a message in Rust's terms: {message}"));
+            }
+            Ok(())
+        }
+        Err(e) => Err(format!("an unexpected error: {e}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = parse_args();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // Panics are caught and reported with their input; the default message is noise here.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = 0;
+    for target in &args.targets {
+        let (seeds, scenario) = match target {
+            Target::Scenario => {
+                let mut seeds = files(&args.corpus.join("scenario"), "ron");
+                seeds.extend(files(&root.join("scenarios"), "ron"));
+                (seeds, None)
+            }
+            Target::Plan => {
+                let tutorial = root.join("scenarios/tutorial.ron");
+                let (s, _) = cyberdrill::scenario::load(&tutorial).expect("the tutorial loads");
+                (files(&args.corpus.join("plan"), "ron"), Some(Arc::new(s)))
+            }
+        };
+        let corpus: Vec<Vec<u8>> = seeds
+            .iter()
+            .map(|p| std::fs::read(p).expect("a readable seed"))
+            .collect();
+        if corpus.is_empty() {
+            eprintln!(
+                "fuzz: no seeds for {target:?} under {}",
+                args.corpus.display()
+            );
+            return ExitCode::from(2);
+        }
+        // Plans are also cut out of the shipped walkthroughs, so the corpus can stay small.
+        let corpus: Vec<Vec<u8>> = match target {
+            Target::Scenario => corpus,
+            Target::Plan => {
+                let mut all = corpus;
+                for p in files(&root.join("scenarios"), "ron") {
+                    let src = std::fs::read_to_string(&p).expect("shipped");
+                    let map = SourceMap::new(&src);
+                    all.push(
+                        src[map.span(&[Step::Field("walkthrough")])]
+                            .as_bytes()
+                            .to_vec(),
+                    );
+                }
+                all
+            }
+        };
+        if let Some(file) = &args.check {
+            let bytes = std::fs::read(file).expect("a readable input");
+            let outcome = catch_unwind(AssertUnwindSafe(|| match &scenario {
+                None => scenario_case(&bytes),
+                Some(s) => plan_case(&bytes, s),
+            }));
+            return match outcome {
+                Ok(Ok(())) => {
+                    println!("fuzz {target:?}: {} passes", file.display());
+                    ExitCode::SUCCESS
+                }
+                Ok(Err(why)) => {
+                    eprintln!("fuzz {target:?}: {}: {why}", file.display());
+                    ExitCode::FAILURE
+                }
+                Err(_) => {
+                    eprintln!("fuzz {target:?}: {}: panic", file.display());
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+        let started = Instant::now();
+        let deadline = args.seconds.map(|s| started + Duration::from_secs(s));
+        let mut done = 0;
+        for i in 0..args.iterations {
+            if deadline.is_some_and(|d| Instant::now() > d) {
+                break;
+            }
+            let seed = &corpus[rng.random_range(0..corpus.len())];
+            let other = &corpus[rng.random_range(0..corpus.len())];
+            let mutant = mutate(&mut rng, seed, other);
+            let outcome = catch_unwind(AssertUnwindSafe(|| match &scenario {
+                None => scenario_case(&mutant),
+                Some(s) => plan_case(&mutant, s),
+            }))
+            .unwrap_or_else(|panic| {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                Err(format!("panic: {why}"))
+            });
+            done += 1;
+            if let Err(why) = outcome {
+                failures += 1;
+                let _ = std::fs::create_dir_all(&args.crashes);
+                let name = format!("{target:?}-seed{}-{i}.ron", args.seed).to_lowercase();
+                let path = args.crashes.join(name);
+                let _ = std::fs::write(&path, &mutant);
+                eprintln!("fuzz: {target:?} #{i}: {why} (input: {})", path.display());
+            }
+        }
+        println!(
+            "fuzz {target:?}: {done} mutants of {} seeds in {:.1} s, {failures} failures so far",
+            corpus.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if failures > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
