@@ -224,6 +224,12 @@ pub enum LoadError {
     Invalid(Box<Checked>),
 }
 
+/// Reads a scenario file's bytes: a regular file within the size limit (a named pipe is
+/// refused, not waited on).
+pub fn read_source(path: &FsPath) -> Result<Vec<u8>, crate::files::ReadError> {
+    crate::files::read_input(path, limits::MAX_FILE_BYTES, "a scenario")
+}
+
 /// Reads and checks a scenario file. A file over the size limit is not read: the check
 /// result says it is too big.
 pub fn check_file(path: &FsPath) -> Result<Checked, LoadError> {

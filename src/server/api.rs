@@ -496,7 +496,7 @@ async fn scenarios(
         files
             .iter()
             .map(|p| {
-                let bytes = std::fs::read(p).unwrap_or_default();
+                let bytes = crate::scenario::read_source(p).unwrap_or_default();
                 let checked = crate::scenario::check_bytes(&p.display().to_string(), &bytes);
                 let file = p.file_name().map(|n| n.to_string_lossy().into_owned());
                 match &checked.scenario {

@@ -296,7 +296,7 @@ pub struct Drill {
 
 fn scenario_of(dir: &DrillDir) -> Result<Arc<Scenario>, String> {
     let file = dir.scenario();
-    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bytes = crate::scenario::read_source(&file).map_err(|e| e.to_string())?;
     let checked = crate::scenario::check_bytes(&file.display().to_string(), &bytes);
     checked
         .scenario

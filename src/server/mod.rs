@@ -233,8 +233,8 @@ impl AppState {
         if spec.turn_seconds == Some(0) || spec.time_limit_seconds == Some(0) {
             return Err(ApiError::bad_request("timers need at least 1 second"));
         }
-        let bytes = std::fs::read(file)
-            .map_err(|e| ApiError::not_found(format!("{}: {e}", file.display())))?;
+        let bytes =
+            crate::scenario::read_source(file).map_err(|e| ApiError::bad_request(e.to_string()))?;
         let shown = file.display().to_string();
         let checked = tokio::task::spawn_blocking(move || {
             let checked = crate::session::proof::check_bytes(&shown, &bytes);
@@ -323,7 +323,7 @@ impl AppState {
     /// command again after a restart finds the drill instead of making a second one).
     pub async fn find_same(&self, file: &Path, spec: &DrillSpec) -> Option<Created> {
         let handles: Vec<DrillHandle> = read(&self.drills).values().cloned().collect();
-        let bytes = std::fs::read(file).ok()?;
+        let bytes = crate::scenario::read_source(file).ok()?;
         for h in handles {
             let c = &h.config;
             let names: Vec<&str> = c.teams.iter().map(|t| t.name.as_str()).collect();
@@ -333,7 +333,9 @@ impl AppState {
                 && names == wanted
                 && c.turn_seconds == spec.turn_seconds
                 && c.time_limit_seconds == spec.time_limit_seconds
-                && std::fs::read(DrillDir::new(&self.data, &c.id).scenario()).ok()? == bytes;
+                && crate::scenario::read_source(&DrillDir::new(&self.data, &c.id).scenario())
+                    .ok()?
+                    == bytes;
             if !same {
                 continue;
             }
@@ -367,7 +369,7 @@ pub fn scenario_ids(dir: &Path) -> Vec<(PathBuf, String)> {
     files
         .into_iter()
         .filter_map(|p| {
-            let bytes = std::fs::read(&p).ok()?;
+            let bytes = crate::scenario::read_source(&p).ok()?;
             let checked = crate::scenario::check_bytes(&p.display().to_string(), &bytes);
             let id = checked.scenario.map(|s| s.id)?;
             Some((p, id))

@@ -414,7 +414,7 @@ pub fn room(
             let v = session.view(id);
             let card = session.scorecard(id);
             let events = session.events(id);
-            let per_turn = s.effort_per_turn + v.staff.bonus;
+            let per_turn = s.effort_per_turn.saturating_add(v.staff.bonus);
             let hints = events
                 .iter()
                 .filter(|e| matches!(e.kind, EventKind::HintTaken { .. }))

@@ -106,7 +106,10 @@ impl Policy for RandomPolicy {
             .iter()
             .map(|t| s.actions[t.action].cost)
             .sum();
-        let mut budget = (s.effort_per_turn + view.staff.bonus).saturating_sub(committed);
+        let mut budget = s
+            .effort_per_turn
+            .saturating_add(view.staff.bonus)
+            .saturating_sub(committed);
         for _ in 0..8 {
             if budget == 0 || self.below(4) == 0 {
                 break;

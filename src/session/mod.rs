@@ -453,7 +453,9 @@ impl Session {
                 _ => 0,
             })
             .sum();
-        (s.effort_per_turn + v.staff.bonus).saturating_sub(committed + queued)
+        s.effort_per_turn
+            .saturating_add(v.staff.bonus)
+            .saturating_sub(committed.saturating_add(queued))
     }
 
     /// Whether a command would be accepted next turn, given what is already queued.
