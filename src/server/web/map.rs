@@ -14,7 +14,7 @@ const GAP: i64 = 8;
 const PER_ROW: i64 = 3;
 const ZONE_W: i64 = PER_ROW * (HOST_W + GAP) + GAP;
 const ZONE_HEAD: i64 = 22;
-const COLUMNS: i64 = 2;
+const COLUMNS: i64 = 1;
 
 fn empty() -> &'static Vec<Value> {
     static EMPTY: Vec<Value> = Vec::new();
@@ -47,7 +47,12 @@ pub fn network(view: &Value, lang: Lang) -> Markup {
         let rows = ((n as i64 + PER_ROW - 1) / PER_ROW).max(1);
         ZONE_HEAD + rows * (HOST_H + GAP) + GAP
     };
-    let outside_h = if addresses.is_empty() { 0 } else { 56 };
+    let outside_rows = (addresses.len() as i64 + 2) / 3;
+    let outside_h = if addresses.is_empty() {
+        0
+    } else {
+        30 + outside_rows * 26
+    };
     let mut placed = Vec::new();
     let mut y = outside_h + GAP;
     for row in zones.chunks(COLUMNS as usize) {
@@ -69,13 +74,14 @@ pub fn network(view: &Value, lang: Lang) -> Markup {
             @if !addresses.is_empty() {
                 rect.zone x=(GAP) y="4" width=(width - 2 * GAP) height=(outside_h - 8) rx="8" {}
                 text.zone-label x=(GAP + 8) y="20" { (tr(lang, "Internet: addresses seen", "インターネット：確認したアドレス")) }
-                @for (i, a) in addresses.iter().enumerate().take(8) {
-                    @let x = GAP + 8 + i as i64 * 118;
+                @for (i, a) in addresses.iter().enumerate() {
+                    @let x = GAP + 8 + (i as i64 % 3) * 108;
+                    @let y = 26 + (i as i64 / 3) * 26;
                     @let blocked = a["blocked"].as_bool().unwrap_or(false);
                     g {
                         title { (a["id"].as_str().unwrap_or("")) @if blocked { " — " (tr(lang, "blocked", "遮断済み")) } }
-                        rect class=(if blocked { "outside blocked" } else { "outside" }) x=(x) y="26" width="112" height="20" rx="10" {}
-                        text.outside-label x=(x + 8) y="40" { (short(a["id"].as_str().unwrap_or(""), 15)) @if blocked { " ⛔" } }
+                        rect class=(if blocked { "outside blocked" } else { "outside" }) x=(x) y=(y) width="102" height="20" rx="10" {}
+                        text.outside-label x=(x + 8) y=(y + 14) { (short(a["id"].as_str().unwrap_or(""), 14)) @if blocked { " ⛔" } }
                     }
                 }
             }

@@ -206,25 +206,31 @@ async fn main_page(
         }
         div #debrief { (debrief_part(v, l)) }
         div.grid {
-            section.panel aria-labelledby="inbox-h" {
-                h2 #inbox-h { (tr(l, "Inbox", "受信箱")) }
-                div #inbox { (inbox_part(v, l)) }
+            div.column {
+                section.panel aria-labelledby="inbox-h" {
+                    h2 #inbox-h { (tr(l, "Inbox", "受信箱")) }
+                    div #inbox { (inbox_part(v, l)) }
+                }
+                section.panel aria-labelledby="composer-h" {
+                    h2 #composer-h { (tr(l, "Plan the next turn", "次のターンの計画")) }
+                    div #composer { (composer) }
+                }
             }
-            section.panel aria-labelledby="network-h" {
-                h2 #network-h { (tr(l, "Network", "ネットワーク")) }
-                div #network { (network_part(v, l)) }
+            div.column {
+                section.panel aria-labelledby="network-h" {
+                    h2 #network-h { (tr(l, "Network", "ネットワーク")) }
+                    div #network { (network_part(v, l)) }
+                }
+                section.panel aria-labelledby="evidence-h" {
+                    h2 #evidence-h { (tr(l, "Evidence, findings and hints", "証拠・調査結果・ヒント")) }
+                    div #evidence { (evidence_part(v, l)) }
+                }
             }
-            section.panel aria-labelledby="work-h" {
-                h2 #work-h { (tr(l, "Work", "作業")) }
-                div #work { (work_part(v, &seat, l)) }
-            }
-            section.panel.wide aria-labelledby="composer-h" {
-                h2 #composer-h { (tr(l, "Plan the next turn", "次のターンの計画")) }
-                div #composer { (composer) }
-            }
-            section.panel.wide aria-labelledby="evidence-h" {
-                h2 #evidence-h { (tr(l, "Evidence, findings and hints", "証拠・調査結果・ヒント")) }
-                div #evidence { (evidence_part(v, l)) }
+            div.column.wide-at-tablet {
+                section.panel aria-labelledby="work-h" {
+                    h2 #work-h { (tr(l, "Work", "作業")) }
+                    div #work { (work_part(v, &seat, l)) }
+                }
             }
         }
         form.no-print method="post" action="/team/leave" {
