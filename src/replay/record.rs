@@ -806,6 +806,9 @@ pub struct Recorder {
     header: String,
     buf: Vec<u8>,
     sealed: bool,
+    /// Lines are written but not flushed until [`Recorder::release`] (a turn of many teams
+    /// is put on the disk with one flush).
+    holding: bool,
 }
 
 impl Recorder {
@@ -818,6 +821,7 @@ impl Recorder {
             header: String::new(),
             buf: Vec::new(),
             sealed: false,
+            holding: false,
         };
         recorder.write(&header)?;
         recorder.header = recorder.prev.clone();
@@ -833,7 +837,19 @@ impl Recorder {
             header,
             buf: Vec::new(),
             sealed,
+            holding: false,
         }
+    }
+
+    /// Holds the flushes of the lines written from now until [`Recorder::release`].
+    pub fn hold(&mut self) {
+        self.holding = true;
+    }
+
+    /// Flushes the lines written since [`Recorder::hold`], all at once.
+    pub fn release(&mut self) -> io::Result<()> {
+        self.holding = false;
+        self.out.flush()
     }
 
     /// Appends one entry; `events` are all the events of the entry's team (any slice for
@@ -916,7 +932,9 @@ impl Recorder {
         let line_hash = hex32(&Sha256::digest(&bytes[..]).into(), &mut hash).to_owned();
         bytes.push(b'\n');
         self.out.write_all(bytes)?;
-        self.out.flush()?;
+        if !self.holding {
+            self.out.flush()?;
+        }
         self.prev = line_hash;
         Ok(())
     }

@@ -140,7 +140,7 @@ pub enum Request {
         /// Language.
         lang: Lang,
         /// Answer: version and view.
-        reply: Reply<(u64, Arc<Value>)>,
+        reply: Reply<(u64, Arc<views::Rendered>)>,
     },
     /// Queue a command.
     Queue {
@@ -286,7 +286,7 @@ pub struct Drill {
     version: u64,
     team_changed: Vec<u64>,
     room_changed: u64,
-    cache: HashMap<(usize, Lang), (u64, Arc<Value>)>,
+    cache: HashMap<(usize, Lang), (u64, Arc<views::Rendered>)>,
     activity: Vec<Instant>,
     updates: broadcast::Sender<Update>,
     /// A disk failure: the drill takes no more changes until the server restarts.
@@ -803,7 +803,7 @@ impl Drill {
 
     /// A team's view and its version: the drill's version when the team's view (or the
     /// room's) last changed, so a client waiting on it wakes only for its own team.
-    fn view(&mut self, team: usize, lang: Lang) -> Result<(u64, Arc<Value>), ApiError> {
+    fn view(&mut self, team: usize, lang: Lang) -> Result<(u64, Arc<views::Rendered>), ApiError> {
         if team >= self.teams() {
             return Err(ApiError::not_found(format!("there is no team {team}")));
         }
@@ -815,7 +815,12 @@ impl Drill {
         }
         let mut context = self.context(Some(team));
         context.version = fresh_since;
-        let view = Arc::new(views::team(&self.session, TeamId(team), &context, lang));
+        let view = Arc::new(views::Rendered::new(views::team(
+            &self.session,
+            TeamId(team),
+            &context,
+            lang,
+        )));
         self.cache.insert((team, lang), (fresh_since, view.clone()));
         Ok((fresh_since, view))
     }

@@ -13,6 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::drill::{DrillHandle, Request};
 use super::error::ApiError;
 use super::store::now_ms;
+use super::views::Rendered;
 use crate::scenario::model::Lang;
 
 /// Longest a long poll waits.
@@ -43,7 +44,7 @@ pub async fn fetch(
     handle: &DrillHandle,
     follow: Follow,
     lang: Lang,
-) -> Result<(u64, Arc<Value>), ApiError> {
+) -> Result<(u64, Arc<Rendered>), ApiError> {
     match follow {
         Follow::Team(team) => {
             handle
@@ -53,7 +54,7 @@ pub async fn fetch(
         Follow::Room => {
             let view = handle.ask(|reply| Request::Room { lang, reply }).await?;
             let version = view["drill"]["version"].as_u64().unwrap_or(0);
-            Ok((version, Arc::new(view)))
+            Ok((version, Arc::new(Rendered::new(view))))
         }
     }
 }
@@ -65,7 +66,7 @@ pub async fn poll(
     lang: Lang,
     after: Option<u64>,
     wait: u64,
-) -> Result<(u64, Arc<Value>), ApiError> {
+) -> Result<(u64, Arc<Rendered>), ApiError> {
     // Subscribed before reading, so an update between the two is not missed.
     let mut updates = handle.updates.subscribe();
     let current = fetch(handle, follow, lang).await?;
@@ -92,22 +93,18 @@ pub async fn poll(
 }
 
 /// What a live message holds: the view, its version, and the server's clock (for timers).
-pub fn envelope(kind: &str, version: u64, view: &Value) -> String {
-    #[derive(serde::Serialize)]
-    struct Envelope<'a> {
-        #[serde(rename = "type")]
-        kind: &'a str,
-        version: u64,
-        server_time: i64,
-        view: &'a Value,
-    }
-    serde_json::to_string(&Envelope {
-        kind,
-        version,
-        server_time: now_ms(),
-        view,
-    })
-    .unwrap_or_default()
+/// The view's text is made once per change and pasted in, not serialized for every client.
+pub fn envelope(kind: &str, version: u64, view: &Rendered) -> String {
+    let mut out = String::with_capacity(view.json.len() + 80);
+    out.push_str(r#"{"type":"#);
+    out.push_str(&Value::String(kind.to_owned()).to_string());
+    out.push_str(&format!(
+        r#","version":{version},"server_time":{},"view":"#,
+        now_ms()
+    ));
+    out.push_str(&view.json);
+    out.push('}');
+    out
 }
 
 /// Serves one WebSocket: the current view at once, then a new one whenever it changes. The

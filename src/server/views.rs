@@ -16,6 +16,23 @@ use crate::scoring::Status as ObjectiveStatus;
 use crate::session::Session;
 use crate::session::observation::{HostStatus, InboxItem};
 
+/// A view and its JSON text, made once and shared by every client that shows it.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The view.
+    pub value: Value,
+    /// Its JSON text.
+    pub json: String,
+}
+
+impl Rendered {
+    /// Renders a view's text.
+    pub fn new(value: Value) -> Self {
+        let json = value.to_string();
+        Self { value, json }
+    }
+}
+
 /// The drill's state as every client sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -313,13 +313,23 @@ impl Session {
             text: text.to_owned(),
             question,
         });
+        if let Some(r) = &mut self.recorder {
+            r.hold();
+        }
+        let mut result = Ok(());
         for &team in teams {
             if self.engine.ending(team).is_some() {
                 continue;
             }
-            self.intervene(team, act.clone())?;
+            result = result.and(self.intervene(team, act.clone()));
         }
-        Ok(number)
+        if let Some(r) = &mut self.recorder
+            && let Err(e) = r.release()
+        {
+            self.recorder = None;
+            return Err(SessionError::Record(e.to_string()));
+        }
+        result.map(|()| number)
     }
 
     /// Applies a facilitator's intervention to one team now, and records it.
@@ -387,6 +397,10 @@ impl Session {
             })
             .collect();
         self.engine.step(teams);
+        // Every team's line of the turn, then one flush for them all.
+        if let Some(r) = &mut self.recorder {
+            r.hold();
+        }
         let mut failure = None;
         for (team, actions, by, start) in before {
             let record = TurnRecord {
@@ -400,6 +414,12 @@ impl Session {
             if let Err(e) = self.commit(Entry::Turn(record)) {
                 failure = Some(e);
             }
+        }
+        if let Some(r) = &mut self.recorder
+            && let Err(e) = r.release()
+        {
+            failure = Some(SessionError::Record(e.to_string()));
+            self.recorder = None;
         }
         failure.map_or(Ok(()), Err)
     }

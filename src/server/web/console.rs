@@ -665,7 +665,7 @@ async fn team_detail(
         Ok(x) => x,
         Err(e) => return error_page(&e, l, &here),
     };
-    let v = &*view;
+    let v = &view.value;
     let truth = &room["teams"][team]["truth"];
     let seat = Seat {
         team,

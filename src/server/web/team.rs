@@ -163,7 +163,7 @@ async fn team_view(
     handle: &DrillHandle,
     seat: &Seat,
     l: Lang,
-) -> Result<(u64, Arc<Value>), ApiError> {
+) -> Result<(u64, Arc<crate::server::views::Rendered>), ApiError> {
     let team = seat.team;
     handle
         .ask(|reply| DrillRequest::View {
@@ -194,8 +194,8 @@ async fn main_page(
         .ask(|reply| DrillRequest::Briefing { lang: l, reply })
         .await
         .unwrap_or(Value::Null);
-    let composer = composer_doc(&handle, &seat, &view, &q, l).await;
-    let v = &*view;
+    let composer = composer_doc(&handle, &seat, &view.value, &q, l).await;
+    let v = &view.value;
     let lobby = v["drill"]["status"] == "lobby";
     let body = html! {
         (layout::flash(q.note.as_deref(), q.error.as_deref()))
@@ -263,7 +263,7 @@ async fn panes(
     let result = async {
         let (handle, seat) = seat(&state, &headers)?;
         let (version, view) = team_view(&handle, &seat, l).await?;
-        let v = &*view;
+        let v = &view.value;
         Ok::<_, ApiError>(json!({
             "status": status_part(v, l).into_string(),
             "debrief": debrief_part(v, l).into_string(),
@@ -728,7 +728,7 @@ async fn compose(
             ..PageQuery::default()
         };
         Ok::<_, ApiError>(
-            composer_doc(&handle, &seat, &view, &pq, l)
+            composer_doc(&handle, &seat, &view.value, &pq, l)
                 .await
                 .into_string(),
         )
