@@ -404,6 +404,16 @@ const CASES: &[Case] = &[
         at: "Host(\"pc-01\")",
         alone: true,
     },
+    Case {
+        name: "a competency that is not a CSF 2.0 category",
+        find: "(id: \"lo-triage\", text: (",
+        replace: "(id: \"lo-triage\", competency: \"DE.EA\", text: (",
+        severity: E,
+        path: "learning_objectives.lo-triage.competency",
+        message: "`DE.EA` is not a NIST CSF 2.0 category",
+        at: "\"DE.EA\"",
+        alone: true,
+    },
     // --- text
     Case {
         name: "missing language is a warning",

@@ -245,6 +245,25 @@ async fn two_bot_teams_play_the_tutorial_to_the_end_under_both_pacings() {
         let listed = &list["drills"][0];
         assert_eq!(listed["status"], "ended");
         assert_eq!(listed["teams"][0]["score"], red.score);
+        // Both teams are in the server's history, with their members and scores.
+        let db = server.data.join("history.sqlite");
+        let mut records = Vec::new();
+        for _ in 0..100 {
+            if let Ok(h) = cyberdrill::history::History::open_existing(&db) {
+                records = h.sessions(&Default::default()).unwrap();
+                if records.len() == 2 {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        records.sort_by_key(|r| r.team_index);
+        assert_eq!(records.len(), 2, "{pacing}: both teams recorded");
+        assert_eq!(records[0].members, ["Walker"]);
+        assert_eq!(records[0].score, red.score);
+        assert_eq!(records[0].drill.as_deref(), Some(drill.as_str()));
+        assert_eq!(records[1].members, ["Dice"]);
+        assert!(records.iter().all(|r| r.source.word() == "serve"));
         server.stop().await;
     }
 }

@@ -6,6 +6,7 @@
 mod balance;
 pub mod bot;
 mod check;
+pub mod history;
 mod play;
 mod replay;
 mod report;
@@ -120,9 +121,17 @@ pub enum Command {
         /// The team's name in the replay and the report.
         #[arg(long, value_name = "NAME", default_value = play::SOLO_TEAM)]
         team: String,
-        /// Your name, recorded beside every decision in the replay and shown in the report.
+        /// Your name, recorded beside every decision in the replay and shown in the report;
+        /// your competency profile is kept under it (`cyberdrill history profile NAME`).
         #[arg(long, value_name = "NAME")]
         player: Option<String>,
+        /// Record the session in this history database (default: $CYBERDRILL_HISTORY, else
+        /// history.sqlite in the user's data directory).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_history")]
+        history: Option<PathBuf>,
+        /// Do not record the session in the history.
+        #[arg(long)]
+        no_history: bool,
     },
     /// Play one bot team through a scenario, headless, and print the timeline and score.
     Run {
@@ -155,6 +164,9 @@ pub enum Command {
         /// With --from: the turn of the log to continue after.
         #[arg(long, value_name = "N", requires = "from")]
         turn: Option<u32>,
+        /// With --replay: record the session in this history database.
+        #[arg(long, value_name = "FILE", requires = "replay")]
+        history: Option<PathBuf>,
     },
     /// Many seeded playthroughs by one policy: score distribution, win rate, objectives.
     Balance {
@@ -242,6 +254,30 @@ pub enum Command {
         /// Print JSON lines: one per team ({team, code, url}), then the facilitator's link.
         #[arg(long)]
         json: bool,
+    },
+    /// The sessions recorded in the history, newest first; a trainee's competency profile;
+    /// importing replay logs; exporting xAPI statements.
+    #[command(args_conflicts_with_subcommands = true)]
+    History {
+        /// What to do (default: list the sessions).
+        #[command(subcommand)]
+        command: Option<history::HistoryCommand>,
+        /// The history database (default: $CYBERDRILL_HISTORY, else history.sqlite in the
+        /// user's data directory).
+        #[arg(long, value_name = "FILE", global = true)]
+        history: Option<PathBuf>,
+        /// Only this trainee's sessions (a member's name, or a team's).
+        #[arg(long, value_name = "NAME")]
+        trainee: Option<String>,
+        /// Only this scenario's sessions.
+        #[arg(long, value_name = "ID")]
+        scenario: Option<String>,
+        /// Print the records as one JSON array.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print one CSV row per session, for a spreadsheet.
+        #[arg(long)]
+        csv: bool,
     },
     /// A bot seat in a served drill: joins a team and plays it to the end.
     Bot {
@@ -355,6 +391,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             force,
             from,
             turn,
+            history,
         } => run::run(
             &run::RunArgs {
                 scenario,
@@ -366,6 +403,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 replay,
                 force,
                 from: from.zip(turn),
+                history,
             },
             out,
         ),
@@ -400,6 +438,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             turn,
             team,
             player,
+            history,
+            no_history,
         } => play::run(
             &play::PlayArgs {
                 scenario,
@@ -409,6 +449,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 from: from.zip(turn),
                 team,
                 player,
+                history: if no_history {
+                    None
+                } else {
+                    Some(history::resolve(history.as_deref()))
+                },
             },
             out,
         ),
@@ -459,6 +504,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 name,
                 seed,
                 scenarios,
+            },
+            out,
+        ),
+        Command::History {
+            command,
+            history: db,
+            trainee,
+            scenario,
+            json,
+            csv,
+        } => history::run(
+            history::HistoryArgs {
+                history: db,
+                command,
+                trainee,
+                scenario,
+                json,
+                csv,
             },
             out,
         ),

@@ -244,6 +244,13 @@ impl Log {
         })
     }
 
+    /// The chain's head: SHA-256 (hex) of the last complete line, the header if it is the
+    /// only one. It names the log as recorded: any change to any line changes it.
+    pub fn head(&self) -> String {
+        let last = self.entries.last().map_or(&self.header.bytes, |l| &l.bytes);
+        super::record::sha256_hex(last)
+    }
+
     /// The members of each team, in the order they joined.
     pub fn members(&self) -> Vec<Vec<String>> {
         let mut members = vec![Vec::new(); self.header.value.teams.len()];

@@ -211,6 +211,16 @@ pub enum SealReason {
     Closed,
 }
 
+impl SealReason {
+    /// The word written in the log.
+    pub fn word(self) -> &'static str {
+        match self {
+            SealReason::Completed => "completed",
+            SealReason::Closed => "closed",
+        }
+    }
+}
+
 /// An Ed25519 signature over a seal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -467,6 +467,17 @@ pub fn verify(
     scenario_bytes: &[u8],
     key: Option<&ed25519_dalek::VerifyingKey>,
 ) -> Result<Verified, ReplayError> {
+    verify_full(log, file, scenario_bytes, key).map(|(verified, _, _)| verified)
+}
+
+/// Verifies a whole log like [`verify`], and also gives the scenario and the re-simulation
+/// (the engine holds every team's events), for what is built from a verified log.
+pub fn verify_full(
+    log: &Log,
+    file: &str,
+    scenario_bytes: &[u8],
+    key: Option<&ed25519_dalek::VerifyingKey>,
+) -> Result<(Verified, Resimulated, Arc<Scenario>), ReplayError> {
     // An altered header is named as such, not blamed on the scenario file.
     check_header_link(log)?;
     let s = scenario_for(log, file, scenario_bytes)?;
@@ -503,7 +514,7 @@ pub fn verify(
         }
     }
     let turns: Vec<&TurnRecord> = resim.turns().collect();
-    Ok(Verified {
+    let verified = Verified {
         lines: resim.lines,
         teams: log.header.value.teams.len(),
         turns: turns.len(),
@@ -511,5 +522,6 @@ pub fn verify(
         format,
         sealed: resim.sealed.as_ref().map(|(_, s)| s.reason),
         signed_by,
-    })
+    };
+    Ok((verified, resim, s))
 }

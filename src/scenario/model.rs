@@ -396,6 +396,8 @@ pub struct LearningObjective {
     pub key: String,
     /// Text.
     pub text: Text,
+    /// The competency it trains (a NIST CSF 2.0 category id), if the scenario names one.
+    pub competency: Option<String>,
 }
 
 /// A network segment.

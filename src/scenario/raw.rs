@@ -101,6 +101,9 @@ pub struct RawLearningObjective {
     pub id: String,
     /// What the trainee should be able to do afterwards.
     pub text: RawText,
+    /// The competency it trains: a NIST CSF 2.0 category id such as `"RS.AN"`.
+    #[serde(default)]
+    pub competency: Option<String>,
 }
 
 /// The organisation: its network and what depends on it.
