@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use crate::history::{self, Filter, History, HistoryError, Record, Source, profile};
+use crate::history::{self, Filter, History, HistoryError, Source, profile};
 use crate::scenario::model::Lang;
 
 /// `cyberdrill history` subcommands.
@@ -301,7 +301,7 @@ fn list(path: &Path, args: &HistoryArgs, out: &mut dyn Write) -> io::Result<u8> 
         return Ok(EXIT_OK);
     }
     if args.csv {
-        out.write_all(csv(&records).as_bytes())?;
+        out.write_all(history::csv(&records).as_bytes())?;
         return Ok(EXIT_OK);
     }
     if records.is_empty() {
@@ -329,56 +329,4 @@ fn list(path: &Path, args: &HistoryArgs, out: &mut dyn Write) -> io::Result<u8> 
         writeln!(out, "{}", crate::text::escape(line.trim_end()))?;
     }
     Ok(EXIT_OK)
-}
-
-/// The sessions as CSV, one row per team-session.
-pub fn csv(records: &[Record]) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "played",
-        "scenario_id",
-        "scenario_title",
-        "scenario_sha256",
-        "seed",
-        "drill",
-        "team",
-        "members",
-        "turns",
-        "duration_seconds",
-        "outcome",
-        "score",
-        "max",
-        "percent",
-        "grade",
-        "hints",
-        "source",
-        "log_path",
-        "log_hash",
-    ]);
-    for r in records {
-        let _ = w.write_record([
-            r.when().unwrap_or_default().to_owned(),
-            r.scenario_id.clone(),
-            r.scenario_title.en.clone(),
-            r.scenario_sha256.clone(),
-            r.seed.to_string(),
-            r.drill.clone().unwrap_or_default(),
-            r.team.clone(),
-            r.members.join("; "),
-            r.turns.to_string(),
-            r.duration_seconds
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            r.outcome.clone(),
-            r.score.to_string(),
-            r.max.to_string(),
-            r.percent.to_string(),
-            r.grade.as_ref().map(|g| g.en.clone()).unwrap_or_default(),
-            r.hints.len().to_string(),
-            r.source.word().to_owned(),
-            r.log_path.clone(),
-            r.log_hash.clone(),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -368,3 +368,55 @@ pub fn default_path() -> Option<std::path::PathBuf> {
     directories::ProjectDirs::from("", "", "cyberdrill")
         .map(|d| d.data_dir().join("history.sqlite"))
 }
+
+/// The sessions as CSV, one row per team-session.
+pub fn csv(records: &[Record]) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "played",
+        "scenario_id",
+        "scenario_title",
+        "scenario_sha256",
+        "seed",
+        "drill",
+        "team",
+        "members",
+        "turns",
+        "duration_seconds",
+        "outcome",
+        "score",
+        "max",
+        "percent",
+        "grade",
+        "hints",
+        "source",
+        "log_path",
+        "log_hash",
+    ]);
+    for r in records {
+        let _ = w.write_record([
+            r.when().unwrap_or_default().to_owned(),
+            r.scenario_id.clone(),
+            r.scenario_title.en.clone(),
+            r.scenario_sha256.clone(),
+            r.seed.to_string(),
+            r.drill.clone().unwrap_or_default(),
+            r.team.clone(),
+            r.members.join("; "),
+            r.turns.to_string(),
+            r.duration_seconds
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.outcome.clone(),
+            r.score.to_string(),
+            r.max.to_string(),
+            r.percent.to_string(),
+            r.grade.as_ref().map(|g| g.en.clone()).unwrap_or_default(),
+            r.hints.len().to_string(),
+            r.source.word().to_owned(),
+            r.log_path.clone(),
+            r.log_hash.clone(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

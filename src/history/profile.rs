@@ -426,10 +426,86 @@ fn html_escape(s: &str) -> String {
     maud::html! { (s) }.into_string()
 }
 
+/// The profile as HTML to put in a page: the chart, the competencies, the weakest and the
+/// sessions (the facilitator console shows it in its own page).
+pub fn body(p: &Profile) -> maud::Markup {
+    use maud::{PreEscaped, html};
+    let w = words(p.lang);
+    html! {
+        @if p.sessions.is_empty() {
+            p { (w.no_sessions) }
+        } @else {
+            figure.profile-chart {
+                (PreEscaped(chart(p)))
+                figcaption {
+                    (w.chart) ". "
+                    @for (k, c) in p.competencies.iter().enumerate() {
+                        @let (r, g, b) = COLOURS[k % COLOURS.len()];
+                        span.key style=(format!("border-left: 1rem solid rgb({r},{g},{b}); padding-left: .3rem; margin-right: .6rem")) {
+                            (c.id)
+                        }
+                        " "
+                    }
+                }
+            }
+            h2 { (w.competency) }
+            table {
+                thead { tr { th { (w.competency) } th { (w.points) } th { "%" } th { (w.trend) } th { (w.last) } } }
+                tbody {
+                    @for c in &p.competencies {
+                        tr {
+                            td { b { (c.id) } @if c.name != c.id { " " (c.name) } }
+                            td.num { (c.earned) "/" (c.max) }
+                            td.num { (c.percent) "%" }
+                            td { (p.trend_text(c)) }
+                            td { (p.last_text(c)) }
+                        }
+                    }
+                }
+            }
+            h2 { (w.weakest) }
+            @if p.weakest.is_empty() {
+                p { (w.none_weak) }
+            }
+            ul {
+                @for weak in &p.weakest {
+                    li {
+                        b { (weak.id) @if weak.name != weak.id { " " (weak.name) } }
+                        " — " (weak.percent) "%; " (w.trained_by) ": "
+                        @for (i, (id, title)) in weak.scenarios.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            (title) " (" code { (id) } ")"
+                        }
+                    }
+                }
+            }
+            h2 { (w.sessions) }
+            table {
+                thead { tr { th { (w.date) } th { (w.scenario) } th { (w.team) } th { (w.score) } th { (w.outcome) } } }
+                tbody {
+                    @for (i, s) in p.sessions.iter().enumerate() {
+                        tr {
+                            td { (p.date(i)) }
+                            td { (s.scenario) }
+                            td { (s.team) }
+                            td.num { (s.percent) "%" }
+                            td { (s.outcome) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The page title of a profile.
+pub fn title(p: &Profile) -> String {
+    format!("{}: {}", words(p.lang).title, p.trainee)
+}
+
 /// One printable HTML page, with the chart.
 pub fn html(p: &Profile) -> String {
     use maud::{DOCTYPE, PreEscaped, html};
-    let w = words(p.lang);
     let lang = match p.lang {
         Lang::En => "en",
         Lang::Ja => "ja",
@@ -439,74 +515,12 @@ pub fn html(p: &Profile) -> String {
         html lang=(lang) {
             head {
                 meta charset="utf-8";
-                title { (w.title) ": " (p.trainee) }
+                title { (title(p)) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                h1 { (w.title) ": " (p.trainee) }
-                @if p.sessions.is_empty() {
-                    p { (w.no_sessions) }
-                } @else {
-                    figure {
-                        (PreEscaped(chart(p)))
-                        figcaption {
-                            (w.chart) ". "
-                            @for (k, c) in p.competencies.iter().enumerate() {
-                                @let (r, g, b) = COLOURS[k % COLOURS.len()];
-                                span.key style=(format!("border-color: rgb({r},{g},{b})")) {
-                                    (c.id)
-                                }
-                                " "
-                            }
-                        }
-                    }
-                    h2 { (w.competency) }
-                    table {
-                        thead { tr { th { (w.competency) } th { (w.points) } th { "%" } th { (w.trend) } th { (w.last) } } }
-                        tbody {
-                            @for c in &p.competencies {
-                                tr {
-                                    td { b { (c.id) } @if c.name != c.id { " " (c.name) } }
-                                    td.num { (c.earned) "/" (c.max) }
-                                    td.num { (c.percent) "%" }
-                                    td { (p.trend_text(c)) }
-                                    td { (p.last_text(c)) }
-                                }
-                            }
-                        }
-                    }
-                    h2 { (w.weakest) }
-                    @if p.weakest.is_empty() {
-                        p { (w.none_weak) }
-                    }
-                    ul {
-                        @for weak in &p.weakest {
-                            li {
-                                b { (weak.id) @if weak.name != weak.id { " " (weak.name) } }
-                                " — " (weak.percent) "%; " (w.trained_by) ": "
-                                @for (i, (id, title)) in weak.scenarios.iter().enumerate() {
-                                    @if i > 0 { ", " }
-                                    (title) " (" code { (id) } ")"
-                                }
-                            }
-                        }
-                    }
-                    h2 { (w.sessions) }
-                    table {
-                        thead { tr { th { (w.date) } th { (w.scenario) } th { (w.team) } th { (w.score) } th { (w.outcome) } } }
-                        tbody {
-                            @for (i, s) in p.sessions.iter().enumerate() {
-                                tr {
-                                    td { (p.date(i)) }
-                                    td { (s.scenario) }
-                                    td { (s.team) }
-                                    td.num { (s.percent) "%" }
-                                    td { (s.outcome) }
-                                }
-                            }
-                        }
-                    }
-                }
+                h1 { (title(p)) }
+                (body(p))
             }
         }
     }
@@ -516,5 +530,5 @@ pub fn html(p: &Profile) -> String {
 const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}\
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 td.num{text-align:right;white-space:nowrap}th{background:#eee;word-break:keep-all}\
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}.key{border-left:1rem solid;padding-left:.3rem;margin-right:.6rem}\
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}";
