@@ -375,10 +375,13 @@ pub fn chart(p: &Profile) -> String {
         else {
             return String::new();
         };
+        // The grid only: the labels are added below as plain SVG text.
         let _ = chart
             .configure_mesh()
             .x_labels(n.min(12))
             .y_labels(5)
+            .x_label_formatter(&|_| String::new())
+            .y_label_formatter(&|_| String::new())
             .disable_x_mesh()
             .draw();
         for (k, c) in p.competencies.iter().enumerate() {
