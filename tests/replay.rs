@@ -800,3 +800,41 @@ fn the_cli_checks_signatures_with_a_key() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by the fuzz driver: a line that is a JSON string, and a command with a value missing,
+/// were reported in the program's type names ("struct Kind", "RawCommand::Answer").
+#[test]
+fn corrupt_lines_are_reported_in_the_logs_terms() {
+    let text = String::from_utf8(record(1, &mut Idle, Some(2))).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[1] = "\"isolate\"".to_owned();
+    match Log::parse((lines.join("\n") + "\n").as_bytes()) {
+        Err(ReplayError::Corrupt { line: 2, message }) => {
+            assert!(message.contains("a line (a JSON object)"), "{message}");
+            assert!(!message.contains("struct"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let golden =
+        std::fs::read_to_string(root().join("tests/fixtures/golden/tutorial-walkthrough.jsonl"))
+            .unwrap();
+    let start = golden
+        .find(r#"{"Answer":["#)
+        .expect("the walkthrough answers a question");
+    let end = start + golden[start..].find("]}").unwrap();
+    let cut = format!(
+        "{}{{\"Answer\":[\"x\"]}}{}",
+        &golden[..start],
+        &golden[end + 2..]
+    );
+    match Log::parse(cut.as_bytes()) {
+        Err(ReplayError::Corrupt { message, .. }) => {
+            assert!(message.contains("Answer with 2 elements"), "{message}");
+            assert!(
+                !message.contains("::") && !message.contains("Raw"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1080,3 +1080,42 @@ async fn a_restarted_server_brings_back_drills_input_tokens_and_pause() {
     assert_eq!(list["drills"][0]["teams"][0]["members"], json!(["Aoki"]));
     server.stop().await;
 }
+
+/// Found by the fuzz driver: a wrong method got an empty answer, and bodies of the wrong shape
+/// were described by the server's type names ("struct CommandBody", "RawCommand::Answer").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_methods_and_wrong_shapes_get_errors_in_the_apis_terms() {
+    let server = start("shapes").await;
+    let (_, codes) = server
+        .drill(json!({"scenario": "tutorial", "teams": ["Red"]}))
+        .await;
+    let token = server.join(&codes[0], "Aoki").await;
+    let (status, body) = server
+        .call(
+            reqwest::Method::PUT,
+            "/api/team/queue",
+            Some(&token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["code"], "method_not_allowed", "{body}");
+    for (bad, expected) in [
+        (json!("Act"), "expected a JSON object"),
+        (
+            json!({"command": {"Answer": ["x"]}}),
+            "expected Answer with 2 elements",
+        ),
+        (json!({"command": {"Reply": 3}}), "expected Reply"),
+    ] {
+        let (status, body) = server.post("/api/team/queue", &token, bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{bad}: {message}");
+        assert!(
+            !message.contains("struct") && !message.contains("::") && !message.contains("Raw"),
+            "{bad}: {message}"
+        );
+    }
+    server.stop().await;
+}

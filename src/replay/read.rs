@@ -79,6 +79,7 @@ fn problem(e: &serde_json::Error, what: &str) -> String {
                 message.truncate(at);
             }
             for (internal, plain) in [
+                ("struct Kind", "a line (a JSON object)"),
                 ("struct EventRecord", "an event object"),
                 ("struct TurnLine", "a turn line"),
                 ("struct Header", "a header"),
@@ -97,7 +98,11 @@ fn problem(e: &serde_json::Error, what: &str) -> String {
             ] {
                 message = message.replace(internal, plain);
             }
-            format!("{message} (column {})", e.column())
+            format!(
+                "{} (column {})",
+                crate::text::plain_type_names(&message),
+                e.column()
+            )
         }
     }
 }
