@@ -130,3 +130,85 @@ fn the_cli_writes_each_format() {
         Some(2)
     );
 }
+
+/// Teams that played the same scenario and seed on separate machines: one room report from
+/// their logs, with the ranking, the objective-by-team matrix, the times to detect and to
+/// contain, and CSV; a log of another seed is refused.
+#[test]
+fn a_room_report_from_separately_played_logs() {
+    let dir = temp_dir("report-logs");
+    let mut logs = Vec::new();
+    for (policy, seed) in [("walkthrough", "3"), ("idle", "3"), ("idle", "4")] {
+        let log = dir.join(format!("{policy}-{seed}.jsonl"));
+        let out = cyberdrill(&[
+            "run",
+            "scenarios/municipal-breach.ron",
+            "--policy",
+            policy,
+            "--seed",
+            seed,
+            "--replay",
+            log.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        logs.push(log);
+    }
+    let (a, b, other) = (
+        logs[0].to_str().unwrap(),
+        logs[1].to_str().unwrap(),
+        logs[2].to_str().unwrap(),
+    );
+    let out = cyberdrill(&["report", a, b, "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let room = &report["room"];
+    // Both teams are called "bot": the file names tell them apart.
+    assert_eq!(room["ranking"][0]["team"], "bot (walkthrough-3)");
+    assert_eq!(room["ranking"][1]["team"], "bot (idle-3)");
+    let matrix = room["matrix"].as_array().unwrap();
+    assert_eq!(
+        matrix.len(),
+        report["teams"][0]["objectives"].as_array().unwrap().len()
+    );
+    for (k, row) in matrix.iter().enumerate() {
+        for team in 0..2 {
+            assert_eq!(
+                row["teams"][team][0], report["teams"][team]["objectives"][k]["points"],
+                "objective {k}, team {team}"
+            );
+        }
+    }
+    let times = room["times"].as_array().unwrap();
+    assert!(
+        times[0]["to_contain"].as_u64().is_some(),
+        "the walkthrough contains: {times:?}"
+    );
+    assert!(
+        times[1]["to_contain"].is_null(),
+        "idle never contains: {times:?}"
+    );
+    let md = String::from_utf8(cyberdrill(&["report", a, b]).stdout).unwrap();
+    assert!(
+        md.contains("### Objectives by team") && md.contains("### Time to detect and to contain")
+    );
+    let csv = String::from_utf8(cyberdrill(&["report", a, b, "--format", "csv"]).stdout).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("bot (walkthrough-3),")
+    );
+
+    let out = cyberdrill(&["report", a, other]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("seed 4") && err.contains("one scenario and seed"),
+        "{err}"
+    );
+}

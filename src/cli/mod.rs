@@ -186,10 +186,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The after-action report of a replay log.
+    /// The after-action report of a replay log; of several logs of the same scenario and
+    /// seed (teams that played on separate machines), the room report.
     Report {
-        /// The replay log.
-        log: PathBuf,
+        /// The replay log(s).
+        #[arg(required = true, value_name = "LOG")]
+        logs: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = report::Format::Md)]
         format: report::Format,
@@ -415,14 +417,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             json,
         } => balance::run(&scenario, &policy, runs, seed, json, out),
         Command::Report {
-            log,
+            logs,
             format,
             lang,
             out: out_path,
             force,
             scenario,
         } => report::run(
-            &log,
+            &logs,
             scenario.as_deref(),
             format,
             lang.map(Into::into),

@@ -165,8 +165,36 @@ pub struct ImprovementRow {
 pub struct Room {
     /// Teams, best first.
     pub ranking: Vec<RankRow>,
-    /// Turns where teams did different things.
+    /// Each objective's points, team by team (teams in report order).
+    pub matrix: Vec<MatrixRow>,
+    /// How long each team took to detect and to contain the attacker.
+    pub times: Vec<TimesRow>,
+    /// Turns where teams did different things (the same things in another order are not).
     pub differences: Vec<DifferenceRow>,
+}
+
+/// One objective across the teams.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    /// The objective.
+    pub objective: String,
+    /// Points available.
+    pub max: u32,
+    /// Per team (in report order): points earned and the status word.
+    pub teams: Vec<(u32, String)>,
+}
+
+/// One team's detection and containment times, counted from the attacker's first foothold.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimesRow {
+    /// Team.
+    pub team: String,
+    /// Turn of the first foothold.
+    pub foothold: Option<u32>,
+    /// Turns from the foothold to the detection, if the team detected it.
+    pub to_detect: Option<u32>,
+    /// Turns from the foothold to containment, if the team contained it.
+    pub to_contain: Option<u32>,
 }
 
 /// One team in the ranking.
@@ -594,7 +622,17 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
                             .collect()
                     })
                     .collect();
-                let all_same = did.windows(2).all(|w| w[0] == w[1]);
+                // Compared as sets: the same decisions in another order are the same.
+                let sorted: Vec<Vec<String>> = did
+                    .iter()
+                    .map(|cs| {
+                        let mut keys: Vec<String> =
+                            cs.iter().map(|c| format!("{c:?}")).collect();
+                        keys.sort();
+                        keys
+                    })
+                    .collect();
+                let all_same = sorted.windows(2).all(|w| w[0] == w[1]);
                 (!all_same).then(|| DifferenceRow {
                     turn,
                     teams: did
@@ -615,8 +653,43 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
                 })
             })
             .collect();
+        let matrix = s
+            .objectives
+            .ids()
+            .enumerate()
+            .map(|(k, id)| MatrixRow {
+                objective: s.objectives[id].name.get(lang).to_owned(),
+                max: s.objectives[id].points,
+                teams: reports
+                    .iter()
+                    .map(|r| {
+                        r.objectives
+                            .get(k)
+                            .map_or((0, String::new()), |o| (o.points, o.status.clone()))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let times = teams
+            .iter()
+            .enumerate()
+            .map(|(i, (_, events))| {
+                let facts = crate::scoring::facts::Facts::gather(s, events, true);
+                let foothold = facts.first_foothold;
+                let since =
+                    |turn: Option<u32>| foothold.zip(turn).map(|(f, t)| t.saturating_sub(f));
+                TimesRow {
+                    team: reports[i].name.clone(),
+                    foothold,
+                    to_detect: since(facts.detected.as_ref().map(|d| d.0)),
+                    to_contain: since(foothold.and_then(|f| facts.contained_from(f))),
+                }
+            })
+            .collect();
         Room {
             ranking,
+            matrix,
+            times,
             differences,
         }
     });

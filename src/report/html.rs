@@ -102,6 +102,58 @@ fn render_raw(r: &Report) -> String {
             );
         }
         out.push_str("</table>\n");
+        let _ = write!(
+            out,
+            "<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th>",
+            esc(tr(l, "Objectives by team", "チーム別の目標達成")),
+            esc(tr(l, "Objective", "目標")),
+            esc(tr(l, "Points", "配点"))
+        );
+        for t in &r.teams {
+            let _ = write!(out, "<th>{}</th>", esc(&t.name));
+        }
+        out.push_str("</tr>\n");
+        for row in &room.matrix {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td>",
+                esc(&row.objective),
+                row.max
+            );
+            for (points, status) in &row.teams {
+                let _ = write!(
+                    out,
+                    "<td class=\"num\">{points} <small>{}</small></td>",
+                    esc(status)
+                );
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            esc(tr(
+                l,
+                "Time to detect and to contain (turns after the first foothold)",
+                "検知・封じ込めまでの時間（最初の侵入からのターン数）"
+            )),
+            esc(tr(l, "Team", "チーム")),
+            esc(tr(l, "First foothold (turn)", "最初の侵入（ターン）")),
+            esc(tr(l, "Detected after", "検知まで")),
+            esc(tr(l, "Contained after", "封じ込めまで"))
+        );
+        for t in &room.times {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&t.team),
+                opt(t.foothold),
+                opt(t.to_detect),
+                opt(t.to_contain)
+            );
+        }
+        out.push_str("</table>\n");
         if !room.differences.is_empty() {
             let _ = writeln!(
                 out,

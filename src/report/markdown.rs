@@ -70,6 +70,63 @@ fn render_raw(r: &Report) -> String {
             );
         }
         out.push('\n');
+        let _ = writeln!(
+            out,
+            "### {}\n",
+            tr(l, "Objectives by team", "チーム別の目標達成")
+        );
+        let names: Vec<String> = r.teams.iter().map(|t| cell(&team_name(&t.name))).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |\n|---|---|{}",
+            tr(l, "Objective", "目標"),
+            tr(l, "Points", "配点"),
+            names.join(" | "),
+            "---|".repeat(names.len())
+        );
+        for row in &room.matrix {
+            let cells: Vec<String> = row
+                .teams
+                .iter()
+                .map(|(points, status)| format!("{points} ({status})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&row.objective),
+                row.max,
+                cells.join(" | ")
+            );
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "### {}\n",
+            tr(
+                l,
+                "Time to detect and to contain (turns after the first foothold)",
+                "検知・封じ込めまでの時間（最初の侵入からのターン数）"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |\n|---|---|---|---|",
+            tr(l, "Team", "チーム"),
+            tr(l, "First foothold (turn)", "最初の侵入（ターン）"),
+            tr(l, "Detected after", "検知まで"),
+            tr(l, "Contained after", "封じ込めまで")
+        );
+        for t in &room.times {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&team_name(&t.team)),
+                opt(t.foothold),
+                opt(t.to_detect),
+                opt(t.to_contain)
+            );
+        }
+        out.push('\n');
         if !room.differences.is_empty() {
             let _ = writeln!(
                 out,
