@@ -172,12 +172,15 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
         .as_ref()
         .map(|g| format!(" — {g}"))
         .unwrap_or_default();
+    // The label's space goes outside the emphasis: `**Outcome: **Win` is not bold in
+    // CommonMark (a closing `**` after a space does not close).
+    let sep = if l == Lang::En { " " } else { "" };
     let _ = writeln!(
         out,
-        "**{}**{}  \n**{}**{} / {} ({}%){grade}\n",
-        lab(l, "Outcome:", "結果："),
+        "**{}**{sep}{}  \n**{}**{sep}{} / {} ({}%){grade}\n",
+        lab(l, "Outcome:", "結果：").trim_end(),
         t.outcome,
-        lab(l, "Score:", "得点："),
+        lab(l, "Score:", "得点：").trim_end(),
         t.total,
         t.max,
         t.percent
