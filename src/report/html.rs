@@ -36,6 +36,8 @@ h3 { font-size: 1.05rem; margin-top: 1.5rem; color: #1b4f72; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border: 1px solid #ccd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
+:lang(ja) th, :lang(ja) td.num { word-break: keep-all; }
+td.num { text-align: right; white-space: nowrap; }
 .summary { display: flex; gap: 2rem; flex-wrap: wrap; background: #f6f8fa; padding: .8rem 1rem;
   border-radius: 6px; }
 .summary div b { display: block; font-size: 1.3rem; }
@@ -410,7 +412,7 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
             let _ = writeln!(
                 out,
                 "<li class=\"truth\">{} {}</li>",
-                esc(tr(l, "[attacker]", "［攻撃者］")),
+                esc(tr(l, "[unseen by the team]", "［チームには見えない］")),
                 esc(e)
             );
         }
