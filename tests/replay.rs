@@ -838,3 +838,37 @@ fn corrupt_lines_are_reported_in_the_logs_terms() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `run --from LOG` (and `play --from LOG`) take the scenario the log names when none is given.
+#[test]
+fn branching_from_a_log_finds_its_scenario() {
+    let dir = temp_dir("from-finds");
+    let log = root().join("tests/fixtures/golden/tutorial-walkthrough.jsonl");
+    let branch = dir.join("branch.jsonl");
+    let out = cyberdrill(&[
+        "run",
+        "--from",
+        log.to_str().unwrap(),
+        "--turn",
+        "2",
+        "--policy",
+        "idle",
+        "--replay",
+        branch.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verified = cyberdrill(&["replay", "verify", branch.to_str().unwrap()]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    // Neither a scenario nor a log: told what is missing.
+    let out = cyberdrill(&["run", "--policy", "idle"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<SCENARIO>"));
+}

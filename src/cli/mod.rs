@@ -101,8 +101,9 @@ pub enum Command {
     },
     /// Play a scenario alone in the terminal, turn by turn, and get a debrief at the end.
     Play {
-        /// Scenario file.
-        scenario: PathBuf,
+        /// Scenario file (with --from: default, the one the log names).
+        #[arg(required_unless_present = "from")]
+        scenario: Option<PathBuf>,
         /// Seed of the team's world (a branch takes the log's).
         #[arg(long, default_value_t = 1, conflicts_with = "from")]
         seed: u64,
@@ -135,8 +136,9 @@ pub enum Command {
     },
     /// Play one bot team through a scenario, headless, and print the timeline and score.
     Run {
-        /// Scenario file.
-        scenario: PathBuf,
+        /// Scenario file (with --from: default, the one the log names).
+        #[arg(required_unless_present = "from")]
+        scenario: Option<PathBuf>,
         /// `idle`, `random`, `walkthrough`, or an action file (RON, as a walkthrough).
         #[arg(long, value_name = "P")]
         policy: String,
@@ -358,6 +360,25 @@ impl From<LangArg> for crate::scenario::model::Lang {
     }
 }
 
+/// The scenario given, else the one the `--from` log names (found as `replay verify` finds
+/// it: the recorded path, or beside the log). Says why on stderr when neither is there.
+fn scenario_or_logs(given: Option<PathBuf>, from: Option<&Path>) -> Result<PathBuf, u8> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    let Some(log_path) = from else {
+        print_error("name a scenario file");
+        return Err(EXIT_INVALID);
+    };
+    match read_log(log_path) {
+        Ok(log) => Ok(PathBuf::from(replay::scenario_file(log_path, &log, None))),
+        Err(e) => {
+            print_error(format!("{}: {e}", log_path.display()));
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
 /// Parses the process arguments, runs the command and returns its exit code.
 ///
 /// A panic is a bug, never the way out: it is reported as an internal error and the process
@@ -394,21 +415,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             from,
             turn,
             history,
-        } => run::run(
-            &run::RunArgs {
-                scenario,
-                policy,
-                seed,
-                turns,
-                json,
-                lang: lang.into(),
-                replay,
-                force,
-                from: from.zip(turn),
-                history,
-            },
-            out,
-        ),
+        } => match scenario_or_logs(scenario, from.as_deref()) {
+            Err(code) => Ok(code),
+            Ok(scenario) => run::run(
+                &run::RunArgs {
+                    scenario,
+                    policy,
+                    seed,
+                    turns,
+                    json,
+                    lang: lang.into(),
+                    replay,
+                    force,
+                    from: from.zip(turn),
+                    history,
+                },
+                out,
+            ),
+        },
         Command::Balance {
             scenario,
             policy,
@@ -442,23 +466,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             player,
             history,
             no_history,
-        } => play::run(
-            &play::PlayArgs {
-                scenario,
-                seed,
-                lang: lang.map(Into::into),
-                replay,
-                from: from.zip(turn),
-                team,
-                player,
-                history: if no_history {
-                    None
-                } else {
-                    Some(history::resolve(history.as_deref()))
+        } => match scenario_or_logs(scenario, from.as_deref()) {
+            Err(code) => Ok(code),
+            Ok(scenario) => play::run(
+                &play::PlayArgs {
+                    scenario,
+                    seed,
+                    lang: lang.map(Into::into),
+                    replay,
+                    from: from.zip(turn),
+                    team,
+                    player,
+                    history: if no_history {
+                        None
+                    } else {
+                        Some(history::resolve(history.as_deref()))
+                    },
                 },
-            },
-            out,
-        ),
+                out,
+            ),
+        },
         Command::Serve {
             listen,
             data,

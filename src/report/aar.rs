@@ -626,8 +626,7 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
                 let sorted: Vec<Vec<String>> = did
                     .iter()
                     .map(|cs| {
-                        let mut keys: Vec<String> =
-                            cs.iter().map(|c| format!("{c:?}")).collect();
+                        let mut keys: Vec<String> = cs.iter().map(|c| format!("{c:?}")).collect();
                         keys.sort();
                         keys
                     })

@@ -338,7 +338,11 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
             let _ = writeln!(out, "- {e}");
         }
         for e in &row.truth {
-            let _ = writeln!(out, "- *{}* {e}", tr(l, "[unseen by the team]", "［チームには見えない］"));
+            let _ = writeln!(
+                out,
+                "- *{}* {e}",
+                tr(l, "[unseen by the team]", "［チームには見えない］")
+            );
         }
         out.push('\n');
     }
