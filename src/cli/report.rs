@@ -26,6 +26,7 @@ pub enum Format {
 
 /// One log read for the report: its teams' names, events and members.
 struct Read {
+    played: aar::Played,
     teams: Vec<(String, Vec<crate::engine::event::Event>)>,
     members: Vec<Vec<String>>,
     truncated: Option<usize>,
@@ -82,6 +83,7 @@ pub fn run(
                 first = Some((s, header.seed, header.scenario.sha256.clone(), header.lang));
             }
             Ok(Read {
+                played: aar::Played::of_log(&log),
                 teams: header
                     .teams
                     .iter()
@@ -154,7 +156,29 @@ pub fn run(
             (0..n).map(move |i| r.members.get(i).cloned().unwrap_or_default())
         })
         .collect();
-    let report = aar::build(&s, seed, &teams, lang.unwrap_or(log_lang)).with_members(&members);
+    let mut report = aar::build(&s, seed, &teams, lang.unwrap_or(log_lang)).with_members(&members);
+    // One log: when it was played. Several: the earliest start and the latest end.
+    if let Some(first) = reads.first().map(|(_, r)| r.played.clone()) {
+        let started = reads
+            .iter()
+            .filter_map(|(_, r)| r.played.started.clone())
+            .min();
+        let ended = reads
+            .iter()
+            .filter_map(|(_, r)| r.played.ended.clone())
+            .max();
+        let minutes = if reads.len() == 1 {
+            first.minutes
+        } else {
+            None
+        };
+        report = report.with_played(aar::Played {
+            started,
+            ended,
+            minutes,
+            ..first
+        });
+    }
     let text = match format {
         Format::Md => markdown::render(&report),
         Format::Html => html::render(&report),

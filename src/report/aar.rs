@@ -29,6 +29,80 @@ pub struct Report {
     pub teams: Vec<TeamReport>,
     /// For several teams: ranking and differences.
     pub room: Option<Room>,
+    /// When and how long it was played, and which version of the scenario (from the log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub played: Option<Played>,
+}
+
+/// When a session was played and on which version of the scenario.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Played {
+    /// Start (UTC, RFC 3339), if the log says.
+    pub started: Option<String>,
+    /// End (UTC, RFC 3339), if the log is sealed with a time.
+    pub ended: Option<String>,
+    /// Minutes from start to end, when both are known.
+    pub minutes: Option<i64>,
+    /// The scenario file's SHA-256 (its version).
+    pub scenario_sha256: String,
+}
+
+impl Played {
+    /// From a log's header and seal.
+    pub fn of_log(log: &crate::replay::Log) -> Self {
+        let started = log.header.value.started.clone();
+        let ended = log.seal().and_then(|s| s.ended.clone());
+        let minutes = started.as_deref().zip(ended.as_deref()).and_then(|(a, b)| {
+            let a: jiff::Timestamp = a.parse().ok()?;
+            let b: jiff::Timestamp = b.parse().ok()?;
+            Some((b.as_second() - a.as_second()) / 60)
+        });
+        Self {
+            started,
+            ended,
+            minutes,
+            scenario_sha256: log.header.value.scenario.sha256.clone(),
+        }
+    }
+
+    /// One line: "played 2026-12-07 09:00–12:30 UTC (210 min) · scenario version 1a2b3c4d5e6f".
+    pub fn line(&self, lang: Lang) -> String {
+        let short = |t: &str| t.get(..16).unwrap_or(t).replace('T', " ");
+        let mut parts = Vec::new();
+        if let Some(start) = &self.started {
+            let end = self
+                .ended
+                .as_deref()
+                .map(|e| {
+                    if e.get(..10) == start.get(..10) {
+                        format!("–{}", e.get(11..16).unwrap_or(""))
+                    } else {
+                        format!(" – {}", short(e))
+                    }
+                })
+                .unwrap_or_default();
+            let minutes = self
+                .minutes
+                .map(|m| match lang {
+                    Lang::En => format!(" ({m} min)"),
+                    Lang::Ja => format!("（{m}分）"),
+                })
+                .unwrap_or_default();
+            parts.push(format!(
+                "{}{}{end} UTC{minutes}",
+                describe::lab(lang, "played", "実施："),
+                short(start)
+            ));
+        }
+        parts.push(format!(
+            "{}{}",
+            describe::lab(lang, "scenario version", "シナリオ版："),
+            self.scenario_sha256
+                .get(..12)
+                .unwrap_or(&self.scenario_sha256)
+        ));
+        parts.join(" · ")
+    }
 }
 
 /// One team's part of a report.
@@ -565,6 +639,12 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
 }
 
 impl Report {
+    /// Says when the session was played and on which version of the scenario.
+    pub fn with_played(mut self, played: Played) -> Self {
+        self.played = Some(played);
+        self
+    }
+
     /// Names each team's members (one list per team, in team order).
     pub fn with_members(mut self, members: &[Vec<String>]) -> Self {
         for (team, names) in self.teams.iter_mut().zip(members) {
@@ -701,5 +781,6 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
         minutes_per_turn: s.minutes_per_turn,
         teams: reports,
         room,
+        played: None,
     }
 }

@@ -81,6 +81,9 @@ fn render_raw(r: &Report) -> String {
         esc(&lab(l, "minutes per turn:", "1ターンの分数：")),
         r.minutes_per_turn
     );
+    if let Some(played) = &r.played {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", esc(&played.line(l)));
+    }
     if let Some(room) = &r.room {
         let _ = writeln!(
             out,

@@ -47,6 +47,9 @@ fn render_raw(r: &Report) -> String {
         lab(l, "minutes per turn:", "1ターンの分数："),
         r.minutes_per_turn
     );
+    if let Some(played) = &r.played {
+        let _ = writeln!(out, "{}\n", played.line(l));
+    }
     if let Some(room) = &r.room {
         let _ = writeln!(out, "## {}\n", tr(l, "Room summary", "全体のまとめ"));
         let _ = writeln!(

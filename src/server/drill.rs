@@ -1342,7 +1342,13 @@ impl Drill {
             .iter()
             .map(|&t| self.session.members(TeamId(t)).to_vec())
             .collect();
-        let report = aar::build(s, self.session.seed(), &teams, lang).with_members(&members);
+        let report = aar::build(s, self.session.seed(), &teams, lang)
+            .with_members(&members)
+            .with_played(aar::Played {
+                started: Some(self.config.created.clone()),
+                scenario_sha256: self.scenario_sha256.clone(),
+                ..aar::Played::default()
+            });
         Ok(match format {
             ReportFormat::Md => ("text/markdown; charset=utf-8", markdown::render(&report)),
             ReportFormat::Html => ("text/html; charset=utf-8", html::render(&report)),
