@@ -195,6 +195,14 @@ fn a_room_report_from_separately_played_logs() {
     assert!(
         md.contains("### Objectives by team") && md.contains("### Time to detect and to contain")
     );
+    // Which version of the scenario: the first 12 hex digits of the file's SHA-256.
+    let sha = cyberdrill::replay::record::sha256_hex(
+        &std::fs::read(root().join("scenarios/municipal-breach.ron")).unwrap(),
+    );
+    assert!(
+        md.contains(&format!("scenario version {}", &sha[..12])),
+        "{md}"
+    );
     let csv = String::from_utf8(cyberdrill(&["report", a, b, "--format", "csv"]).stdout).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(
