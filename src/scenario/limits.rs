@@ -34,7 +34,7 @@ pub const MAX_TOTAL_POINTS: u64 = 1_000_000;
 /// team and compares pairwise.
 pub const LISTS: &[(&str, usize)] = &[
     ("organisation.segments", 256),
-    ("organisation.hosts", 5_000),
+    ("organisation.hosts", 20_000),
     ("organisation.accounts", 1_000),
     ("organisation.data_sets", 1_000),
     ("organisation.business_functions", 256),
@@ -45,7 +45,7 @@ pub const LISTS: &[(&str, usize)] = &[
     ("learning_objectives", 256),
     ("adversary.infrastructure", 256),
     ("adversary.stages", 1_000),
-    ("noise", 1_000),
+    ("noise", 20_000),
     ("injects", 1_000),
     ("actions", 256),
     ("hints", 256),
