@@ -13,6 +13,12 @@
 //!   this encoding changes.
 //!
 //! The canonical encoding is postcard (compact, field order = declaration order, no maps).
+//!
+//! Computing v2 costs little: the encoding streams into SHA-256 through a small buffer (no
+//! copy of the state is built), and a [`Cache`] per team world keeps the hashes of the large
+//! ground-truth parts (the organisation, the evidence) with a copy of what they hashed, so a
+//! part that did not change since the last digest is compared, not encoded and hashed again.
+//! The values are those of the definition above, whatever the cache holds.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -40,6 +46,77 @@ pub struct Parts<'a> {
     pub rng: &'a TeamRng,
 }
 
+/// SHA-256 fed by postcard's serializer through a buffer of a few SHA-256 blocks.
+pub(crate) struct HashSink {
+    hasher: Sha256,
+    buf: [u8; 1024],
+    len: usize,
+}
+
+impl HashSink {
+    pub(crate) fn new() -> Self {
+        Self {
+            hasher: Sha256::new(),
+            buf: [0; 1024],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        if self.len + data.len() > self.buf.len() {
+            self.hasher.update(&self.buf[..self.len]);
+            self.len = 0;
+            if data.len() > self.buf.len() {
+                self.hasher.update(data);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + data.len()].copy_from_slice(data);
+        self.len += data.len();
+    }
+
+    pub(crate) fn finish(mut self) -> [u8; 32] {
+        self.hasher.update(&self.buf[..self.len]);
+        self.hasher.finalize().into()
+    }
+}
+
+impl postcard::ser_flavors::Flavor for HashSink {
+    type Output = Self;
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.update(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        if self.len == self.buf.len() {
+            self.hasher.update(self.buf);
+            self.len = 0;
+        }
+        self.buf[self.len] = byte;
+        self.len += 1;
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<Self> {
+        Ok(self)
+    }
+}
+
+impl HashSink {
+    /// Appends the canonical encoding of `value`.
+    pub(crate) fn encode<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        // Serializing plain data into a hash cannot fail.
+        postcard::serialize_with_flavor(value, self).expect("engine state serializes")
+    }
+}
+
+/// SHA-256 of the canonical encoding of `value`, streamed.
+fn stream_hash<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
+    HashSink::new().encode(value).finish()
+}
+
 fn encode<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) {
     buf.clear();
     // Serializing plain data into a vector cannot fail.
@@ -56,18 +133,51 @@ fn rng_position(rng: &TeamRng) -> ([u8; 32], u64, u128) {
     (rng.0.get_seed(), rng.0.get_stream(), rng.0.get_word_pos())
 }
 
-/// The format-2 digest.
+/// The format-2 digest, computed from scratch.
 pub fn v2(p: &Parts) -> [u8; 32] {
-    let mut buf = Vec::with_capacity(4096);
+    v2_cached(p, &mut Cache::default())
+}
+
+/// What a team world's last digest hashed of its large, seldom-changing parts.
+#[derive(Debug, Default)]
+pub struct Cache {
+    assets: Option<(Assets, [u8; 32])>,
+    evidence: Option<(Evidence, [u8; 32])>,
+}
+
+/// The hash of `value`, taken from `slot` if it holds an equal value, else computed and kept.
+fn part_hash<T: Serialize + PartialEq + Clone>(
+    value: &T,
+    slot: &mut Option<(T, [u8; 32])>,
+) -> [u8; 32] {
+    if let Some((kept, hash)) = slot
+        && kept == value
+    {
+        return *hash;
+    }
+    let hash = stream_hash(value);
+    match slot {
+        Some((kept, kept_hash)) => {
+            kept.clone_from(value);
+            *kept_hash = hash;
+        }
+        None => *slot = Some((value.clone(), hash)),
+    }
+    hash
+}
+
+/// The format-2 digest, reusing and updating `cache` (which must only ever be used for one
+/// team world; its contents never change the result).
+pub fn v2_cached(p: &Parts, cache: &mut Cache) -> [u8; 32] {
     let mut outer = Sha256::new();
-    outer.update(hash_of(p.assets, &mut buf));
-    outer.update(hash_of(p.attacker, &mut buf));
-    outer.update(hash_of(p.evidence, &mut buf));
+    outer.update(part_hash(p.assets, &mut cache.assets));
+    outer.update(stream_hash(p.attacker));
+    outer.update(part_hash(p.evidence, &mut cache.evidence));
     // `alerts` is skipped by the encoding; `alerts_fold` stands for it.
-    outer.update(hash_of(p.knowledge, &mut buf));
-    outer.update(hash_of(p.staff, &mut buf));
-    outer.update(hash_of(p.clock, &mut buf));
-    outer.update(hash_of(&rng_position(p.rng), &mut buf));
+    outer.update(stream_hash(p.knowledge));
+    outer.update(stream_hash(p.staff));
+    outer.update(stream_hash(p.clock));
+    outer.update(stream_hash(&rng_position(p.rng)));
     outer.finalize().into()
 }
 
@@ -144,6 +254,69 @@ mod tests {
 
     fn empty() -> Fold {
         Fold::default()
+    }
+
+    /// The format-2 definition as docs/replay-format.md states it: each part's encoding
+    /// hashed, then the seven hashes.
+    fn by_definition(p: &Parts) -> [u8; 32] {
+        let mut buf = Vec::new();
+        let mut outer = Sha256::new();
+        outer.update(hash_of(p.assets, &mut buf));
+        outer.update(hash_of(p.attacker, &mut buf));
+        outer.update(hash_of(p.evidence, &mut buf));
+        outer.update(hash_of(p.knowledge, &mut buf));
+        outer.update(hash_of(p.staff, &mut buf));
+        outer.update(hash_of(p.clock, &mut buf));
+        outer.update(hash_of(&rng_position(p.rng), &mut buf));
+        outer.finalize().into()
+    }
+
+    #[test]
+    fn streamed_and_cached_digests_are_the_definition() {
+        let s = crate::scenario::check_bytes(
+            "tutorial.ron",
+            include_bytes!("../../scenarios/tutorial.ron"),
+        )
+        .scenario
+        .expect("valid");
+        let mut bundle = super::super::state::TeamBundle::prepare(&s).for_seed(3);
+        let mut cache = Cache::default();
+        for step in 0..40u32 {
+            // Changes of every kind and size, some undone: hits and misses of the cache.
+            let h = step as usize % bundle.assets.hosts.len();
+            bundle.assets.hosts[h].isolated = step % 3 == 0;
+            bundle.assets.hosts[h].disrupted_until = step * 1000;
+            if step % 5 == 0 && !bundle.evidence.traces.is_empty() {
+                let n = bundle.evidence.traces.len();
+                bundle.evidence.traces[step as usize % n].found_at = Some(step);
+            }
+            if step % 4 == 1 {
+                bundle.knowledge.push_alert(InboxAlert {
+                    alert: crate::scenario::model::AlertId::Trace(crate::scenario::model::Id::new(
+                        0,
+                    )),
+                    turn: step,
+                });
+            }
+            bundle.clock.turn = step;
+            let parts = Parts {
+                assets: &bundle.assets,
+                attacker: &bundle.attacker,
+                evidence: &bundle.evidence,
+                knowledge: &bundle.knowledge,
+                staff: &bundle.staff,
+                clock: &bundle.clock,
+                rng: &bundle.rng,
+            };
+            let expected = by_definition(&parts);
+            assert_eq!(v2(&parts), expected, "step {step}");
+            assert_eq!(v2_cached(&parts, &mut cache), expected, "step {step}");
+            assert_eq!(
+                v2_cached(&parts, &mut cache),
+                expected,
+                "step {step}, again"
+            );
+        }
     }
 
     #[test]

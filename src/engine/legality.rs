@@ -184,6 +184,26 @@ impl View<'_> {
         }
     }
 
+    /// The distinct alerts in the inbox, in the order they were first raised. Every alert
+    /// raised is marked seen, so the scan stops as soon as it has found as many as are seen:
+    /// its length does not grow with the repeats in a long session's inbox.
+    fn inbox_alerts(&self) -> Vec<AlertId> {
+        let k = self.knowledge;
+        let distinct = k.seen.iter().filter(|&&seen| seen).count();
+        let mut found = vec![false; k.seen.len()];
+        let mut out = Vec::with_capacity(distinct);
+        for x in &k.alerts {
+            if out.len() >= distinct {
+                break;
+            }
+            let slot = Knowledge::alert_slot(self.s, x.alert);
+            if !std::mem::replace(&mut found[slot], true) {
+                out.push(x.alert);
+            }
+        }
+        out
+    }
+
     /// Every target the action may take now, in scenario order (empty for targetless and
     /// findings actions, whose target the team composes).
     pub fn legal_targets(&self, action: ActionId) -> Vec<Target> {
@@ -197,20 +217,7 @@ impl View<'_> {
                 TargetKind::Segment => self.s.segments.ids().map(Target::Segment).collect(),
                 TargetKind::Account => self.s.accounts.ids().map(Target::Account).collect(),
                 TargetKind::Address => self.s.addresses.ids().map(Target::Address).collect(),
-                TargetKind::Alert => self
-                    .knowledge
-                    .alerts
-                    .iter()
-                    .map(|x| x.alert)
-                    .fold(Vec::<AlertId>::new(), |mut acc, alert| {
-                        if !acc.contains(&alert) {
-                            acc.push(alert);
-                        }
-                        acc
-                    })
-                    .into_iter()
-                    .map(Target::Alert)
-                    .collect(),
+                TargetKind::Alert => self.inbox_alerts().into_iter().map(Target::Alert).collect(),
                 TargetKind::Stakeholder => {
                     self.s.stakeholders.ids().map(Target::Stakeholder).collect()
                 }

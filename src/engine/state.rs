@@ -151,12 +151,9 @@ pub struct Fold {
 impl Fold {
     /// Folds one item in.
     pub fn push<T: Serialize>(&mut self, item: &T) {
-        use sha2::{Digest, Sha256};
-        let bytes = postcard::to_allocvec(item).expect("engine state always serializes");
-        let mut h = Sha256::new();
-        h.update(self.hash);
-        h.update(&bytes);
-        self.hash = h.finalize().into();
+        let mut sink = super::digest::HashSink::new();
+        sink.update(&self.hash);
+        self.hash = sink.encode(item).finish();
         self.len += 1;
     }
 }
