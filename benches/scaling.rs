@@ -22,7 +22,10 @@ use cyberdrill::session::Session;
 use cyberdrill::session::bots::{self, Policy, RandomPolicy};
 
 #[path = "../tests/synth.rs"]
-#[expect(dead_code, reason = "only the generator with a turn limit is used here")]
+#[expect(
+    dead_code,
+    reason = "only the generator with a turn limit is used here"
+)]
 mod synth;
 
 const HOSTS: [usize; 5] = [100, 1_000, 5_000, 10_000, 20_000];

@@ -14,11 +14,11 @@
 //!
 //! The canonical encoding is postcard (compact, field order = declaration order, no maps).
 //!
-//! Computing v2 costs little: the encoding streams into SHA-256 through a small buffer (no
-//! copy of the state is built), and a [`Cache`] per team world keeps the hashes of the large
-//! ground-truth parts (the organisation, the evidence) with a copy of what they hashed, so a
-//! part that did not change since the last digest is compared, not encoded and hashed again.
-//! The values are those of the definition above, whatever the cache holds.
+//! Computing v2 costs little: a [`Cache`] per team world keeps its encoding buffer and the
+//! hashes of the ground-truth parts (the organisation, the attacker, the evidence) with a
+//! copy of what they hashed, so a part that did not change since the last digest is
+//! compared, not encoded and hashed again. The values are those of the definition above,
+//! whatever the cache holds.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -46,77 +46,6 @@ pub struct Parts<'a> {
     pub rng: &'a TeamRng,
 }
 
-/// SHA-256 fed by postcard's serializer through a buffer of a few SHA-256 blocks.
-pub(crate) struct HashSink {
-    hasher: Sha256,
-    buf: [u8; 1024],
-    len: usize,
-}
-
-impl HashSink {
-    pub(crate) fn new() -> Self {
-        Self {
-            hasher: Sha256::new(),
-            buf: [0; 1024],
-            len: 0,
-        }
-    }
-
-    pub(crate) fn update(&mut self, data: &[u8]) {
-        if self.len + data.len() > self.buf.len() {
-            self.hasher.update(&self.buf[..self.len]);
-            self.len = 0;
-            if data.len() > self.buf.len() {
-                self.hasher.update(data);
-                return;
-            }
-        }
-        self.buf[self.len..self.len + data.len()].copy_from_slice(data);
-        self.len += data.len();
-    }
-
-    pub(crate) fn finish(mut self) -> [u8; 32] {
-        self.hasher.update(&self.buf[..self.len]);
-        self.hasher.finalize().into()
-    }
-}
-
-impl postcard::ser_flavors::Flavor for HashSink {
-    type Output = Self;
-
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        self.update(data);
-        Ok(())
-    }
-
-    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
-        if self.len == self.buf.len() {
-            self.hasher.update(self.buf);
-            self.len = 0;
-        }
-        self.buf[self.len] = byte;
-        self.len += 1;
-        Ok(())
-    }
-
-    fn finalize(self) -> postcard::Result<Self> {
-        Ok(self)
-    }
-}
-
-impl HashSink {
-    /// Appends the canonical encoding of `value`.
-    pub(crate) fn encode<T: Serialize + ?Sized>(self, value: &T) -> Self {
-        // Serializing plain data into a hash cannot fail.
-        postcard::serialize_with_flavor(value, self).expect("engine state serializes")
-    }
-}
-
-/// SHA-256 of the canonical encoding of `value`, streamed.
-fn stream_hash<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
-    HashSink::new().encode(value).finish()
-}
-
 fn encode<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) {
     buf.clear();
     // Serializing plain data into a vector cannot fail.
@@ -138,46 +67,48 @@ pub fn v2(p: &Parts) -> [u8; 32] {
     v2_cached(p, &mut Cache::default())
 }
 
-/// What a team world's last digest hashed of its large, seldom-changing parts.
+/// What a team world's last digest hashed of the parts that change least, and the buffer
+/// the parts are encoded in.
 #[derive(Debug, Default)]
 pub struct Cache {
+    buf: Vec<u8>,
     assets: Option<(Assets, [u8; 32])>,
+    attacker: Option<(Attacker, [u8; 32])>,
     evidence: Option<(Evidence, [u8; 32])>,
 }
 
 /// The hash of `value`, taken from `slot` if it holds an equal value, else computed and kept.
+/// Sound because equal values (derived `PartialEq`, every encoded field compared) have equal
+/// encodings.
 fn part_hash<T: Serialize + PartialEq + Clone>(
     value: &T,
     slot: &mut Option<(T, [u8; 32])>,
+    buf: &mut Vec<u8>,
 ) -> [u8; 32] {
     if let Some((kept, hash)) = slot
         && kept == value
     {
         return *hash;
     }
-    let hash = stream_hash(value);
-    match slot {
-        Some((kept, kept_hash)) => {
-            kept.clone_from(value);
-            *kept_hash = hash;
-        }
-        None => *slot = Some((value.clone(), hash)),
-    }
+    let hash = hash_of(value, buf);
+    *slot = Some((value.clone(), hash));
     hash
 }
 
 /// The format-2 digest, reusing and updating `cache` (which must only ever be used for one
 /// team world; its contents never change the result).
 pub fn v2_cached(p: &Parts, cache: &mut Cache) -> [u8; 32] {
+    let buf = &mut cache.buf;
     let mut outer = Sha256::new();
-    outer.update(part_hash(p.assets, &mut cache.assets));
-    outer.update(stream_hash(p.attacker));
-    outer.update(part_hash(p.evidence, &mut cache.evidence));
-    // `alerts` is skipped by the encoding; `alerts_fold` stands for it.
-    outer.update(stream_hash(p.knowledge));
-    outer.update(stream_hash(p.staff));
-    outer.update(stream_hash(p.clock));
-    outer.update(stream_hash(&rng_position(p.rng)));
+    outer.update(part_hash(p.assets, &mut cache.assets, buf));
+    outer.update(part_hash(p.attacker, &mut cache.attacker, buf));
+    outer.update(part_hash(p.evidence, &mut cache.evidence, buf));
+    // `alerts` is skipped by the encoding; `alerts_fold` stands for it. The knowledge, the
+    // staff, the clock and the generator change nearly every turn: always hashed.
+    outer.update(hash_of(p.knowledge, buf));
+    outer.update(hash_of(p.staff, buf));
+    outer.update(hash_of(p.clock, buf));
+    outer.update(hash_of(&rng_position(p.rng), buf));
     outer.finalize().into()
 }
 

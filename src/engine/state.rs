@@ -151,9 +151,16 @@ pub struct Fold {
 impl Fold {
     /// Folds one item in.
     pub fn push<T: Serialize>(&mut self, item: &T) {
-        let mut sink = super::digest::HashSink::new();
-        sink.update(&self.hash);
-        self.hash = sink.encode(item).finish();
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.hash);
+        // Items are small: encoded on the stack, without an allocation.
+        let mut small = [0u8; 64];
+        match postcard::to_slice(item, &mut small) {
+            Ok(bytes) => h.update(bytes),
+            Err(_) => h.update(postcard::to_allocvec(item).expect("engine state serializes")),
+        }
+        self.hash = h.finalize().into();
         self.len += 1;
     }
 }
