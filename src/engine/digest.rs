@@ -3,8 +3,9 @@
 //!
 //! Two definitions, one per replay format (see docs/replay-format.md):
 //! - **v2** (format 2): one SHA-256 per component over its canonical encoding, append-only
-//!   lists (the inbox's alerts) replaced by their running hash ([`Fold`]), then one SHA-256 over
-//!   those. The cost of a turn does not grow with the turns before it.
+//!   lists (the inbox's alerts) replaced by their running hash ([`Fold`], encoded first in the
+//!   knowledge), then one SHA-256 over those. The cost of a turn does not grow with the turns
+//!   before it.
 //! - **v1** (format 1, frozen): one SHA-256 over the canonical encoding of the whole state,
 //!   every alert ever raised included. Kept exactly as format-1 logs were written, so they
 //!   keep verifying: [`KnowledgeV1`] lists the knowledge fields that existed then, in their
@@ -14,17 +15,18 @@
 //!
 //! The canonical encoding is postcard (compact, field order = declaration order, no maps).
 //!
-//! Computing v2 costs little: a [`Cache`] per team world keeps its encoding buffer and the
-//! hashes of the ground-truth parts (the organisation, the attacker, the evidence) with a
-//! copy of what they hashed, so a part that did not change since the last digest is
-//! compared, not encoded and hashed again. The values are those of the definition above,
-//! whatever the cache holds.
+//! Computing v2 costs little: a [`Cache`] per team world keeps its encoding buffer, the
+//! inbox's running hash (each alert is folded in once, by the first digest after it arrived;
+//! a world nobody asks a digest of never folds anything), and the hashes of the ground-truth
+//! parts (the organisation, the attacker, the evidence) with a copy of what they hashed, so a
+//! part that did not change since the last digest is compared, not encoded and hashed again.
+//! The values are those of the definition above, whatever the cache holds.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::state::{
-    Assets, Attacker, Clock, Evidence, HostKnowledge, InboxAlert, Knowledge, Staff, TeamRng,
+    Assets, Attacker, Clock, Evidence, Fold, HostKnowledge, InboxAlert, Knowledge, Staff, TeamRng,
 };
 use crate::scenario::model::Findings;
 
@@ -72,6 +74,8 @@ pub fn v2(p: &Parts) -> [u8; 32] {
 #[derive(Debug, Default)]
 pub struct Cache {
     buf: Vec<u8>,
+    /// The running hash of the inbox's first `fold.len` alerts.
+    fold: Fold,
     assets: Option<(Assets, [u8; 32])>,
     attacker: Option<(Attacker, [u8; 32])>,
     evidence: Option<(Evidence, [u8; 32])>,
@@ -103,9 +107,17 @@ pub fn v2_cached(p: &Parts, cache: &mut Cache) -> [u8; 32] {
     outer.update(part_hash(p.assets, &mut cache.assets, buf));
     outer.update(part_hash(p.attacker, &mut cache.attacker, buf));
     outer.update(part_hash(p.evidence, &mut cache.evidence, buf));
-    // `alerts` is skipped by the encoding; `alerts_fold` stands for it. The knowledge, the
-    // staff, the clock and the generator change nearly every turn: always hashed.
-    outer.update(hash_of(p.knowledge, buf));
+    // `alerts` is skipped by the knowledge's encoding; their running hash comes first in its
+    // place (a tuple's encoding is its items' encodings one after the other). The knowledge,
+    // the staff, the clock and the generator change nearly every turn: always hashed.
+    let alerts = &p.knowledge.alerts;
+    if cache.fold.len > alerts.len() as u64 {
+        cache.fold = Fold::default();
+    }
+    for alert in &alerts[cache.fold.len as usize..] {
+        cache.fold.push(alert);
+    }
+    outer.update(hash_of(&(&cache.fold, p.knowledge), buf));
     outer.update(hash_of(p.staff, buf));
     outer.update(hash_of(p.clock, buf));
     outer.update(hash_of(&rng_position(p.rng), buf));
@@ -188,14 +200,25 @@ mod tests {
     }
 
     /// The format-2 definition as docs/replay-format.md states it: each part's encoding
-    /// hashed, then the seven hashes.
+    /// hashed (the knowledge's led by the count and running hash of its alerts), then the
+    /// seven hashes.
     fn by_definition(p: &Parts) -> [u8; 32] {
         let mut buf = Vec::new();
         let mut outer = Sha256::new();
         outer.update(hash_of(p.assets, &mut buf));
         outer.update(hash_of(p.attacker, &mut buf));
         outer.update(hash_of(p.evidence, &mut buf));
-        outer.update(hash_of(p.knowledge, &mut buf));
+        let mut hash = [0u8; 32];
+        for alert in &p.knowledge.alerts {
+            let mut h = Sha256::new();
+            h.update(hash);
+            h.update(postcard::to_allocvec(alert).unwrap());
+            hash = h.finalize().into();
+        }
+        let mut knowledge = postcard::to_allocvec(&(p.knowledge.alerts.len() as u64)).unwrap();
+        knowledge.extend_from_slice(&hash);
+        knowledge.extend(postcard::to_allocvec(p.knowledge).unwrap());
+        outer.update(Sha256::digest(&knowledge));
         outer.update(hash_of(p.staff, &mut buf));
         outer.update(hash_of(p.clock, &mut buf));
         outer.update(hash_of(&rng_position(p.rng), &mut buf));

@@ -193,12 +193,11 @@ pub struct FacilitatorQuestion {
 /// What the team knows and has done (visible to the team).
 #[derive(Component, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Knowledge {
-    /// Alerts raised, oldest first. Append only, through [`Knowledge::push_alert`]; the state
-    /// digest commits to it through `alerts_fold`.
+    /// Alerts raised, oldest first. Append only, through [`Knowledge::push_alert`]: the state
+    /// digest commits to it through its running hash (a [`Fold`], computed by the digest as
+    /// the list grows, and only when a digest is asked for).
     #[serde(skip)]
     pub alerts: Vec<InboxAlert>,
-    /// The running hash of `alerts`.
-    pub alerts_fold: Fold,
     /// Per trace id then noise id (see [`Knowledge::alert_slot`]): turn triaged.
     pub triaged: Vec<Option<u32>>,
     /// Per trace id then noise id: seen at least once.
@@ -242,7 +241,6 @@ pub struct Knowledge {
 impl Knowledge {
     /// Adds an alert to the inbox.
     pub fn push_alert(&mut self, alert: InboxAlert) {
-        self.alerts_fold.push(&alert);
         self.alerts.push(alert);
     }
 

@@ -226,8 +226,20 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
             investigate(s, t, *h, SeenIn::Disk);
         }
         (Verb::Scan, Target::Segment(seg)) => {
-            for &h in &s.segments[*seg].hosts {
-                investigate(s, t, h, SeenIn::Scan);
+            // What a sweep can find in the segment, in the order of its hosts (file order)
+            // then of the traces: one pass over the traces, not one per host of the segment.
+            let mut sweep: Vec<TraceId> = s
+                .traces
+                .iter()
+                .filter(|(_, tr)| tr.seen_in == SeenIn::Scan && s.hosts[tr.host].segment == *seg)
+                .map(|(id, _)| id)
+                .collect();
+            sweep.sort_by_key(|&id| (s.traces[id].host, id));
+            for id in sweep {
+                let st = &t.evidence.traces[id.index()];
+                if st.present && st.found_at.is_none() {
+                    found(s, t, id, true);
+                }
             }
         }
         (Verb::IsolateHost, Target::Host(h)) => t.assets.hosts[h.index()].isolated = true,
