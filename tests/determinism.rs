@@ -146,3 +146,73 @@ proptest::proptest! {
         incremental_digests_match(&s, seed, policy_seed, message_every);
     }
 }
+
+/// The legal targets of every action, as the plain definition gives them: every candidate of
+/// the action's kind (alerts: the inbox's, first raised first) that the checks accept and no
+/// running task already has.
+fn legal_by_definition(
+    view: &cyberdrill::engine::state::View,
+    action: cyberdrill::scenario::model::ActionId,
+) -> Vec<cyberdrill::scenario::model::Target> {
+    use cyberdrill::scenario::model::{Target, TargetKind};
+    let s = view.s;
+    let a = &s.actions[action];
+    let candidates: Vec<Target> = if !a.only.is_empty() {
+        a.only.clone()
+    } else {
+        match a.verb.target_kind() {
+            TargetKind::Host => s.hosts.ids().map(Target::Host).collect(),
+            TargetKind::Alert => {
+                let mut alerts = Vec::new();
+                for x in &view.knowledge.alerts {
+                    if !alerts.contains(&x.alert) {
+                        alerts.push(x.alert);
+                    }
+                }
+                alerts.into_iter().map(Target::Alert).collect()
+            }
+            _ => return view.legal_targets(action),
+        }
+    };
+    candidates
+        .into_iter()
+        .filter(|t| {
+            view.check_target(a.verb, t).is_ok()
+                && !view
+                    .staff
+                    .tasks
+                    .iter()
+                    .any(|task| task.action == action && task.target == *t)
+        })
+        .collect()
+}
+
+#[test]
+fn legal_targets_are_the_candidates_the_checks_accept_at_every_turn() {
+    let synth = Arc::new(
+        cyberdrill::scenario::check_bytes("synthetic.ron", crate::synth::scenario(60).as_bytes())
+            .scenario
+            .unwrap(),
+    );
+    for s in [lab(), synth] {
+        for seed in 0..12 {
+            let mut session = Session::new(s.clone(), seed, &["t"]).unwrap();
+            let mut policy = RandomPolicy::new(seed);
+            while session.ending(TeamId(0)).is_none() {
+                let view = session.view(TeamId(0));
+                for (action, _) in s.actions.iter() {
+                    assert_eq!(
+                        view.legal_targets(action),
+                        legal_by_definition(&view, action),
+                        "{} seed {seed} turn {}",
+                        s.id,
+                        view.clock.turn
+                    );
+                }
+                let commands = policy.decide(&view);
+                session.submit(TeamId(0), commands).unwrap();
+                session.advance_team(TeamId(0)).unwrap();
+            }
+        }
+    }
+}

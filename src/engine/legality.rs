@@ -213,7 +213,19 @@ impl View<'_> {
         } else {
             match a.verb.target_kind() {
                 TargetKind::Org | TargetKind::Findings => Vec::new(),
-                TargetKind::Host => self.s.hosts.ids().map(Target::Host).collect(),
+                // Hosts that can never be patched or restored are left out before the
+                // checks that depend on the state (the same list, found sooner).
+                TargetKind::Host => self
+                    .s
+                    .hosts
+                    .iter()
+                    .filter(|(_, h)| match a.verb {
+                        Verb::Patch => !h.vulnerabilities.is_empty(),
+                        Verb::RestoreBackup => h.backup,
+                        _ => true,
+                    })
+                    .map(|(id, _)| Target::Host(id))
+                    .collect(),
                 TargetKind::Segment => self.s.segments.ids().map(Target::Segment).collect(),
                 TargetKind::Account => self.s.accounts.ids().map(Target::Account).collect(),
                 TargetKind::Address => self.s.addresses.ids().map(Target::Address).collect(),

@@ -328,10 +328,17 @@ fn rebuild(s: &Scenario, t: &mut TeamMut, h: HostId, verb: Verb) {
 
 /// A host is suspicious while an alert on it waits for triage.
 fn refresh_suspicion(s: &Scenario, t: &mut TeamMut, h: HostId) {
-    let pending = t.knowledge.alerts.iter().any(|x| {
-        alert_host(s, x.alert) == h
-            && t.knowledge.triaged[Knowledge::alert_slot(s, x.alert)].is_none()
-    });
+    // An alert is in the inbox exactly when it has been seen (raising does both), so this
+    // looks at the host's alert sources, not at every alert ever raised.
+    let k = &t.knowledge;
+    let untriaged = |slot: usize| k.seen[slot] && k.triaged[slot].is_none();
+    let pending = s
+        .traces
+        .iter()
+        .any(|(id, tr)| tr.host == h && untriaged(id.index()))
+        || s.noise
+            .iter()
+            .any(|(id, n)| n.host == h && untriaged(s.traces.len() + id.index()));
     t.knowledge.hosts[h.index()].suspicious = pending && !t.knowledge.hosts[h.index()].confirmed;
 }
 
