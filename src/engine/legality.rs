@@ -208,15 +208,30 @@ impl View<'_> {
     /// findings actions, whose target the team composes).
     pub fn legal_targets(&self, action: ActionId) -> Vec<Target> {
         let a = &self.s.actions[action];
-        let candidates: Vec<Target> = if !a.only.is_empty() {
-            a.only.clone()
-        } else {
-            match a.verb.target_kind() {
-                TargetKind::Org | TargetKind::Findings => Vec::new(),
-                // Hosts that can never be patched or restored are left out before the
-                // checks that depend on the state (the same list, found sooner).
-                TargetKind::Host => self
-                    .s
+        let legal = |t: &Target| {
+            self.check_target(a.verb, t).is_ok()
+                && !self
+                    .staff
+                    .tasks
+                    .iter()
+                    .any(|task| task.action == action && task.target == *t)
+        };
+        // Candidates are filtered as they are made: no list of every host is built.
+        if !a.only.is_empty() {
+            return a.only.iter().filter(|t| legal(t)).cloned().collect();
+        }
+        fn keep(
+            targets: impl Iterator<Item = Target>,
+            legal: impl Fn(&Target) -> bool,
+        ) -> Vec<Target> {
+            targets.filter(|t| legal(t)).collect()
+        }
+        match a.verb.target_kind() {
+            TargetKind::Org | TargetKind::Findings => Vec::new(),
+            // Hosts that can never be patched or restored are left out before the checks
+            // that depend on the state (the same list, found sooner).
+            TargetKind::Host => keep(
+                self.s
                     .hosts
                     .iter()
                     .filter(|(_, h)| match a.verb {
@@ -224,30 +239,17 @@ impl View<'_> {
                         Verb::RestoreBackup => h.backup,
                         _ => true,
                     })
-                    .map(|(id, _)| Target::Host(id))
-                    .collect(),
-                TargetKind::Segment => self.s.segments.ids().map(Target::Segment).collect(),
-                TargetKind::Account => self.s.accounts.ids().map(Target::Account).collect(),
-                TargetKind::Address => self.s.addresses.ids().map(Target::Address).collect(),
-                TargetKind::Alert => self.inbox_alerts().into_iter().map(Target::Alert).collect(),
-                TargetKind::Stakeholder => {
-                    self.s.stakeholders.ids().map(Target::Stakeholder).collect()
-                }
-                TargetKind::Mitigation => {
-                    self.s.mitigations.ids().map(Target::Mitigation).collect()
-                }
+                    .map(|(id, _)| Target::Host(id)),
+                legal,
+            ),
+            TargetKind::Segment => keep(self.s.segments.ids().map(Target::Segment), legal),
+            TargetKind::Account => keep(self.s.accounts.ids().map(Target::Account), legal),
+            TargetKind::Address => keep(self.s.addresses.ids().map(Target::Address), legal),
+            TargetKind::Alert => keep(self.inbox_alerts().into_iter().map(Target::Alert), legal),
+            TargetKind::Stakeholder => {
+                keep(self.s.stakeholders.ids().map(Target::Stakeholder), legal)
             }
-        };
-        candidates
-            .into_iter()
-            .filter(|t| {
-                self.check_target(a.verb, t).is_ok()
-                    && !self
-                        .staff
-                        .tasks
-                        .iter()
-                        .any(|task| task.action == action && task.target == *t)
-            })
-            .collect()
+            TargetKind::Mitigation => keep(self.s.mitigations.ids().map(Target::Mitigation), legal),
+        }
     }
 }
