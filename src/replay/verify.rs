@@ -225,11 +225,11 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
                     actions: commands,
                     by: t.by.clone(),
                     events: start..engine.events(team).len(),
-                    digest: if v1 {
+                    digest: Some(if v1 {
                         engine.digest_v1(team)
                     } else {
                         engine.digest(team)
-                    },
+                    }),
                 };
                 expected.clear();
                 record.write_line(s, engine.events(team), &t.prev, &mut expected);
@@ -239,7 +239,7 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
                 }
                 if v1 {
                     // Branches are recorded in the current format.
-                    record.digest = engine.digest(team);
+                    record.digest = Some(engine.digest(team));
                 }
                 history.push(Entry::Turn(record));
             }
@@ -318,7 +318,7 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
                     turn: f.turn,
                     act,
                     events: start..engine.events(team).len(),
-                    digest: engine.digest(team),
+                    digest: Some(engine.digest(team)),
                 };
                 expected.clear();
                 record.write_line(s, engine.events(team), &f.prev, &mut expected);

@@ -444,12 +444,18 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
         })
         .collect();
 
+    // Data sets held by some host, gathered once (not a search of every host per data set).
+    let stored: std::collections::BTreeSet<&str> = d
+        .hosts
+        .iter()
+        .flat_map(|(_, h)| h.data.iter().map(String::as_str))
+        .collect();
     let data_sets: Vec<Option<DataSet>> = d
         .data_sets
         .iter()
         .map(|(path, x)| {
             let name = ctx.text(&x.name, &path.field("name"));
-            if !d.hosts.iter().any(|(_, h)| h.data.contains(&x.id)) {
+            if !stored.contains(x.id.as_str()) {
                 ctx.p.warn_hint(
                     path,
                     format!("data set `{}` is not stored on any host", x.id),
