@@ -196,3 +196,30 @@ fn flagship_scenarios_have_the_required_content() {
         );
     }
 }
+
+/// The choices of every question are shown in an order that depends on the team and the seed,
+/// and the right answer is not written first in any shipped scenario.
+#[test]
+fn choices_are_shuffled_per_team_and_no_shipped_question_puts_the_answer_first() {
+    for s in shipped() {
+        for (id, inject) in s.injects.iter() {
+            let Some(q) = &inject.question else { continue };
+            assert!(!q.choices[0].correct, "{}: {}", s.id, inject.key);
+            let session = Session::new(s.clone(), 3, &["a", "b"]).unwrap();
+            let mut orders = std::collections::BTreeSet::new();
+            for seed in 0..30 {
+                let session = Session::new(s.clone(), seed, &["a"]).unwrap();
+                let order = session.choice_order(TeamId(0), id);
+                let mut sorted = order.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..q.choices.len()).collect::<Vec<_>>());
+                orders.insert(order);
+            }
+            assert!(orders.len() > 1, "{}: {} never reordered", s.id, inject.key);
+            assert_eq!(
+                session.choice_order(TeamId(0), id),
+                session.choice_order(TeamId(0), id)
+            );
+        }
+    }
+}

@@ -128,7 +128,8 @@ pub enum Command {
     Run {
         /// Scenario file.
         scenario: PathBuf,
-        /// `idle`, `random`, `walkthrough`, or an action file (RON, as a walkthrough).
+        /// `idle`, `random`, `first-choice`, `walkthrough`, or an action file (RON, as a
+        /// walkthrough).
         #[arg(long, value_name = "P")]
         policy: String,
         /// Seed of the team's world (a branch takes the log's).
@@ -160,7 +161,7 @@ pub enum Command {
     Balance {
         /// Scenario file.
         scenario: PathBuf,
-        /// `idle`, `random`, `walkthrough`, or an action file.
+        /// `idle`, `random`, `first-choice`, `walkthrough`, or an action file.
         #[arg(long, value_name = "P")]
         policy: String,
         /// Number of playthroughs (1 to 1,000,000).

@@ -9,6 +9,7 @@
 pub mod balance;
 pub mod bots;
 pub mod observation;
+pub mod order;
 pub mod preview;
 pub mod proof;
 
@@ -21,7 +22,7 @@ use crate::engine::{Engine, Intervention, NewMessage, TeamId};
 use crate::replay::record::{Entry, FacilitatorRecord, SealReason, TurnRecord};
 use crate::replay::{Header, Log, Recorder, ReplayError};
 use crate::scenario::Scenario;
-use crate::scenario::model::{ActionId, Command, Target};
+use crate::scenario::model::{ActionId, Command, EntryId, Id, InjectId, Target};
 use crate::scenario::raw::RawCommand;
 use crate::scenario::validate::{CommandError, resolve_command};
 use crate::scoring::{self, Scorecard};
@@ -620,6 +621,31 @@ impl Session {
             self.engine.events(team),
             self.engine.ending(team).is_some(),
         )
+    }
+
+    /// The order in which the team is shown an inject's answer choices: the choices'
+    /// indices (in the scenario file), shuffled per team from the seed (see [`order`]).
+    /// Empty if the inject asks no question.
+    pub fn choice_order(&self, team: TeamId, inject: InjectId) -> Vec<usize> {
+        let s = self.scenario();
+        if inject.index() >= s.injects.len() {
+            return Vec::new();
+        }
+        let n = s.injects[inject]
+            .question
+            .as_ref()
+            .map_or(0, |q| q.choices.len());
+        order::shown_order(self.seed, team.0, s.injects.key(inject), n)
+    }
+
+    /// The order in which the team is shown the findings form's entry vectors, shuffled per
+    /// team from the seed.
+    pub fn entry_order(&self, team: TeamId) -> Vec<EntryId> {
+        let s = self.scenario();
+        order::shown_order(self.seed, team.0, "entry-vectors", s.entry_vectors.len())
+            .into_iter()
+            .map(Id::new)
+            .collect()
     }
 
     /// What the team sees now.

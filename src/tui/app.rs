@@ -60,7 +60,7 @@ pub(crate) enum Layer {
     /// An inbox entry, read whole; a question's choices.
     Reader {
         key: InboxKey,
-        choice: usize,
+        choice: Option<usize>,
         scroll: u16,
     },
     /// Any other item in full.
@@ -692,7 +692,7 @@ impl App {
             self.read.insert(key);
             self.layer = Some(Layer::Reader {
                 key,
-                choice: 0,
+                choice: None,
                 scroll: 0,
             });
             return;
