@@ -197,6 +197,34 @@ fn flagship_scenarios_have_the_required_content() {
     }
 }
 
+/// The first choice shown is right no more often than chance: over every question of every
+/// shipped scenario and many seeds, a team that always takes the first choice shown gets about
+/// as many right (and as many concealment) answers as one that picks at random.
+#[test]
+fn the_first_choice_shown_is_right_no_more_often_than_chance() {
+    let (mut first_right, mut chance_right, mut n) = (0.0, 0.0, 0.0);
+    for s in shipped() {
+        for seed in 0..200 {
+            let session = Session::new(s.clone(), seed, &["a", "b"]).unwrap();
+            for team in [TeamId(0), TeamId(1)] {
+                for (id, inject) in s.injects.iter() {
+                    let Some(q) = &inject.question else { continue };
+                    let order = session.choice_order(team, id);
+                    first_right += f64::from(u8::from(q.choices[order[0]].correct));
+                    chance_right += q.choices.iter().filter(|c| c.correct).count() as f64
+                        / q.choices.len() as f64;
+                    n += 1.0;
+                }
+            }
+        }
+    }
+    let (first, chance) = (first_right / n, chance_right / n);
+    assert!(
+        (first - chance).abs() < 0.03,
+        "the first choice shown is right {first:.3} of the time, chance is {chance:.3}"
+    );
+}
+
 /// The choices of every question are shown in an order that depends on the team and the seed,
 /// and the right answer is not written first in any shipped scenario.
 #[test]

@@ -448,6 +448,48 @@ fn answers_right_wrong_unanswered_and_concealment() {
     );
 }
 
+/// A wrong answer that is not concealment costs `wrong_answer`; a right one and a concealment
+/// one do not (concealment has its own penalty).
+#[test]
+fn a_plain_wrong_answer_costs_wrong_answer_points() {
+    let text = std::fs::read_to_string(crate::util::root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"yes\", concealment: true, text: (en: \"Yes\", ja: \"はい\")),",
+            "(id: \"yes\", concealment: true, text: (en: \"Yes\", ja: \"はい\")),\n                (id: \"later\", text: (en: \"Later\", ja: \"後で\")),",
+            1,
+        )
+        .replacen("concealment: 6,", "concealment: 6, wrong_answer: 4,", 1);
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let s = std::sync::Arc::new(checked.scenario.expect("valid"));
+    let ask = s.injects.id("ask").unwrap();
+    let card = |choice: usize| {
+        let events = [
+            Event {
+                turn: 1,
+                kind: EventKind::Inject { inject: ask },
+            },
+            Event {
+                turn: 2,
+                kind: EventKind::Answered {
+                    inject: ask,
+                    choice,
+                },
+            },
+        ];
+        score(&s, &events, true)
+    };
+    let wrong = |card: &Scorecard| {
+        card.penalties
+            .iter()
+            .find(|p| p.kind == PenaltyKind::WrongAnswer)
+            .map(|p| (p.count, p.points))
+    };
+    assert_eq!(wrong(&card(0)), None, "right");
+    assert_eq!(wrong(&card(1)), None, "concealment is not also wrong");
+    assert_eq!(wrong(&card(2)), Some((1, 4)), "plain wrong");
+}
+
 #[test]
 fn penalties_for_clean_hosts_blocks_and_hints() {
     let s = lab();

@@ -145,6 +145,7 @@ fn penalty_word(k: &PenaltyKind) -> &'static str {
         PenaltyKind::CleanRebuild => "clean_rebuild",
         PenaltyKind::EvidenceDestroyed => "evidence_destroyed",
         PenaltyKind::Concealment => "concealment",
+        PenaltyKind::WrongAnswer => "wrong_answer",
         PenaltyKind::WrongFinding => "wrong_finding",
         PenaltyKind::NeedlessBlock => "needless_block",
         PenaltyKind::Hint(_) => "hint",

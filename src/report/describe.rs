@@ -681,6 +681,7 @@ pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
         }
         PenaltyKind::EvidenceDestroyed => tr(lang, "Evidence destroyed", "証拠の消失").into(),
         PenaltyKind::Concealment => tr(lang, "Concealment", "隠蔽").into(),
+        PenaltyKind::WrongAnswer => tr(lang, "Wrong answers", "誤った回答").into(),
         PenaltyKind::WrongFinding => tr(lang, "Wrong findings", "報告内容の誤り").into(),
         PenaltyKind::NeedlessBlock => {
             tr(lang, "Legitimate addresses blocked", "正当なアドレスの遮断").into()

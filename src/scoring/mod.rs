@@ -175,6 +175,8 @@ pub enum PenaltyKind {
     EvidenceDestroyed,
     /// A concealment answer.
     Concealment,
+    /// A wrong answer (neither right nor concealment).
+    WrongAnswer,
     /// A wrong item on the findings report.
     WrongFinding,
     /// A legitimate address was blocked.
@@ -503,6 +505,20 @@ fn penalties(s: &Scenario, f: &Facts) -> Vec<Penalty> {
         })
         .count() as u32;
     add(PenaltyKind::Concealment, concealments, p.concealment);
+    let wrong_answers = s
+        .injects
+        .iter()
+        .filter(|(id, inject)| {
+            f.answers[id.index()].is_some_and(|(choice, _)| {
+                inject.question.as_ref().is_some_and(|q| {
+                    q.choices.iter().any(|c| c.correct)
+                        && !q.choices[choice].correct
+                        && !q.choices[choice].concealment
+                })
+            })
+        })
+        .count() as u32;
+    add(PenaltyKind::WrongAnswer, wrong_answers, p.wrong_answer);
     add(
         PenaltyKind::WrongFinding,
         wrong_findings(s, f),

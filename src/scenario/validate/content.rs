@@ -539,6 +539,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         ("clean_reimage", p.clean_reimage),
         ("evidence_destroyed", p.evidence_destroyed),
         ("concealment", p.concealment),
+        ("wrong_answer", p.wrong_answer),
         ("wrong_finding", p.wrong_finding),
         ("needless_block", p.needless_block),
     ] {
@@ -549,6 +550,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         clean_reimage: p.clean_reimage,
         evidence_destroyed: p.evidence_destroyed,
         concealment: p.concealment,
+        wrong_answer: p.wrong_answer,
         wrong_finding: p.wrong_finding,
         needless_block: p.needless_block,
     };
