@@ -571,3 +571,83 @@ fn sums_saturate_in_a_scenario_built_in_code() {
             .all(|&(_, earned, max)| earned <= max)
     );
 }
+
+/// Each change of the score between two scorecards is listed with its reason: an objective
+/// met, a penalty grown; the changes add up to the difference of the totals.
+#[test]
+fn score_changes_name_each_objective_and_penalty_that_moved() {
+    use cyberdrill::scoring::{ScoreItem, changes};
+    let s = lab();
+    let ask = s.injects.id("ask").unwrap();
+    let pc2 = s.hosts.id("pc2").unwrap();
+    let mut st = Stream::new();
+    st.at(1, EventKind::Inject { inject: ask });
+    let before = st.card(false);
+    st.at(
+        2,
+        EventKind::Answered {
+            inject: ask,
+            choice: 0,
+        },
+    )
+    .completed(2, "isolate", Target::Host(pc2), Some(false));
+    let after = st.card(false);
+    let list = changes(&before, &after);
+    let answer = s.objectives.id("answer").unwrap();
+    assert!(list.iter().any(|c| c.item == ScoreItem::Objective(answer)
+        && c.points > 0
+        && matches!(
+            c.objective,
+            Some((Status::Met, Reason::Answered { correct: true, .. }))
+        )));
+    assert!(list.iter().any(
+        |c| c.item == ScoreItem::Penalty(PenaltyKind::CleanIsolation)
+            && c.points == -3
+            && c.count == Some(1)
+    ));
+    assert_eq!(
+        list.iter().map(|c| c.points).sum::<i64>(),
+        after.total - before.total
+    );
+    assert!(changes(&after, &after).is_empty());
+    let line = cyberdrill::report::describe::score_change(
+        &s,
+        list.iter()
+            .find(|c| c.item == ScoreItem::Penalty(PenaltyKind::CleanIsolation))
+            .unwrap(),
+        cyberdrill::scenario::model::Lang::En,
+    );
+    assert!(line.starts_with("−3 "), "{line}");
+}
+
+/// The session explains every turn's score: the changes of each turn add up to the turn's
+/// difference, and all turns together to the final total.
+#[test]
+fn every_turn_of_a_session_explains_its_score() {
+    use cyberdrill::engine::TeamId;
+    use cyberdrill::session::Session;
+    use cyberdrill::session::bots::{self, Scripted};
+    let tutorial = cyberdrill::scenario::load(&crate::util::root().join("scenarios/tutorial.ron"))
+        .unwrap()
+        .0;
+    for s in [lab(), std::sync::Arc::new(tutorial)] {
+        let mut session = Session::new(s.clone(), 3, &["t"]).unwrap();
+        bots::play(
+            &mut session,
+            TeamId(0),
+            &mut Scripted::walkthrough(&s),
+            None,
+        )
+        .unwrap();
+        let last = session.turn(TeamId(0));
+        let mut sum = 0;
+        for turn in 1..=last {
+            let (before, after) = session.scores_around(TeamId(0), turn);
+            let changes = session.score_changes(TeamId(0), turn);
+            let moved: i64 = changes.iter().map(|c| c.points).sum();
+            assert_eq!(moved, after.total - before.total, "{} turn {turn}", s.id);
+            sum += moved;
+        }
+        assert_eq!(sum, session.scorecard(TeamId(0)).total, "{}", s.id);
+    }
+}

@@ -591,3 +591,40 @@ fn answering_again_keeps_or_replaces_the_queued_answer() {
     answer(&mut app, 0); // another answer replaces it
     assert_eq!(choices(&app), [order[0]]);
 }
+
+#[test]
+fn the_turn_summary_explains_each_change_of_the_score() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Enter);
+        let mut explained = false;
+        for _ in 0..10 {
+            if app.session().ending(TEAM).is_some() {
+                break;
+            }
+            play_walkthrough_turn(&mut app);
+            let turn = app.session().turn(TEAM);
+            let (before, after) = app.session().scores_around(TEAM, turn);
+            let text = screen_at(&mut app, 100, 60);
+            if before.total != after.total {
+                let head = match lang {
+                    Lang::En => format!("Score: {} → {}", before.total, after.total),
+                    Lang::Ja => format!("得点：{} → {}", before.total, after.total),
+                };
+                assert!(text.contains(&head), "{text}");
+                // The first change shows under the heading (the rest scroll into view).
+                for c in app.session().score_changes(TEAM, turn).into_iter().take(1) {
+                    let points = if c.points > 0 {
+                        format!("+{}", c.points)
+                    } else {
+                        format!("−{}", -c.points)
+                    };
+                    assert!(text.contains(&points), "{points}: {text}");
+                }
+                explained = true;
+            }
+            press(&mut app, KeyCode::Enter);
+        }
+        assert!(explained, "the walkthrough's score changes");
+    }
+}

@@ -137,7 +137,11 @@ pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
                 Lang::Ja => format!("回答「{text}」"),
             }
         }
-        Command::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
+        Command::Hint(h) => format!(
+            "{}{}",
+            lab(lang, "Hint:", "ヒント："),
+            hint_title(s, *h, lang)
+        ),
         Command::Reply { message, choice } => match lang {
             Lang::En => format!(
                 "Reply to the facilitator's message {message}: choice {}",
@@ -686,7 +690,65 @@ pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
         PenaltyKind::NeedlessBlock => {
             tr(lang, "Legitimate addresses blocked", "正当なアドレスの遮断").into()
         }
-        PenaltyKind::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
+        PenaltyKind::Hint(h) => format!(
+            "{}{}",
+            lab(lang, "Hint:", "ヒント："),
+            hint_title(s, *h, lang)
+        ),
+    }
+}
+
+/// A change of the score, as one line: the points, what they are for, and why (for example
+/// "+10 Have the counter open at turn 8: met — never interrupted", "−1 Downtime: Counter
+/// (2 turns so far)").
+pub fn score_change(s: &Scenario, c: &crate::scoring::ScoreChange, lang: Lang) -> String {
+    use crate::scoring::ScoreItem;
+    let points = if c.points > 0 {
+        format!("+{}", c.points)
+    } else {
+        format!("−{}", c.points.unsigned_abs())
+    };
+    match (&c.item, &c.objective) {
+        (ScoreItem::Objective(o), Some((st, why))) => {
+            let name = s.objectives[*o].name.get(lang);
+            let (st, why) = (status(*st, lang), reason(s, why, lang));
+            match lang {
+                Lang::En => format!("{points} {name}: {st} — {why}"),
+                Lang::Ja => format!("{points} {name}：{st}（{why}）"),
+            }
+        }
+        (ScoreItem::Objective(o), None) => {
+            format!("{points} {}", s.objectives[*o].name.get(lang))
+        }
+        (ScoreItem::Penalty(k), _) => {
+            let what = penalty(s, k, lang);
+            let count = c.count.unwrap_or(0);
+            let times = match (k, lang) {
+                (PenaltyKind::Downtime(_), Lang::En) => format!(" ({count} turn(s) down so far)"),
+                (PenaltyKind::Downtime(_), Lang::Ja) => format!("（これまで{count}ターン停止）"),
+                (PenaltyKind::Hint(_), _) => String::new(),
+                (_, Lang::En) if count > 1 => format!(" (×{count} so far)"),
+                (_, Lang::Ja) if count > 1 => format!("（累計{count}件）"),
+                _ => String::new(),
+            };
+            format!("{points} {what}{times}")
+        }
+    }
+}
+
+/// A hint's title: the first sentence of its text, for screens and reports (ids are never
+/// shown to trainees).
+pub fn hint_title(s: &Scenario, h: crate::scenario::model::HintId, lang: Lang) -> String {
+    let text = s.hints[h].text.get(lang);
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '.' | '。' | '?' | '？' | '!' | '！' | ':' | '：'))
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
+    let title: String = text[..end].chars().take(60).collect();
+    if title.chars().count() < text[..end].chars().count() {
+        format!("{title}…")
+    } else {
+        title
     }
 }
 

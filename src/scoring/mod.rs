@@ -229,6 +229,75 @@ impl Scorecard {
     }
 }
 
+/// What a change of the score is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ScoreItem {
+    /// An objective's points changed (met, partly met, lost …).
+    Objective(ObjectiveId),
+    /// A penalty grew (a new occurrence, another turn of downtime, a hint …).
+    Penalty(PenaltyKind),
+}
+
+/// One change of the score between two scorecards of the same team, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreChange {
+    /// What changed.
+    pub item: ScoreItem,
+    /// Points added to the total (negative: taken away).
+    pub points: i64,
+    /// For an objective: how it stands now, and why.
+    pub objective: Option<(Status, Reason)>,
+    /// For a penalty: how many times it counts now (turns, for downtime).
+    pub count: Option<u32>,
+}
+
+/// Every change of the total from `before` to `after` (two scorecards of one team, the later
+/// one second): objectives whose points changed, in scenario order, then penalties that
+/// changed. Changes of zero points are left out.
+pub fn changes(before: &Scorecard, after: &Scorecard) -> Vec<ScoreChange> {
+    let mut out = Vec::new();
+    for o in &after.objectives {
+        let was = before
+            .objectives
+            .iter()
+            .find(|b| b.objective == o.objective)
+            .map_or(0, |b| b.points);
+        let points = i64::from(o.points) - i64::from(was);
+        if points != 0 {
+            out.push(ScoreChange {
+                item: ScoreItem::Objective(o.objective),
+                points,
+                objective: Some((o.status, o.reason.clone())),
+                count: None,
+            });
+        }
+    }
+    let mut kinds: Vec<PenaltyKind> = before
+        .penalties
+        .iter()
+        .chain(&after.penalties)
+        .map(|p| p.kind)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for kind in kinds {
+        let find = |card: &Scorecard| card.penalties.iter().find(|p| p.kind == kind).cloned();
+        let (was, now) = (find(before), find(after));
+        let points = i64::from(was.as_ref().map_or(0, |p| p.points))
+            - i64::from(now.as_ref().map_or(0, |p| p.points));
+        if points != 0 {
+            out.push(ScoreChange {
+                item: ScoreItem::Penalty(kind),
+                points,
+                objective: None,
+                count: Some(now.map_or(0, |p| p.count)),
+            });
+        }
+    }
+    out
+}
+
 /// Points after `late` turns of lateness: full on time, `decay` fewer per turn late, none if
 /// `decay` is 0 and it is late at all.
 fn late_points(points: u32, decay: u32, late: u32) -> u32 {

@@ -270,6 +270,10 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
         })),
         "effort": {"per_turn": obs.effort_per_turn, "available": obs.effort_available},
         "score": {"total": score.total, "max": score.max, "percent": score.percent},
+        "score_changes": session.score_changes(team, obs.turn).iter().map(|c| json!({
+            "points": c.points,
+            "text": describe::score_change(s, c, lang),
+        })).collect::<Vec<_>>(),
         "inbox": inbox,
         "hosts": hosts,
         "segments": segments,

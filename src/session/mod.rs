@@ -648,6 +648,30 @@ impl Session {
             .collect()
     }
 
+    /// How the team's score changed in turn `turn` (1-based, up to the last turn played), each
+    /// change with its reason: objectives met, partly met or lost, penalties, downtime, hints.
+    /// A facilitator's intervention after the turn counts with it. Empty for a turn not played.
+    pub fn score_changes(&self, team: TeamId, turn: u32) -> Vec<scoring::ScoreChange> {
+        let (before, after) = self.scores_around(team, turn);
+        scoring::changes(&before, &after)
+    }
+
+    /// The team's scorecards before and after turn `turn` (both the current one for a turn not
+    /// played yet).
+    pub fn scores_around(&self, team: TeamId, turn: u32) -> (Scorecard, Scorecard) {
+        let events = self.engine.events(team);
+        let played = self.engine.turn(team);
+        let turn = turn.min(played);
+        let start = events.partition_point(|e| e.turn < turn);
+        let end = events.partition_point(|e| e.turn <= turn);
+        let ended = self.engine.ending(team).is_some() && turn == played;
+        let s = self.scenario();
+        (
+            scoring::score(s, &events[..start], false),
+            scoring::score(s, &events[..end], ended),
+        )
+    }
+
     /// What the team sees now.
     pub fn observe(&self, team: TeamId) -> Observation {
         Observation::of(self, team)
