@@ -86,7 +86,10 @@ fn has(events: &[EventKind], pred: impl Fn(&EventKind) -> bool) -> bool {
 #[test]
 fn turn_schedule_builds_with_ambiguity_detection_as_an_error() {
     let mut world = bevy::prelude::World::new();
-    world.insert_resource(cyberdrill::engine::phases::Rules(lab()));
+    world.insert_resource(cyberdrill::engine::phases::Rules(
+        lab(),
+        cyberdrill::engine::RULES,
+    ));
     let mut schedule = cyberdrill::engine::phases::turn_schedule();
     assert!(schedule.initialize(&mut world).is_ok());
 }
@@ -866,4 +869,131 @@ fn teams_in_one_session_are_independent_and_see_the_same_dice() {
     assert_eq!(session.events(TeamId(0)), session.events(TeamId(2)));
     assert_eq!(session.digest(TeamId(0)), session.digest(TeamId(2)));
     assert_ne!(session.digest(TeamId(0)), session.digest(TeamId(1)));
+}
+
+// --- rules revision 2: what the team is told is true
+
+/// Plays `turns` (commands in written form) for one team of `s` under `rules`; returns the
+/// engine.
+fn play_rules(s: &Arc<Scenario>, rules: u32, turns: &[&[&str]]) -> cyberdrill::engine::Engine {
+    let mut engine = cyberdrill::engine::Engine::with_rules(s.clone(), rules).unwrap();
+    let t = engine.add_team(1);
+    for commands in turns {
+        engine.submit(t, commands.iter().map(|c| cmd(s, c)));
+        engine.step(&[t]);
+    }
+    engine
+}
+
+#[test]
+fn a_trace_on_a_host_the_attacker_never_acted_on_does_not_mark_it_compromised() {
+    // The web server's log of the exploit, moved onto the PLC: it is the PLC's record of
+    // something that happened elsewhere.
+    let text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"web-log\", source: WebLog, seen_in: Logs,",
+            "(id: \"web-log\", source: WebLog, seen_in: Logs, host: \"plc\",",
+            1,
+        );
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes())
+            .scenario
+            .expect("valid"),
+    );
+    let plc = s.hosts.id("plc").unwrap();
+    let scanner = s.addresses.id("scanner").unwrap();
+    let web_log = s.traces.id("web-log").unwrap();
+    for (rules, believed) in [(2, false), (1, true)] {
+        let engine = play_rules(&s, rules, &[&[], &[r#"Act("logs", Host("plc"))"#]]);
+        let t = TeamId(0);
+        assert!(
+            engine
+                .events(t)
+                .iter()
+                .any(|e| e.kind == EventKind::Found { trace: web_log }),
+            "rules {rules}: the trace is found"
+        );
+        let v = engine.view(t);
+        assert!(v.assets.hosts[plc.index()].foothold.is_none());
+        assert_eq!(
+            v.knowledge.hosts[plc.index()].confirmed,
+            believed,
+            "rules {rules}"
+        );
+        assert!(
+            v.knowledge.known_addresses[scanner.index()],
+            "rules {rules}: what it reveals is still learned"
+        );
+    }
+}
+
+#[test]
+fn an_offline_host_raises_no_noise() {
+    let s = lab();
+    let noise = s.alert_id("noise-pc").unwrap();
+    let pc = s.hosts.id("pc").unwrap();
+    for (rules, raised) in [(2, false), (1, true)] {
+        let engine = play_rules(&s, rules, &[&[r#"Act("isolate", Host("pc"))"#], &[], &[]]);
+        let t = TeamId(0);
+        assert!(engine.view(t).offline(pc));
+        let later = engine
+            .events(t)
+            .iter()
+            .any(|e| e.turn >= 2 && e.kind == EventKind::Alert { alert: noise });
+        assert_eq!(later, raised, "rules {rules}");
+        let v = engine.view(t);
+        assert_eq!(
+            v.knowledge.hosts[pc.index()].suspicious,
+            raised,
+            "rules {rules}: no alert, no suspicion"
+        );
+    }
+    // The same rolls are made: the rest of the world is the same either way.
+    let a = play_rules(&s, 2, &[&[r#"Act("isolate", Host("pc"))"#], &[], &[]]);
+    let b = play_rules(&s, 1, &[&[r#"Act("isolate", Host("pc"))"#], &[], &[]]);
+    assert_eq!(
+        a.view(TeamId(0)).attacker.done,
+        b.view(TeamId(0)).attacker.done
+    );
+}
+
+#[test]
+fn an_investigation_that_finds_nothing_says_so() {
+    let s = lab();
+    let logs = s.actions.id("logs").unwrap();
+    let plc = s.hosts.id("plc").unwrap();
+    let nothing = EventKind::NothingFound {
+        action: logs,
+        target: cyberdrill::scenario::model::Target::Host(plc),
+        known: false,
+    };
+    let engine = play_rules(&s, 2, &[&[r#"Act("logs", Host("plc"))"#]]);
+    assert!(
+        engine
+            .events(TeamId(0))
+            .contains(&cyberdrill::engine::event::Event {
+                turn: 1,
+                kind: nothing.clone()
+            })
+    );
+    let line = cyberdrill::report::describe::event(
+        &s,
+        &cyberdrill::engine::event::Event {
+            turn: 1,
+            kind: nothing.clone(),
+        },
+        cyberdrill::scenario::model::Lang::En,
+    );
+    assert!(line.ends_with("it found no sign of compromise"), "{line}");
+    // Under the first rules an empty result said nothing.
+    let old = play_rules(&s, 1, &[&[r#"Act("logs", Host("plc"))"#]]);
+    assert!(
+        !old.events(TeamId(0))
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::NothingFound { .. }))
+    );
+    // A revision this build does not have is refused.
+    assert!(cyberdrill::engine::Engine::with_rules(s.clone(), 99).is_none());
+    assert!(cyberdrill::engine::Engine::with_rules(s, 0).is_none());
 }

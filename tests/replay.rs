@@ -626,7 +626,7 @@ fn a_forged_header_is_named_even_with_the_chain_recomputed() {
             r#""id":"municipal-breach""#,
             "scenario",
         ),
-        (r#""rules":1"#, r#""rules":9"#, "rules"),
+        (r#""rules":2"#, r#""rules":9"#, "rules"),
     ];
     for (find, replace, why) in cases {
         let mut forged = all.clone();
@@ -812,4 +812,56 @@ fn the_cli_checks_signatures_with_a_key() {
     let bad = cyberdrill(&["replay", "verify", log.to_str().unwrap(), "--key", "xyz"]);
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A log recorded under an earlier rules revision keeps playing by those rules: branching from
+/// it continues under them, and the branch records them in its header and verifies.
+#[test]
+fn a_branch_of_an_old_rules_log_keeps_its_rules() {
+    let old_bytes =
+        std::fs::read(root().join("tests/fixtures/golden/rules-1/tutorial.ron")).unwrap();
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("scenarios/tutorial.ron", &old_bytes)
+            .scenario
+            .unwrap(),
+    );
+    let log = Log::read(&root().join("tests/fixtures/golden/rules-1/tutorial-walkthrough.jsonl"))
+        .unwrap();
+    assert_eq!(log.header.value.rules, Some(1));
+    let mut session = Session::from_log(s.clone(), &log, 3).unwrap();
+    assert_eq!(session.engine().rules(), 1);
+    let memory = Memory::default();
+    let h = header(
+        &s,
+        "scenarios/tutorial.ron",
+        &sha256_hex(&old_bytes),
+        1,
+        session.team_names(),
+        Lang::En,
+        Some(cyberdrill::replay::BranchRef {
+            log: "old.jsonl".into(),
+            sha256: log.sha256.clone(),
+            turn: 3,
+        }),
+    );
+    session.record_to(Box::new(memory.clone()), h).unwrap();
+    bots::play(
+        &mut session,
+        TeamId(0),
+        &mut Scripted::walkthrough(&s),
+        None,
+    )
+    .unwrap();
+    session.seal(None, None).unwrap();
+    let branched = Log::parse(&memory.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(branched.header.value.rules, Some(1));
+    verify(&branched, "scenarios/tutorial.ron", &old_bytes, None).unwrap();
+    // A new session plays by the current rules.
+    assert_eq!(
+        Session::new(tutorial(), 1, &["t"])
+            .unwrap()
+            .engine()
+            .rules(),
+        cyberdrill::engine::RULES
+    );
 }

@@ -314,6 +314,28 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             lab(lang, "Evidence:", "証拠："),
             s.traces[*trace].text.get(lang)
         ),
+        EventKind::NothingFound {
+            action,
+            target: t,
+            known,
+        } => {
+            let what = command(
+                s,
+                &Command::Act {
+                    action: *action,
+                    target: t.clone(),
+                },
+                lang,
+            );
+            // What the investigation found, not what is true: an attacker who left nothing
+            // for this kind of look can still be there.
+            match (lang, known) {
+                (Lang::En, false) => format!("{what} — it found no sign of compromise"),
+                (Lang::En, true) => format!("{what} — it found nothing new"),
+                (Lang::Ja, false) => format!("{what} — 侵害の痕跡は見つからなかった"),
+                (Lang::Ja, true) => format!("{what} — 新たな痕跡は見つからなかった"),
+            }
+        }
         EventKind::Inject { inject } => format!(
             "{}{}{}",
             message_from(s, *inject, lang),

@@ -189,6 +189,12 @@ impl Session {
         out: Box<dyn Write + Send>,
         header: Header,
     ) -> Result<(), SessionError> {
+        // The log records the rules this session plays by (a branch of an older log keeps
+        // playing by the older rules, so that its re-recorded lines still verify).
+        let mut header = header;
+        if header.format >= 2 {
+            header.rules = Some(self.engine.rules());
+        }
         let mut recorder =
             Recorder::start(out, header).map_err(|e| SessionError::Record(e.to_string()))?;
         for entry in &self.history {

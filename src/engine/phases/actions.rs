@@ -135,20 +135,41 @@ fn found(s: &Scenario, t: &mut TeamMut, trace: TraceId, emit: bool) {
     t.evidence.traces[trace.index()].found_at = Some(turn);
     t.knowledge.detected_at.get_or_insert(turn);
     let tr = &s.traces[trace];
-    confirm(t, tr.host);
+    // From rules 2, a trace is evidence against its host only if the attacker acted on that
+    // host: a mail gateway's log of a phishing mail, or a firewall's record of a connection,
+    // says nothing against the gateway or the firewall (what it reveals is named in
+    // `reveals`).
+    if t.rules < 2 || s.stages[tr.stage].target == tr.host {
+        confirm(t, tr.host);
+    }
     learn(t, &tr.reveals);
     if emit {
         t.emit(EventKind::Found { trace });
     }
 }
 
-/// Finds every present, unfound trace of a kind on a host.
-fn investigate(s: &Scenario, t: &mut TeamMut, h: HostId, seen_in: SeenIn) {
+/// Finds every present, unfound trace of a kind on a host; returns how many.
+fn investigate(s: &Scenario, t: &mut TeamMut, h: HostId, seen_in: SeenIn) -> usize {
+    let mut n = 0;
     for (id, tr) in s.traces.iter() {
         let st = &t.evidence.traces[id.index()];
         if tr.host == h && tr.seen_in == seen_in && st.present && st.found_at.is_none() {
             found(s, t, id, true);
+            n += 1;
         }
+    }
+    n
+}
+
+/// From rules 2: an investigation that found nothing says so.
+fn nothing_found(t: &mut TeamMut, task: &Task, hosts: &[HostId], found: usize) {
+    if t.rules >= 2 && found == 0 {
+        let known = hosts.iter().any(|h| t.knowledge.hosts[h.index()].confirmed);
+        t.emit(EventKind::NothingFound {
+            action: task.action,
+            target: task.target.clone(),
+            known,
+        });
     }
 }
 
@@ -220,15 +241,21 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
                 }
             }
         }
-        (Verb::AnalyseLogs, Target::Host(h)) => investigate(s, t, *h, SeenIn::Logs),
+        (Verb::AnalyseLogs, Target::Host(h)) => {
+            let n = investigate(s, t, *h, SeenIn::Logs);
+            nothing_found(t, &task, &[*h], n);
+        }
         (Verb::ImageDisk, Target::Host(h)) => {
             t.assets.hosts[h.index()].imaged_at = Some(turn);
-            investigate(s, t, *h, SeenIn::Disk);
+            let n = investigate(s, t, *h, SeenIn::Disk);
+            nothing_found(t, &task, &[*h], n);
         }
         (Verb::Scan, Target::Segment(seg)) => {
+            let mut n = 0;
             for &h in &s.segments[*seg].hosts {
-                investigate(s, t, h, SeenIn::Scan);
+                n += investigate(s, t, h, SeenIn::Scan);
             }
+            nothing_found(t, &task, &s.segments[*seg].hosts, n);
         }
         (Verb::IsolateHost, Target::Host(h)) => t.assets.hosts[h.index()].isolated = true,
         (Verb::Reconnect, Target::Host(h)) => t.assets.hosts[h.index()].isolated = false,
