@@ -251,3 +251,24 @@ fn choices_are_shuffled_per_team_and_no_shipped_question_puts_the_answer_first()
         }
     }
 }
+
+/// Not looking is not rewarded: duties and questions arise from what really happened, so a
+/// team that does nothing (or only answers at random) is scored out of the same maximum as
+/// the walkthrough on the same seed.
+#[test]
+fn the_maximum_is_the_same_for_the_walkthrough_and_a_team_that_does_nothing() {
+    use cyberdrill::session::bots::{FirstChoice, Idle};
+    for s in shipped() {
+        for seed in 0..10 {
+            let max = |policy: &mut dyn Policy| play(&s, seed, policy).scorecard(TeamId(0)).max;
+            let walkthrough = max(&mut Scripted::walkthrough(&s));
+            assert_eq!(max(&mut Idle), walkthrough, "{} seed {seed}: idle", s.id);
+            assert_eq!(
+                max(&mut FirstChoice::new(seed, TeamId(0))),
+                walkthrough,
+                "{} seed {seed}: first choice",
+                s.id
+            );
+        }
+    }
+}

@@ -651,3 +651,81 @@ fn every_turn_of_a_session_explains_its_score() {
         assert_eq!(sum, session.scorecard(TeamId(0)).total, "{}", s.id);
     }
 }
+
+/// A duty arises from what really happened: a team that never finds the trace that starts the
+/// reporting clock still owes the report from the turn the trace was left, and its maximum is
+/// the same as a team that found it. Not applicable only if the stage never happened.
+#[test]
+fn a_notification_duty_arises_from_what_happened_not_from_what_the_team_found() {
+    let s = lab();
+    let exploit = s.stages.id("exploit-web").unwrap();
+    let boss = s.stakeholders.id("boss").unwrap();
+    let mut unseen = Stream::new();
+    unseen.at(1, EventKind::StageDone { stage: exploit });
+    assert_eq!(
+        unseen.objective("tell", true),
+        (Status::Missed, 0, Reason::NotNotified { due: 2 })
+    );
+    let mut told = Stream::new();
+    told.at(1, EventKind::StageDone { stage: exploit })
+        .completed(2, "notify", Target::Stakeholder(boss), None);
+    assert_eq!(
+        told.objective("tell", true),
+        (Status::Met, 10, Reason::Notified { turn: 2, due: 2 })
+    );
+    assert_eq!(unseen.card(true).max, told.card(true).max);
+    let quiet = Stream::new();
+    assert_eq!(
+        quiet.objective("tell", true),
+        (Status::NotApplicable, 0, Reason::NoDuty)
+    );
+}
+
+/// A question that never came because the team did not do what brings it (here: it never
+/// told the boss, though a duty to do so arose) counts as unanswered, not as not applicable.
+#[test]
+fn a_question_avoided_by_not_keeping_a_duty_counts_as_unanswered() {
+    let text = std::fs::read_to_string(crate::util::root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"ask\", trigger: Turn(1),",
+            "(id: \"ask\", trigger: Notified(\"boss\"),",
+            1,
+        );
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let s = std::sync::Arc::new(checked.scenario.expect("valid"));
+    let exploit = s.stages.id("exploit-web").unwrap();
+    let answer = s.objectives.id("answer").unwrap();
+    let judged = |events: &[Event]| {
+        let card = score(&s, events, true);
+        let o = card
+            .objectives
+            .iter()
+            .find(|o| o.objective == answer)
+            .unwrap();
+        (o.status, o.reason.clone())
+    };
+    // The duty to tell the boss arose at turn 1 (due turn 2): the question would have come.
+    let avoided = [
+        Event {
+            turn: 1,
+            kind: EventKind::StageDone { stage: exploit },
+        },
+        Event {
+            turn: 3,
+            kind: EventKind::Containment { contained: false },
+        },
+    ];
+    assert_eq!(
+        judged(&avoided),
+        (Status::Missed, Reason::NeverBrought { turn: 2 })
+    );
+    // Nothing happened: nothing to tell, no question.
+    assert_eq!(
+        judged(&[Event {
+            turn: 3,
+            kind: EventKind::Containment { contained: true },
+        }]),
+        (Status::NotApplicable, Reason::NotAsked)
+    );
+}

@@ -687,6 +687,14 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         .into(),
         Reason::NotAnswered => tr(lang, "not answered", "回答しなかった").into(),
         Reason::NotAsked => tr(lang, "the question never came up", "質問は届かなかった").into(),
+        Reason::NeverBrought { turn } => match lang {
+            Lang::En => format!(
+                "the question never came up because what brings it was not done (it would have come at turn {turn})"
+            ),
+            Lang::Ja => format!(
+                "必要な対応がなかったため質問は届かなかった（対応していれば{turn}ターン目に届いていた）"
+            ),
+        },
         Reason::Pending => tr(lang, "not decided yet", "まだ判定できない").into(),
     }
 }

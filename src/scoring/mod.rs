@@ -142,6 +142,12 @@ pub enum Reason {
     NotAnswered,
     /// The question was never asked.
     NotAsked,
+    /// The question never came because the team did not do what brings it (it would have
+    /// come at `turn`, had the team kept its duties): it counts as not answered.
+    NeverBrought {
+        /// When it would have come.
+        turn: u32,
+    },
     /// The session is still running.
     Pending,
 }
@@ -389,9 +395,15 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
             }
         }
         ObjectiveKind::Notify(rule) => {
-            let stakeholder = s.notifications[*rule].stakeholder;
-            let notified = &f.notified[stakeholder.index()];
-            match f.rule_due[rule.index()] {
+            let r = &s.notifications[*rule];
+            let notified = &f.notified[r.stakeholder.index()];
+            // The duty arises from what really happened: a team that never looked, and so
+            // never started the clock itself, is judged by when it would have started.
+            let due = f.rule_due[rule.index()].or_else(|| {
+                f.truth_turn(s, &r.trigger)
+                    .map(|t| (t, t.saturating_add(r.within)))
+            });
+            match due {
                 None if f.ended => na(Reason::NoDuty),
                 None => pending(),
                 Some((_, due)) => match notified.iter().find(|&&t| t <= due).or(notified.first()) {
@@ -452,7 +464,17 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
                     let points = if correct { max } else { 0 };
                     graded(points, max, Reason::Answered { choice, correct })
                 }
-                (None, None) if f.ended => na(Reason::NotAsked),
+                (None, None) if f.ended => {
+                    let inject = &s.injects[*inject];
+                    match f
+                        .truth_turn(s, &inject.trigger)
+                        .map(|t| t.saturating_add(inject.delay))
+                        .filter(|&t| t <= f.now)
+                    {
+                        Some(turn) => (Status::Missed, 0, Reason::NeverBrought { turn }),
+                        None => na(Reason::NotAsked),
+                    }
+                }
                 (Some(_), None) if f.ended || f.expired[inject.index()] => {
                     (Status::Missed, 0, Reason::NotAnswered)
                 }
