@@ -729,3 +729,68 @@ fn a_question_avoided_by_not_keeping_a_duty_counts_as_unanswered() {
         (Status::NotApplicable, Reason::NotAsked)
     );
 }
+
+/// Containment is judged over every foothold the attacker gains control of: a foothold
+/// regained after containment, or a later wave, must be contained too, and costs the points
+/// while it is held.
+#[test]
+fn containment_is_judged_over_every_foothold() {
+    use cyberdrill::scoring::{ScoreItem, changes};
+    let base = || {
+        let mut st = Stream::new();
+        st.foothold(1, "web")
+            .at(1, EventKind::Containment { contained: false })
+            .at(2, EventKind::Containment { contained: true });
+        st
+    };
+    // A second wave at turn 5, held to the end: missed, however well the first was handled.
+    let mut held = base();
+    held.foothold(5, "pc2")
+        .at(5, EventKind::Containment { contained: false })
+        .at(
+            10,
+            EventKind::Ended {
+                outcome: cyberdrill::scenario::model::Outcome::Loss,
+                reason: cyberdrill::engine::state::EndReason::TimeLimit,
+            },
+        );
+    assert_eq!(
+        held.objective("contain", true),
+        (Status::Missed, 0, Reason::NotContained { foothold: 5 })
+    );
+    // While it is held the points are gone, and the turn's score changes say so.
+    let before = base().card(false);
+    let after = held.card(false);
+    let contain = held.s.objectives.id("contain").unwrap();
+    assert!(
+        changes(&before, &after)
+            .iter()
+            .any(|c| c.item == ScoreItem::Objective(contain)
+                && c.points == -10
+                && matches!(c.objective, Some((Status::Pending, _))))
+    );
+    // Contained two turns late: partly met, judged by the worst foothold.
+    let mut late = base();
+    late.foothold(5, "pc2")
+        .at(5, EventKind::Containment { contained: false })
+        .at(7, EventKind::Containment { contained: true });
+    assert_eq!(
+        late.objective("contain", true),
+        (
+            Status::Partial,
+            5,
+            Reason::Contained {
+                foothold: 5,
+                turn: 7,
+                within: 1
+            }
+        )
+    );
+    // Contained in time: met.
+    let mut quick = base();
+    quick
+        .foothold(5, "pc2")
+        .at(5, EventKind::Containment { contained: false })
+        .at(6, EventKind::Containment { contained: true });
+    assert_eq!(quick.objective("contain", true).0, Status::Met);
+}

@@ -577,7 +577,7 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         } => {
             if en {
                 format!(
-                    "contained at turn {turn}, {} turn(s) after the first foothold at turn {foothold}; full points within {within}",
+                    "contained at turn {turn}, {} turn(s) after the foothold at turn {foothold}; full points within {within}",
                     turn - foothold
                 )
             } else {
@@ -589,7 +589,7 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         }
         Reason::NotContained { foothold } => {
             if en {
-                format!("never contained after the first foothold at turn {foothold}")
+                format!("not contained since the attacker gained a foothold at turn {foothold}")
             } else {
                 format!("{foothold}ターン目の侵入後、封じ込められなかった")
             }

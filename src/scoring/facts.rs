@@ -292,6 +292,21 @@ impl Facts {
             .map(|&(turn, _)| turn)
     }
 
+    /// Every time the attacker went from controlling no foothold to controlling one (its
+    /// first foothold, a foothold regained after containment, a later wave), with the turn it
+    /// was contained again, if it was.
+    pub fn breaches(&self) -> Vec<(u32, Option<u32>)> {
+        let mut out: Vec<(u32, Option<u32>)> = Vec::new();
+        for &(turn, contained) in &self.containment {
+            match (contained, out.last_mut()) {
+                (false, None) | (false, Some((_, Some(_)))) => out.push((turn, None)),
+                (true, Some((_, end @ None))) => *end = Some(turn),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Hosts the attacker ever held.
     pub fn held_hosts(&self) -> Vec<HostId> {
         self.held

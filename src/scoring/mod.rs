@@ -363,19 +363,43 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
         ObjectiveKind::Contain { within } => match f.first_foothold {
             None if f.ended => na(Reason::NoCompromise),
             None => pending(),
-            Some(foothold) => match f.contained_from(foothold) {
-                Some(turn) => graded(
-                    late_points(max, o.decay, turn.saturating_sub(foothold + within)),
-                    max,
-                    Reason::Contained {
-                        foothold,
-                        turn,
-                        within: *within,
-                    },
-                ),
-                None if f.ended => (Status::Missed, 0, Reason::NotContained { foothold }),
-                None => pending(),
-            },
+            // Judged over every foothold the attacker gains control of, later waves and
+            // fallbacks included: each must be contained within the window, and the worst
+            // one sets the points. A foothold still held is open: missed at the end, pending
+            // (no points) before.
+            Some(foothold) => {
+                let breaches = f.breaches();
+                if let Some(&(gained, _)) = breaches.iter().find(|(_, end)| end.is_none()) {
+                    if f.ended {
+                        (Status::Missed, 0, Reason::NotContained { foothold: gained })
+                    } else {
+                        // The points go while the foothold is held; why is told at the end
+                        // (the team cannot see the attacker's footholds).
+                        pending()
+                    }
+                } else {
+                    let worst = breaches
+                        .iter()
+                        .filter_map(|&(gained, end)| end.map(|end| (gained, end)))
+                        .max_by_key(|&(gained, end)| {
+                            (end.saturating_sub(gained.saturating_add(*within)), gained)
+                        });
+                    let (gained, turn) = worst.unwrap_or((foothold, foothold));
+                    graded(
+                        late_points(
+                            max,
+                            o.decay,
+                            turn.saturating_sub(gained.saturating_add(*within)),
+                        ),
+                        max,
+                        Reason::Contained {
+                            foothold: gained,
+                            turn,
+                            within: *within,
+                        },
+                    )
+                }
+            }
         },
         ObjectiveKind::PreserveEvidence => {
             if !f.evidence_lost.is_empty() {
