@@ -997,3 +997,89 @@ fn an_investigation_that_finds_nothing_says_so() {
     assert!(cyberdrill::engine::Engine::with_rules(s.clone(), 99).is_none());
     assert!(cyberdrill::engine::Engine::with_rules(s, 0).is_none());
 }
+
+// --- one source of truth: what front-ends are told is what the engine does
+
+/// The session's checks are the engine's, each queued command judged against the state the
+/// ones before it leave: a host queued for a rebuild is busy for a reconnect queued after it,
+/// and a command the engine will refuse takes no effort.
+#[test]
+fn queued_commands_are_checked_as_the_engine_will_play_them() {
+    let mut lab = Lab::new(1);
+    lab.turn(&[r#"Act("isolate", Host("web"))"#]);
+    let queue = [
+        r#"Act("reimage", Host("web"))"#,
+        r#"Act("reconnect", Host("web"))"#,
+        r#"Act("isolate", Host("web"))"#,
+        r#"Answer("ask", "no")"#,
+        r#"Answer("ask", "yes")"#,
+        r#"Act("image", Host("pc"))"#,
+        r#"Act("logs", Host("pc"))"#,
+    ];
+    let commands: Vec<Command> = queue.iter().map(|c| cmd(&lab.s, c)).collect();
+    // Each command checked before it is queued, after the ones before it.
+    let mut told = Vec::new();
+    for c in &commands {
+        told.push(lab.session.check(T, c));
+        lab.session.submit(T, vec![c.clone()]).unwrap();
+    }
+    let verdicts = lab.session.queue_check(T).verdicts;
+    assert_eq!(
+        told, verdicts,
+        "checking one by one agrees with the whole queue"
+    );
+    assert_eq!(verdicts[1], Err(Refusal::HostBusy));
+    assert_eq!(verdicts[2], Err(Refusal::AlreadyIsolated));
+    assert_eq!(verdicts[4], Err(Refusal::AlreadyAnswered));
+    // Effort: 5 − reimage 2 − image 2 − logs 1; the refused ones take none.
+    assert_eq!(lab.session.effort_available(T), 0);
+    // The engine plays the queue and refuses exactly those.
+    lab.session.advance_team(T).unwrap();
+    let now = lab.session.turn(T);
+    let refused: Vec<Refusal> = lab
+        .session
+        .events(T)
+        .iter()
+        .filter(|e| e.turn == now)
+        .filter_map(|e| match &e.kind {
+            EventKind::Refused { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    let expected: Vec<Refusal> = verdicts.into_iter().filter_map(Result::err).collect();
+    assert_eq!(refused, expected);
+}
+
+/// An answer choice that does not exist is refused: by the session before anything is queued,
+/// and by the engine if it gets there another way.
+#[test]
+fn an_out_of_range_answer_is_refused() {
+    let mut lab = Lab::new(1);
+    lab.turn(&[]);
+    let ask = lab.s.injects.id("ask").unwrap();
+    let bad = Command::Answer {
+        inject: ask,
+        choice: 7,
+    };
+    let err = lab.session.submit(T, vec![bad.clone()]).unwrap_err();
+    assert!(
+        matches!(err, cyberdrill::session::SessionError::BadCommand(ref m) if m.contains("no choice 8")),
+        "{err}"
+    );
+    assert!(lab.session.queued(T).is_empty());
+    assert_eq!(lab.session.check(T, &bad), Err(Refusal::NoSuchChoice));
+    let mut engine = cyberdrill::engine::Engine::new(lab.s.clone());
+    let t = engine.add_team(1);
+    engine.step(&[t]);
+    engine.submit(t, [bad]);
+    engine.step(&[t]);
+    assert!(engine.events(t).iter().any(|e| matches!(
+        &e.kind,
+        EventKind::Refused {
+            reason: Refusal::NoSuchChoice,
+            ..
+        }
+    )));
+    // And the scorecard of that world does not trip over it.
+    let _ = cyberdrill::scoring::score(&lab.s, engine.events(t), false);
+}

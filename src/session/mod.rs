@@ -64,6 +64,10 @@ pub enum SessionError {
     /// The log has been sealed: nothing more can happen in this session.
     #[error("the session's log is sealed")]
     Sealed,
+    /// A command names something the scenario does not have (an answer choice out of range,
+    /// an id from another scenario); nothing was queued.
+    #[error("{0}")]
+    BadCommand(String),
 }
 
 /// The longest team or member name, in characters.
@@ -465,48 +469,47 @@ impl Session {
         self.engine.view(team)
     }
 
-    /// Effort still free for the team's next turn, after what its running tasks and its queued
-    /// commands take.
-    pub fn effort_available(&self, team: TeamId) -> u32 {
-        let v = self.engine.view(team);
-        let s = v.s;
-        let committed: u32 = v.staff.tasks.iter().map(|t| s.actions[t.action].cost).sum();
-        let queued: u32 = self
-            .engine
-            .pending(team)
-            .iter()
-            .map(|c| match c {
-                Command::Act { action, .. } => s.actions[*action].cost,
-                _ => 0,
-            })
-            .sum();
-        s.effort_per_turn
-            .saturating_add(v.staff.bonus)
-            .saturating_sub(committed.saturating_add(queued))
-    }
-
-    /// Whether a command would be accepted next turn, given what is already queued.
-    pub fn check(&self, team: TeamId, command: &Command) -> Result<(), Refusal> {
-        let queued = self.engine.pending(team);
-        if queued.contains(command) {
-            return Err(match command {
-                Command::Act { .. } => Refusal::AlreadyRunning,
-                Command::Answer { .. } => Refusal::AlreadyAnswered,
-                Command::Hint(_) => Refusal::HintTaken,
-                Command::Reply { .. } => Refusal::AlreadyAnswered,
-            });
-        }
+    /// The engine's verdict on each queued command and the state they leave, as the turn's
+    /// first phase will check them (see [`View::check_queue`]).
+    pub fn queue_check(&self, team: TeamId) -> crate::engine::legality::Queue {
         self.engine
             .view(team)
-            .check(command, self.effort_available(team))
+            .check_queue(self.engine.pending(team))
     }
 
-    /// Targets an action may take next turn (see [`View::legal_targets`]), minus those
-    /// already queued.
+    /// Effort still free for the team's next turn, after what its running tasks and the
+    /// queued commands the engine will accept take.
+    pub fn effort_available(&self, team: TeamId) -> u32 {
+        self.queue_check(team).left
+    }
+
+    /// Whether a command would be accepted next turn if queued after what is already queued:
+    /// the engine's own check, against the state the queued commands leave.
+    pub fn check(&self, team: TeamId, command: &Command) -> Result<(), Refusal> {
+        let v = self.engine.view(team);
+        v.check_queue(self.engine.pending(team)).check(&v, command)
+    }
+
+    /// Whether a command would be accepted next turn if queued after `queue` instead of what
+    /// is queued now (to check a replacement before withdrawing what it replaces).
+    pub fn check_after(
+        &self,
+        team: TeamId,
+        queue: &[Command],
+        command: &Command,
+    ) -> Result<(), Refusal> {
+        let v = self.engine.view(team);
+        v.check_queue(queue).check(&v, command)
+    }
+
+    /// Targets an action may take next turn (see [`View::legal_targets`]), as the queued
+    /// commands leave the world, minus those already queued.
     pub fn legal_targets(&self, team: TeamId, action: ActionId) -> Vec<Target> {
         let queued = self.engine.pending(team);
-        self.engine
-            .view(team)
+        let v = self.engine.view(team);
+        let after = v.check_queue(queued);
+        after
+            .view(&v)
             .legal_targets(action)
             .into_iter()
             .filter(|t| {
@@ -536,6 +539,9 @@ impl Session {
         self.open()?;
         if self.engine.ending(team).is_some() {
             return Err(SessionError::Over);
+        }
+        for c in &commands {
+            fits(self.scenario(), c).map_err(SessionError::BadCommand)?;
         }
         let by = by.map(str::to_owned);
         self.queued_by[team.0].extend(std::iter::repeat_n(by, commands.len()));
@@ -691,5 +697,74 @@ impl Session {
     /// The engine, for code that needs more than this API (benchmarks, branching).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+}
+
+/// Whether a command built in code fits the scenario: its ids exist and an answer's choice is
+/// one of the question's (commands read from text are resolved by name and always fit).
+fn fits(s: &Scenario, c: &Command) -> Result<(), String> {
+    let within = |what: &str, i: usize, n: usize| {
+        if i < n {
+            Ok(())
+        } else {
+            Err(format!("there is no {what} number {i} in this scenario"))
+        }
+    };
+    match c {
+        Command::Act { action, target } => {
+            within("action", action.index(), s.actions.len())?;
+            let kind = s.actions[*action].verb.target_kind();
+            if kind != target.kind() {
+                return Err(format!(
+                    "`{}` takes a {} target, not a {}",
+                    s.actions.key(*action),
+                    kind.name(),
+                    target.kind().name()
+                ));
+            }
+            match target {
+                Target::Org | Target::Findings(_) => Ok(()),
+                Target::Host(h) => within("host", h.index(), s.hosts.len()),
+                Target::Segment(x) => within("segment", x.index(), s.segments.len()),
+                Target::Account(x) => within("account", x.index(), s.accounts.len()),
+                Target::Address(x) => within("address", x.index(), s.addresses.len()),
+                Target::Stakeholder(x) => within("stakeholder", x.index(), s.stakeholders.len()),
+                Target::Mitigation(x) => within("mitigation", x.index(), s.mitigations.len()),
+                Target::Alert(crate::scenario::model::AlertId::Trace(x)) => {
+                    within("trace", x.index(), s.traces.len())
+                }
+                Target::Alert(crate::scenario::model::AlertId::Noise(x)) => {
+                    within("noise source", x.index(), s.noise.len())
+                }
+            }?;
+            if let Target::Findings(f) = target {
+                within("entry vector", f.entry.index(), s.entry_vectors.len())?;
+                for h in &f.hosts {
+                    within("host", h.index(), s.hosts.len())?;
+                }
+                for d in &f.data {
+                    within("data set", d.index(), s.data_sets.len())?;
+                }
+            }
+            Ok(())
+        }
+        Command::Answer { inject, choice } => {
+            within("inject", inject.index(), s.injects.len())?;
+            let n = s.injects[*inject]
+                .question
+                .as_ref()
+                .map_or(0, |q| q.choices.len());
+            if *choice < n {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`{}` has no choice {} (it has {n})",
+                    s.injects.key(*inject),
+                    choice + 1
+                ))
+            }
+        }
+        Command::Hint(h) => within("hint", h.index(), s.hints.len()),
+        Command::Reply { .. } => Ok(()),
     }
 }

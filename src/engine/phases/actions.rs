@@ -10,56 +10,16 @@ use crate::scenario::model::{AlertId, Command, HostId, Reveal, SeenIn, Target, T
 /// Starts the turn: sets the effort, then checks each submitted command in order and starts
 /// it or records why it was refused.
 pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
-    let committed: u32 = t
-        .staff
-        .tasks
-        .iter()
-        .map(|task| s.actions[task.action].cost)
-        .sum();
-    let mut left = s
-        .effort_per_turn
-        .saturating_add(t.staff.bonus)
-        .saturating_sub(committed);
+    let mut left = t.view(s).effort_free();
     let turn = t.clock.turn + 1;
     let pending = std::mem::take(&mut t.staff.pending);
-    // Checks see the state before the turn begins (as the front-end did), so run them first.
+    // Each command is checked against the state the ones before it leave (effort spent, tasks
+    // started, answers given), the same checks `View::check_queue` gives front-ends.
     let mut outcomes = Vec::with_capacity(pending.len());
     for command in pending {
         let verdict = t.view(s).check(&command, left);
-        if verdict.is_ok()
-            && let Command::Act { action, .. } = &command
-        {
-            left -= s.actions[*action].cost;
-        }
-        // A second identical command in the same batch must see the first as running.
-        if verdict.is_ok()
-            && let Command::Act { action, target } = &command
-        {
-            t.staff.tasks.push(Task {
-                action: *action,
-                target: target.clone(),
-                started: turn,
-                remaining: s.actions[*action].turns,
-            });
-        }
         if verdict.is_ok() {
-            match &command {
-                Command::Answer { inject, choice } => {
-                    t.knowledge.answers[inject.index()] = Some((*choice, turn));
-                }
-                Command::Hint(h) => t.knowledge.hints[h.index()] = Some(turn),
-                Command::Reply { message, choice } => {
-                    if let Some(m) = t
-                        .knowledge
-                        .messages
-                        .iter_mut()
-                        .find(|m| m.number == *message)
-                    {
-                        m.reply = Some((*choice, turn));
-                    }
-                }
-                Command::Act { .. } => {}
-            }
+            left = crate::engine::legality::accept(s, t.staff, t.knowledge, &command, turn, left);
         }
         outcomes.push((command, verdict));
     }
@@ -257,20 +217,19 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
             }
             nothing_found(t, &task, &s.segments[*seg].hosts, n);
         }
-        (Verb::IsolateHost, Target::Host(h)) => t.assets.hosts[h.index()].isolated = true,
-        (Verb::Reconnect, Target::Host(h)) => t.assets.hosts[h.index()].isolated = false,
-        (Verb::IsolateSegment, Target::Segment(seg)) => {
-            t.assets.segments_isolated[seg.index()] = true
-        }
-        (Verb::ReconnectSegment, Target::Segment(seg)) => {
-            t.assets.segments_isolated[seg.index()] = false;
-        }
-        (Verb::BlockAddress, Target::Address(x)) => t.assets.blocked[x.index()] = true,
-        (Verb::DisableAccount, Target::Account(x)) => t.assets.accounts[x.index()].disabled = true,
+        (
+            Verb::IsolateHost
+            | Verb::Reconnect
+            | Verb::IsolateSegment
+            | Verb::ReconnectSegment
+            | Verb::BlockAddress
+            | Verb::DisableAccount
+            | Verb::Mitigate,
+            target,
+        ) => crate::engine::legality::switch(t.assets, a.verb, target),
         (Verb::ResetCredentials, Target::Account(x)) => t.assets.accounts[x.index()].stolen = false,
         (Verb::Reimage | Verb::RestoreBackup, Target::Host(h)) => rebuild(s, t, *h, a.verb),
         (Verb::Patch, Target::Host(h)) => t.assets.hosts[h.index()].patched = true,
-        (Verb::Mitigate, Target::Mitigation(m)) => t.assets.mitigated[m.index()] = true,
         (Verb::Notify, Target::Stakeholder(x)) => {
             t.knowledge.notified[x.index()].get_or_insert(turn);
         }
