@@ -73,7 +73,7 @@ const CASES: &[Case] = &[
         find: "(id: \"wait\", concealment: true,",
         replace: "(id: \"wait now!\", concealment: true,",
         severity: E,
-        path: "injects.keep-quiet.question.choices[1].id",
+        path: "injects.keep-quiet.question.choices[0].id",
         message: "`wait now!` is not a valid id",
         at: "\"wait now!\"",
         alone: true,

@@ -1119,3 +1119,45 @@ async fn wrong_methods_and_wrong_shapes_get_errors_in_the_apis_terms() {
     }
     server.stop().await;
 }
+
+/// The team view carries the last turn's changes of the score, each explained, in the view's
+/// language.
+#[test]
+fn the_team_view_explains_the_last_turns_score_changes() {
+    use cyberdrill::scenario::model::Lang;
+    use cyberdrill::server::views::{Status, TeamContext, team};
+    use cyberdrill::session::Session;
+    use cyberdrill::session::bots::{self, Scripted};
+    let s = tutorial();
+    let mut session = Session::new(s.clone(), 1, &["Red"]).unwrap();
+    let t = cyberdrill::engine::TeamId(0);
+    bots::play(&mut session, t, &mut Scripted::walkthrough(&s), Some(2)).unwrap();
+    let ctx = TeamContext {
+        drill: "d",
+        pacing: "sync",
+        status: Status::Running,
+        turn_deadline: None,
+        turn_left: None,
+        drill_deadline: None,
+        ready: Vec::new(),
+        done: false,
+        draft: None,
+        announcements: &[],
+        version: 1,
+        scenario_sha256: "",
+    };
+    let changes = session.score_changes(t, 2);
+    assert!(!changes.is_empty(), "the walkthrough scores in turn 2");
+    for lang in [Lang::En, Lang::Ja] {
+        let v = team(&session, t, &ctx, lang);
+        let listed = v["score_changes"].as_array().unwrap();
+        assert_eq!(listed.len(), changes.len());
+        for (c, l) in changes.iter().zip(listed) {
+            assert_eq!(l["points"], c.points);
+            assert_eq!(
+                l["text"],
+                cyberdrill::report::describe::score_change(&s, c, lang)
+            );
+        }
+    }
+}

@@ -139,7 +139,8 @@ pub enum Command {
         /// Scenario file (with --from: default, the one the log names).
         #[arg(required_unless_present = "from")]
         scenario: Option<PathBuf>,
-        /// `idle`, `random`, `walkthrough`, or an action file (RON, as a walkthrough).
+        /// `idle`, `random`, `first-choice`, `walkthrough`, or an action file (RON, as a
+        /// walkthrough).
         #[arg(long, value_name = "P")]
         policy: String,
         /// Seed of the team's world (a branch takes the log's).
@@ -174,7 +175,7 @@ pub enum Command {
     Balance {
         /// Scenario file.
         scenario: PathBuf,
-        /// `idle`, `random`, `walkthrough`, or an action file.
+        /// `idle`, `random`, `first-choice`, `walkthrough`, or an action file.
         #[arg(long, value_name = "P")]
         policy: String,
         /// Number of playthroughs (1 to 1,000,000).

@@ -84,12 +84,13 @@ pub fn replay_header(
     )
 }
 
-/// Builds the policy named on the command line: `idle`, `random`, `walkthrough` or an action
-/// file.
+/// Builds the policy named on the command line: `idle`, `random`, `first-choice`,
+/// `walkthrough` or an action file.
 pub fn policy(name: &str, s: &Scenario, seed: u64) -> Result<Box<dyn Policy>, bots::PlanError> {
     Ok(match name {
         "idle" => Box::new(Idle),
         "random" => Box::new(RandomPolicy::new(seed)),
+        "first-choice" => Box::new(bots::FirstChoice::new(seed, crate::engine::TeamId(0))),
         "walkthrough" => Box::new(Scripted::walkthrough(s)),
         file => Box::new(Scripted::new(bots::load_plan(Path::new(file), s)?)),
     })
@@ -144,6 +145,7 @@ fn penalty_word(k: &PenaltyKind) -> &'static str {
         PenaltyKind::CleanRebuild => "clean_rebuild",
         PenaltyKind::EvidenceDestroyed => "evidence_destroyed",
         PenaltyKind::Concealment => "concealment",
+        PenaltyKind::WrongAnswer => "wrong_answer",
         PenaltyKind::WrongFinding => "wrong_finding",
         PenaltyKind::NeedlessBlock => "needless_block",
         PenaltyKind::Hint(_) => "hint",

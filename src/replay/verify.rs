@@ -121,7 +121,7 @@ fn check_header(log: &Log, s: &Scenario) -> Result<(), ReplayError> {
     }
     if h.format >= 2 {
         let rules = h.rules.unwrap_or_default();
-        if rules != RULES {
+        if !(crate::engine::OLDEST_RULES..=RULES).contains(&rules) {
             return Err(ReplayError::Rules { found: rules });
         }
         if h.start.as_deref() != Some(start_digest(s, h.seed).as_str()) {
@@ -137,7 +137,10 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
     check_header(log, s)?;
     let header = &log.header.value;
     let v1 = header.format == 1;
-    let mut engine = Engine::new(s.clone());
+    // Format 1 predates rules revisions: its logs were played by the first rules.
+    let rules = header.rules.unwrap_or(1);
+    let mut engine =
+        Engine::with_rules(s.clone(), rules).ok_or(ReplayError::Rules { found: rules })?;
     for _ in &header.teams {
         engine.add_team(header.seed);
     }

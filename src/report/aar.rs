@@ -461,7 +461,7 @@ fn penalty_advice(kind: &PenaltyKind, lang: Lang) -> &'static str {
             "隔離や再構築の前に根拠を確認する。証拠が示すホストを対象にし、手当たり次第に止めない。",
         ),
         PenaltyKind::EvidenceDestroyed => advice(&ObjectiveKind::PreserveEvidence, lang),
-        PenaltyKind::Concealment => advice(
+        PenaltyKind::Concealment | PenaltyKind::WrongAnswer => advice(
             &ObjectiveKind::Answer(crate::scenario::model::Id::new(0)),
             lang,
         ),

@@ -1043,6 +1043,9 @@ pub struct RawPenalties {
     /// Per concealment answer.
     #[serde(default)]
     pub concealment: u32,
+    /// Per wrong answer that is not concealment.
+    #[serde(default)]
+    pub wrong_answer: u32,
     /// Per wrong item on the findings report.
     #[serde(default)]
     pub wrong_finding: u32,

@@ -883,7 +883,16 @@ impl Drill {
             .filter(|(_, q)| replaces(q) && **q != c)
             .map(|(i, _)| i)
             .collect();
-        if let Err(r) = self.session.check(team, &c) {
+        // Checked in place of what it replaces, against the state the rest of the queue leaves.
+        let others: Vec<Command> = self
+            .session
+            .queued(team)
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !old.contains(i))
+            .map(|(_, q)| q.clone())
+            .collect();
+        if let Err(r) = self.session.check_after(team, &others, &c) {
             return Err(ApiError::refused(describe::refusal(&r, lang)));
         }
         for index in old.into_iter().rev() {

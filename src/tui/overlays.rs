@@ -56,6 +56,22 @@ fn summary_doc(app: &App, turn: u32) -> Doc {
             "目に見える出来事はなかった。",
         )));
     }
+    let (before, after) = app.session.scores_around(app.team, turn);
+    let changes = crate::scoring::changes(&before, &after);
+    doc.push(blank());
+    doc.push((
+        match lang {
+            Lang::En if changes.is_empty() => format!("Score: {} (unchanged)", after.total),
+            Lang::Ja if changes.is_empty() => format!("得点：{}（変化なし）", after.total),
+            Lang::En => format!("Score: {} → {}", before.total, after.total),
+            Lang::Ja => format!("得点：{} → {}", before.total, after.total),
+        },
+        heading(),
+    ));
+    for c in &changes {
+        let style = if c.points > 0 { ui::good() } else { warn() };
+        doc.push((format!("  {}", describe::score_change(s, c, lang)), style));
+    }
     if let Some(e) = &app.replay.error {
         doc.push(blank());
         doc.push((format!("{} {e}", tr(lang, "Replay:", "リプレイ：")), warn()));

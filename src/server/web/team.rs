@@ -318,6 +318,12 @@ fn status_part(v: &Value, l: Lang) -> Markup {
                 b { (tr(l, "From the facilitator: ", "ファシリテーターより：")) } (s(last))
             }
         }
+        @if let Some(changes) = v["score_changes"].as_array().filter(|c| !c.is_empty()) {
+            div.notice #score-changes {
+                b { (match l { Lang::En => format!("Turn {}: the score changed", v["turn"]), Lang::Ja => format!("{}ターン目の得点の変化", v["turn"]) }) }
+                ul { @for c in changes { li { (s(&c["text"])) } } }
+            }
+        }
     }
 }
 
