@@ -77,8 +77,11 @@ fn decisions_are_compared_with_the_walkthrough() {
     let r = golden_report(Lang::En);
     let t = &r.teams[0];
     assert!(
-        t.decisions.iter().all(|d| d.verdict == "same turn"),
-        "the walkthrough matches itself"
+        t.decisions
+            .iter()
+            .all(|d| d.verdict == "same turn" || d.verdict.starts_with("in time (due by turn")),
+        "the walkthrough matches itself (and keeps its deadlines): {:?}",
+        t.decisions
     );
     let room = room_report(Lang::En);
     let idle = &room.teams[1];
@@ -219,4 +222,68 @@ fn a_room_report_from_separately_played_logs() {
         err.contains("seed 4") && err.contains("one scenario and seed"),
         "{err}"
     );
+}
+
+/// A rebuild is judged by what it did, not by how early it came: on a clean host, or on a
+/// compromised one before its disk image, it is a mistake; a decision whose occasion never
+/// arose (a question never asked) is not missing.
+#[test]
+fn early_rebuilds_are_mistakes_and_unneeded_decisions_are_not_missing() {
+    let dir = temp_dir("report-verdicts");
+    let verdicts = |name: &str, plan: &str| -> Vec<(String, Option<u64>, String)> {
+        let plan_file = dir.join(format!("{name}.ron"));
+        std::fs::write(&plan_file, plan).unwrap();
+        let log = dir.join(format!("{name}.jsonl"));
+        let out = cyberdrill(&[
+            "run",
+            "scenarios/tutorial.ron",
+            "--policy",
+            plan_file.to_str().unwrap(),
+            "--replay",
+            log.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = cyberdrill(&["report", log.to_str().unwrap(), "--format", "json"]);
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["teams"][0]["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["command"].as_str().unwrap().to_owned(),
+                    d["team_turn"].as_u64(),
+                    d["verdict"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let clean = verdicts(
+        "clean",
+        r#"[(turn: 1, actions: [Act("reimage", Host("pc-01"))])]"#,
+    );
+    let (_, _, v) = clean.iter().find(|d| d.1 == Some(1)).unwrap();
+    assert_eq!(v, "a mistake: the host was clean when it was rebuilt");
+    let early = verdicts(
+        "early",
+        r#"[(turn: 3, actions: [Act("reimage", Host("pc-01"))])]"#,
+    );
+    let (_, _, v) = early.iter().find(|d| d.1 == Some(3)).unwrap();
+    assert!(v.contains("before the disk image"), "{v}");
+    // The tutorial's question comes when the deputy mayor hears of the incident: a team that
+    // never told them was never asked, so its answer is not "missing".
+    let idle = verdicts("idle", "[]");
+    let asked = idle.iter().any(|d| d.0.starts_with("Answer"));
+    let walk = golden_report(Lang::En);
+    assert!(
+        walk.teams[0]
+            .decisions
+            .iter()
+            .any(|d| d.command.starts_with("Answer"))
+    );
+    assert!(!asked, "{idle:?}");
 }

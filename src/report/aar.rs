@@ -339,6 +339,117 @@ fn same_decision(s: &Scenario, a: &Command, b: &Command) -> bool {
     }
 }
 
+/// Whether the occasion for a reference decision arose in this run: a question that was
+/// never asked, or a remedy for a host or an account the attacker never reached, is not a
+/// decision the team missed.
+fn occasion_arose(s: &Scenario, events: &[Event], reference: &Command) -> bool {
+    match reference {
+        Command::Answer { inject, .. } => events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Inject { inject: i } if i == *inject)),
+        Command::Act { action, target } => match (s.actions[*action].verb, target) {
+            (Verb::Reimage | Verb::RestoreBackup, Target::Host(h)) => events.iter().any(|e| {
+                matches!(e.kind, EventKind::Foothold { host, .. } | EventKind::Encrypted { host } if host == *h)
+            }),
+            (Verb::ResetCredentials | Verb::DisableAccount, Target::Account(a)) => {
+                events.iter().any(|e| {
+                    matches!(e.kind, EventKind::CredentialsStolen { account } if account == *a)
+                })
+            }
+            _ => true,
+        },
+        Command::Hint(_) | Command::Reply { .. } => true,
+    }
+}
+
+/// The verdict on a decision taken at `turn`, against the walkthrough's `reference_turn`:
+/// a notification within its deadline is in time whatever the walkthrough's turn; a rebuild
+/// that wiped evidence not yet imaged is a mistake, not "earlier".
+fn timing_verdict(
+    s: &Scenario,
+    events: &[Event],
+    command: &Command,
+    turn: u32,
+    reference_turn: u32,
+    lang: Lang,
+) -> String {
+    if let Command::Act { action, target } = command {
+        let verb = s.actions[*action].verb;
+        if let (Verb::Notify, Target::Stakeholder(who)) = (verb, target) {
+            let due = events.iter().find_map(|e| match e.kind {
+                EventKind::DeadlineStarted { rule, due }
+                    if s.notifications[rule].stakeholder == *who =>
+                {
+                    Some(due)
+                }
+                _ => None,
+            });
+            if let Some(due) = due {
+                return if turn <= due {
+                    match lang {
+                        Lang::En => format!("in time (due by turn {due})"),
+                        Lang::Ja => format!("期限内（{due}ターン目まで）"),
+                    }
+                } else {
+                    match lang {
+                        Lang::En => format!("{} turn(s) after the deadline", turn - due),
+                        Lang::Ja => format!("期限を{}ターン超過", turn - due),
+                    }
+                };
+            }
+        }
+        // What the rebuild found when it was done (its first rebuild from that turn on).
+        if matches!(verb, Verb::Reimage | Verb::RestoreBackup)
+            && let Target::Host(h) = target
+        {
+            let after = |e: &&Event| e.turn >= turn;
+            let lost = events.iter().filter(after).find_map(|e| match e.kind {
+                EventKind::EvidenceWiped {
+                    host,
+                    was_compromised,
+                    was_imaged,
+                } if host == *h => Some(was_compromised && !was_imaged),
+                _ => None,
+            });
+            if lost == Some(true) {
+                return tr(
+                    lang,
+                    "a mistake: done before the disk image, so the attacker's traces on it were lost",
+                    "誤り：ディスクイメージの取得前に実施したため、攻撃者の痕跡が失われた",
+                )
+                .to_owned();
+            }
+            let clean = events.iter().filter(after).find_map(|e| match e.kind {
+                EventKind::Rebuilt {
+                    host,
+                    was_compromised,
+                    was_encrypted,
+                } if host == *h => Some(!was_compromised && !was_encrypted),
+                _ => None,
+            });
+            if clean == Some(true) {
+                return tr(
+                    lang,
+                    "a mistake: the host was clean when it was rebuilt",
+                    "誤り：再構築の時点でこのホストは侵害されていなかった",
+                )
+                .to_owned();
+            }
+        }
+    }
+    match turn.cmp(&reference_turn) {
+        std::cmp::Ordering::Less => match lang {
+            Lang::En => format!("{} turn(s) earlier", reference_turn - turn),
+            Lang::Ja => format!("{}ターン早い", reference_turn - turn),
+        },
+        std::cmp::Ordering::Equal => tr(lang, "same turn", "同じターン").to_owned(),
+        std::cmp::Ordering::Greater => match lang {
+            Lang::En => format!("{} turn(s) later", turn - reference_turn),
+            Lang::Ja => format!("{}ターン遅い", turn - reference_turn),
+        },
+    }
+}
+
 fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<DecisionRow> {
     let mut team = decisions(events);
     let mut used = vec![false; team.len()];
@@ -359,19 +470,7 @@ fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<D
                         {
                             tr(lang, "answered differently", "異なる回答").to_owned()
                         }
-                        _ => match turn.cmp(&plan.turn) {
-                            std::cmp::Ordering::Less => match lang {
-                                Lang::En => format!("{} turn(s) earlier", plan.turn - turn),
-                                Lang::Ja => format!("{}ターン早い", plan.turn - turn),
-                            },
-                            std::cmp::Ordering::Equal => {
-                                tr(lang, "same turn", "同じターン").to_owned()
-                            }
-                            std::cmp::Ordering::Greater => match lang {
-                                Lang::En => format!("{} turn(s) later", turn - plan.turn),
-                                Lang::Ja => format!("{}ターン遅い", turn - plan.turn),
-                            },
-                        },
+                        _ => timing_verdict(s, events, command, *turn, plan.turn, lang),
                     };
                     DecisionRow {
                         command: describe::command(s, command, lang),
@@ -380,6 +479,8 @@ fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<D
                         verdict,
                     }
                 }
+                // Never needed in this run: not a missing decision.
+                None if !occasion_arose(s, events, reference) => continue,
                 None => DecisionRow {
                     command: describe::command(s, reference, lang),
                     reference_turn: Some(plan.turn),
