@@ -706,6 +706,30 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
             Status::NotApplicable | Status::Pending => {}
         }
     }
+    // A penalty concerns the capability of the objectives of its kind.
+    let penalty_capability = |kind: &PenaltyKind| {
+        let wanted = |k: &ObjectiveKind| match kind {
+            PenaltyKind::Downtime(_) => matches!(k, ObjectiveKind::Restore { .. }),
+            PenaltyKind::CleanIsolation
+            | PenaltyKind::CleanRebuild
+            | PenaltyKind::NeedlessBlock => {
+                matches!(k, ObjectiveKind::Contain { .. })
+            }
+            PenaltyKind::EvidenceDestroyed => matches!(k, ObjectiveKind::PreserveEvidence),
+            PenaltyKind::Concealment => {
+                matches!(k, ObjectiveKind::Notify(_) | ObjectiveKind::Answer(_))
+            }
+            PenaltyKind::WrongAnswer => matches!(k, ObjectiveKind::Answer(_)),
+            PenaltyKind::WrongFinding => matches!(k, ObjectiveKind::Finding(_)),
+            PenaltyKind::Hint(_) => false,
+        };
+        s.objectives
+            .ids()
+            .map(|id| &s.objectives[id])
+            .find(|o| wanted(&o.kind) && !o.learning.is_empty())
+            .map(capability)
+            .unwrap_or_default()
+    };
     for p in &card.penalties {
         improvements.push(ImprovementRow {
             observation: format!(
@@ -715,7 +739,7 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
                 p.points
             ),
             recommendation: penalty_advice(&p.kind, lang).to_owned(),
-            capability: String::new(),
+            capability: penalty_capability(&p.kind),
         });
     }
     let report = TeamReport {
