@@ -140,7 +140,7 @@ fn import_verifies_each_log_refuses_a_tampered_one_with_the_reason_and_keeps_the
         stderr.contains("unsealed.jsonl: refused:") && stderr.contains("not sealed"),
         "{stderr}"
     );
-    assert!(stdout.contains("1 session(s) recorded"), "{stdout}");
+    assert!(stdout.contains("1 session recorded"), "{stdout}");
     let h = History::open_existing(&db).unwrap();
     let mut ids: Vec<String> = h
         .sessions(&Filter::default())

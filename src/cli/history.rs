@@ -266,7 +266,11 @@ fn import(
             }
         };
         match db.add(&records) {
-            Ok(n) => writeln!(out, "{shown}: {n} session(s) recorded")?,
+            Ok(n) => writeln!(
+                out,
+                "{shown}: {} recorded",
+                crate::report::describe::n(n as u64, "session")
+            )?,
             Err(e) => return Ok(fail(&e)),
         }
     }

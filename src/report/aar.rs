@@ -392,7 +392,9 @@ fn timing_verdict(
                     }
                 } else {
                     match lang {
-                        Lang::En => format!("{} turn(s) after the deadline", turn - due),
+                        Lang::En => {
+                            format!("{} after the deadline", describe::n(turn - due, "turn"))
+                        }
                         Lang::Ja => format!("期限を{}ターン超過", turn - due),
                     }
                 };
@@ -439,12 +441,12 @@ fn timing_verdict(
     }
     match turn.cmp(&reference_turn) {
         std::cmp::Ordering::Less => match lang {
-            Lang::En => format!("{} turn(s) earlier", reference_turn - turn),
+            Lang::En => format!("{} earlier", describe::n(reference_turn - turn, "turn")),
             Lang::Ja => format!("{}ターン早い", reference_turn - turn),
         },
         std::cmp::Ordering::Equal => tr(lang, "same turn", "同じターン").to_owned(),
         std::cmp::Ordering::Greater => match lang {
-            Lang::En => format!("{} turn(s) later", turn - reference_turn),
+            Lang::En => format!("{} later", describe::n(turn - reference_turn, "turn")),
             Lang::Ja => format!("{}ターン遅い", turn - reference_turn),
         },
     }

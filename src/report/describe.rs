@@ -16,6 +16,17 @@ pub fn tr<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
     }
 }
 
+/// An English count with its noun in the right number: `n(1, "turn")` is "1 turn",
+/// `n(3, "turn")` "3 turns" (nouns of this program take an "s").
+pub fn n(count: impl Into<i128>, noun: &str) -> String {
+    let count = count.into();
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// A label before a value: `"Label: "` in English, `"ラベル："` in Japanese (a full-width
 /// colon takes no space after it).
 pub fn lab(lang: Lang, en: &str, ja: &str) -> String {
@@ -408,7 +419,7 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                     s.stages[*alt].name.get(lang)
                 ),
                 Reaction::Dormant(n) => match lang {
-                    Lang::En => format!("goes quiet for {n} turn(s)"),
+                    Lang::En => format!("goes quiet for {}", self::n(*n, "turn")),
                     Lang::Ja => format!("{n}ターン潜伏する"),
                 },
                 Reaction::Abandon => tr(lang, "gives up this step", "この手順を断念").to_owned(),
@@ -577,8 +588,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         } => {
             if en {
                 format!(
-                    "contained at turn {turn}, {} turn(s) after the foothold at turn {foothold}; full points within {within}",
-                    turn - foothold
+                    "contained at turn {turn}, {} after the foothold at turn {foothold}; full points within {within}",
+                    n(turn - foothold, "turn")
                 )
             } else {
                 format!(
@@ -754,7 +765,9 @@ pub fn score_change(s: &Scenario, c: &crate::scoring::ScoreChange, lang: Lang) -
             let what = penalty(s, k, lang);
             let count = c.count.unwrap_or(0);
             let times = match (k, lang) {
-                (PenaltyKind::Downtime(_), Lang::En) => format!(" ({count} turn(s) down so far)"),
+                (PenaltyKind::Downtime(_), Lang::En) => {
+                    format!(" ({} down so far)", n(count, "turn"))
+                }
                 (PenaltyKind::Downtime(_), Lang::Ja) => format!("（これまで{count}ターン停止）"),
                 (PenaltyKind::Hint(_), _) => String::new(),
                 (_, Lang::En) if count > 1 => format!(" (×{count} so far)"),
