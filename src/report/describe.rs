@@ -119,11 +119,30 @@ pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
     }
 }
 
-/// The text of an alert.
+/// The text of an alert. It is always shown after its title ([`alert_title`]: the source and
+/// the host), so a text that opens by naming its host again (`EDR on pc-01: …`) is shown
+/// without that opening.
 pub fn alert_text(s: &Scenario, a: AlertId, lang: Lang) -> &str {
-    match a {
-        AlertId::Trace(t) => s.traces[t].text.get(lang),
-        AlertId::Noise(n) => s.noise[n].text.get(lang),
+    let (text, host) = match a {
+        AlertId::Trace(t) => (s.traces[t].text.get(lang), s.traces[t].host),
+        AlertId::Noise(n) => (s.noise[n].text.get(lang), s.noise[n].host),
+    };
+    without_host_opening(text, s.hosts.key(host))
+}
+
+/// `"EDR on pc-01: WINWORD.EXE …"` → `"WINWORD.EXE …"` when `host` is `pc-01`: a short
+/// opening before the first colon that names the host.
+fn without_host_opening<'a>(text: &'a str, host: &str) -> &'a str {
+    let colon = text
+        .char_indices()
+        .find(|&(_, c)| c == ':' || c == '：')
+        .filter(|&(i, _)| i <= 48);
+    match colon {
+        Some((i, c)) if text[..i].contains(host) => {
+            let rest = text[i + c.len_utf8()..].trim_start();
+            if rest.is_empty() { text } else { rest }
+        }
+        _ => text,
     }
 }
 
@@ -854,5 +873,33 @@ pub fn host_kind(k: crate::scenario::model::HostKind, lang: Lang) -> &'static st
         K::NetworkDevice => tr(lang, "Network device", "ネットワーク機器"),
         K::Controller => tr(lang, "Control system", "制御システム"),
         K::CloudService => tr(lang, "Cloud service", "クラウドサービス"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_alert_text_does_not_repeat_its_host() {
+        use super::without_host_opening as w;
+        assert_eq!(
+            w("EDR on pc-01: WINWORD.EXE started", "pc-01"),
+            "WINWORD.EXE started"
+        );
+        assert_eq!(
+            w("pc-01のEDR：WINWORD.EXEが起動", "pc-01"),
+            "WINWORD.EXEが起動"
+        );
+        assert_eq!(
+            w("Beacon every 60 s: to 203.0.113.5", "pc-01"),
+            "Beacon every 60 s: to 203.0.113.5"
+        );
+        assert_eq!(w("pc-01:", "pc-01"), "pc-01:");
+    }
+
+    #[test]
+    fn english_counts_agree_with_their_nouns() {
+        assert_eq!(super::n(1u32, "turn"), "1 turn");
+        assert_eq!(super::n(0u32, "turn"), "0 turns");
+        assert_eq!(super::n(3u32, "command"), "3 commands");
     }
 }
