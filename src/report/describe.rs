@@ -27,6 +27,24 @@ pub fn n(count: impl Into<i128>, noun: &str) -> String {
     }
 }
 
+/// A team's heading: "Team Red", but "Team A" for a team called so (not "Team Team A").
+pub fn team_heading(name: &str, lang: Lang) -> String {
+    let lower = name.trim().to_lowercase();
+    let named = lower == "team"
+        || lower.starts_with("team ")
+        || lower.ends_with(" team")
+        || name.contains("チーム")
+        || name.contains("班");
+    if named {
+        name.to_owned()
+    } else {
+        match lang {
+            Lang::En => format!("Team {name}"),
+            Lang::Ja => format!("チーム {name}"),
+        }
+    }
+}
+
 /// A label before a value: `"Label: "` in English, `"ラベル："` in Japanese (a full-width
 /// colon takes no space after it).
 pub fn lab(lang: Lang, en: &str, ja: &str) -> String {
@@ -894,6 +912,15 @@ mod tests {
             "Beacon every 60 s: to 203.0.113.5"
         );
         assert_eq!(w("pc-01:", "pc-01"), "pc-01:");
+    }
+
+    #[test]
+    fn a_team_called_team_is_not_called_so_twice() {
+        use crate::scenario::model::Lang;
+        assert_eq!(super::team_heading("Red", Lang::En), "Team Red");
+        assert_eq!(super::team_heading("Team A", Lang::En), "Team A");
+        assert_eq!(super::team_heading("Aチーム", Lang::Ja), "Aチーム");
+        assert_eq!(super::team_heading("赤", Lang::Ja), "チーム 赤");
     }
 
     #[test]

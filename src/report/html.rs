@@ -208,10 +208,9 @@ fn status_class(status: &str, l: Lang) -> &'static str {
 fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
     let _ = writeln!(
         out,
-        "<h2{}>{} {}</h2>",
+        "<h2{}>{}</h2>",
         if first { " class=\"first\"" } else { "" },
-        esc(tr(l, "Team", "チーム")),
-        esc(&t.name)
+        esc(&super::describe::team_heading(&t.name, l))
     );
     if !t.members.is_empty() {
         let _ = writeln!(

@@ -154,9 +154,8 @@ fn render_raw(r: &Report) -> String {
 fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
     let _ = writeln!(
         out,
-        "## {} {}\n",
-        tr(l, "Team", "チーム"),
-        team_name(&t.name)
+        "## {}\n",
+        crate::report::describe::team_heading(&team_name(&t.name), l)
     );
     if !t.members.is_empty() {
         let _ = writeln!(

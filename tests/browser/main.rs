@@ -192,13 +192,26 @@ fn err<E: std::fmt::Display>(what: &str) -> impl Fn(E) -> String + '_ {
     move |e| format!("{what}: {e}")
 }
 
+/// The page's text. A page that is being replaced (a form's redirect, a reload) leaves the
+/// element found a moment before stale: read the new page instead.
 async fn text(c: &Client) -> Result<String, String> {
-    c.find(Locator::Css("body"))
-        .await
-        .map_err(err("the page"))?
-        .text()
-        .await
-        .map_err(err("its text"))
+    let mut last = String::new();
+    for _ in 0..40 {
+        let read = async {
+            c.find(Locator::Css("body"))
+                .await
+                .map_err(err("the page"))?
+                .text()
+                .await
+                .map_err(err("its text"))
+        };
+        match read.await {
+            Ok(t) => return Ok(t),
+            Err(e) => last = e,
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err(last)
 }
 
 /// Waits until the page's text contains `needle` (the page updates itself).
