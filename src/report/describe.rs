@@ -27,6 +27,17 @@ pub fn n(count: impl Into<i128>, noun: &str) -> String {
     }
 }
 
+/// A title put in the middle of an English sentence: a leading article is lower-cased
+/// ("switches to a second implant", not "switches to A second implant").
+pub fn mid_sentence(title: &str) -> std::borrow::Cow<'_, str> {
+    for article in ["A ", "An ", "The "] {
+        if let Some(rest) = title.strip_prefix(article) {
+            return format!("{}{rest}", article.to_lowercase()).into();
+        }
+    }
+    title.into()
+}
+
 /// A team's heading: "Team Red", but "Team A" for a team called so (not "Team Team A").
 pub fn team_heading(name: &str, lang: Lang) -> String {
     let lower = name.trim().to_lowercase();
@@ -453,7 +464,7 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                 Reaction::Switch(alt) => format!(
                     "{}{}",
                     lab(lang, "switches to", "経路を変更："),
-                    s.stages[*alt].name.get(lang)
+                    mid_sentence(s.stages[*alt].name.get(lang))
                 ),
                 Reaction::Dormant(n) => match lang {
                     Lang::En => format!("goes quiet for {}", self::n(*n, "turn")),
@@ -921,6 +932,13 @@ mod tests {
         assert_eq!(super::team_heading("Team A", Lang::En), "Team A");
         assert_eq!(super::team_heading("Aチーム", Lang::Ja), "Aチーム");
         assert_eq!(super::team_heading("赤", Lang::Ja), "チーム 赤");
+    }
+
+    #[test]
+    fn titles_in_a_sentence_lower_their_article() {
+        assert_eq!(super::mid_sentence("A second implant"), "a second implant");
+        assert_eq!(super::mid_sentence("Anchor"), "Anchor");
+        assert_eq!(super::mid_sentence("DNS tunnel"), "DNS tunnel");
     }
 
     #[test]
