@@ -108,25 +108,27 @@ pub fn severity_word(v: crate::scenario::model::Severity, lang: Lang) -> &'stati
     }
 }
 
-/// A MITRE ATT&CK tactic by its standard (English) name, as ATT&CK writes it in every language.
-pub fn tactic_name(t: crate::scenario::model::Tactic) -> &'static str {
+/// A MITRE ATT&CK tactic by its name: ATT&CK's English name, or the Japanese term in common
+/// use in Japanese incident reports.
+pub fn tactic_name(t: crate::scenario::model::Tactic, lang: Lang) -> &'static str {
     use crate::scenario::model::Tactic as T;
-    match t {
-        T::Reconnaissance => "Reconnaissance",
-        T::ResourceDevelopment => "Resource Development",
-        T::InitialAccess => "Initial Access",
-        T::Execution => "Execution",
-        T::Persistence => "Persistence",
-        T::PrivilegeEscalation => "Privilege Escalation",
-        T::DefenseEvasion => "Defense Evasion",
-        T::CredentialAccess => "Credential Access",
-        T::Discovery => "Discovery",
-        T::LateralMovement => "Lateral Movement",
-        T::Collection => "Collection",
-        T::CommandAndControl => "Command and Control",
-        T::Exfiltration => "Exfiltration",
-        T::Impact => "Impact",
-    }
+    let (en, ja) = match t {
+        T::Reconnaissance => ("Reconnaissance", "偵察"),
+        T::ResourceDevelopment => ("Resource Development", "リソース開発"),
+        T::InitialAccess => ("Initial Access", "初期アクセス"),
+        T::Execution => ("Execution", "実行"),
+        T::Persistence => ("Persistence", "永続化"),
+        T::PrivilegeEscalation => ("Privilege Escalation", "権限昇格"),
+        T::DefenseEvasion => ("Defense Evasion", "防御回避"),
+        T::CredentialAccess => ("Credential Access", "認証情報アクセス"),
+        T::Discovery => ("Discovery", "探索"),
+        T::LateralMovement => ("Lateral Movement", "水平展開"),
+        T::Collection => ("Collection", "収集"),
+        T::CommandAndControl => ("Command and Control", "コマンド＆コントロール"),
+        T::Exfiltration => ("Exfiltration", "持ち出し"),
+        T::Impact => ("Impact", "影響"),
+    };
+    tr(lang, en, ja)
 }
 
 /// A short label for a target.
@@ -445,12 +447,16 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
         ),
         EventKind::StageDone { stage } => {
             let st = &s.stages[*stage];
+            let (open, close) = match lang {
+                Lang::En => (" (", ")"),
+                Lang::Ja => ("（", "）"),
+            };
             format!(
-                "{}{} ({} {})",
+                "{}{}{open}{} {}{close}",
                 lab(lang, "Attacker:", "攻撃者："),
                 st.name.get(lang),
                 st.technique,
-                tactic_name(st.tactic)
+                tactic_name(st.tactic, lang)
             )
         }
         EventKind::StageBlocked { stage, cause: c } => format!(

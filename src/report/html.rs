@@ -413,8 +413,9 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
         for e in &row.truth {
             let _ = writeln!(
                 out,
-                "<li class=\"truth\">{} {}</li>",
+                "<li class=\"truth\">{}{}{}</li>",
                 esc(tr(l, "[unseen by the team]", "［チームには見えない］")),
+                tr(l, " ", ""),
                 esc(e)
             );
         }

@@ -342,8 +342,9 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
         for e in &row.truth {
             let _ = writeln!(
                 out,
-                "- *{}* {e}",
-                tr(l, "[unseen by the team]", "［チームには見えない］")
+                "- *{}*{}{e}",
+                tr(l, "[unseen by the team]", "［チームには見えない］"),
+                tr(l, " ", "")
             );
         }
         out.push('\n');
