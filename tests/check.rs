@@ -405,6 +405,16 @@ const CASES: &[Case] = &[
         alone: true,
     },
     Case {
+        name: "a start that is not a date and time",
+        find: "    minutes_per_turn: 30,",
+        replace: "    minutes_per_turn: 30,\n    start: Some(\"next Tuesday\"),",
+        severity: E,
+        path: "start",
+        message: "`next Tuesday` is not a date and time",
+        at: "Some(\"next Tuesday\")",
+        alone: true,
+    },
+    Case {
         name: "a competency that is not a CSF 2.0 category",
         find: "(id: \"lo-triage\", text: (",
         replace: "(id: \"lo-triage\", competency: \"DE.EA\", text: (",

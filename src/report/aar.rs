@@ -148,7 +148,8 @@ pub struct TeamReport {
 pub struct TimelineRow {
     /// Turn.
     pub turn: u32,
-    /// In-game time since the start, `HH:MM`.
+    /// The in-world time at the end of the turn: `Tue 10:30` when the scenario says when it
+    /// starts, else the time since the start, `+HH:MM`.
     pub clock: String,
     /// What the team saw and did.
     pub team: Vec<String>,
@@ -586,7 +587,7 @@ fn penalty_advice(kind: &PenaltyKind, lang: Lang) -> &'static str {
 }
 
 fn clock(minutes: u32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    format!("+{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamReport, Scorecard) {
@@ -615,7 +616,11 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
         let (team, truth): (Vec<&Event>, Vec<&Event>) = of_turn.partition(|e| e.kind.visible());
         timeline.push(TimelineRow {
             turn,
-            clock: clock(turn * s.minutes_per_turn),
+            clock: if s.start.is_some() {
+                describe::world_time(s, turn * s.minutes_per_turn, lang)
+            } else {
+                clock(turn * s.minutes_per_turn)
+            },
             team: team.iter().map(|e| describe::event(s, e, lang)).collect(),
             truth: truth.iter().map(|e| describe::event(s, e, lang)).collect(),
         });

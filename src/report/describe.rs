@@ -56,6 +56,28 @@ pub fn team_heading(name: &str, lang: Lang) -> String {
     }
 }
 
+/// The in-world time `minutes` into the exercise: the weekday and wall-clock time when the
+/// scenario says when it starts ("Tue 09:00", "火 9:00"), else the time elapsed ("+1:30").
+pub fn world_time(s: &Scenario, minutes: u32, lang: Lang) -> String {
+    let Some(start) = s.start else {
+        return format!("+{}:{:02}", minutes / 60, minutes % 60);
+    };
+    let at = start
+        .checked_add(jiff::Span::new().minutes(i64::from(minutes)))
+        .unwrap_or(start);
+    let day = at.weekday().to_sunday_zero_offset() as usize;
+    match lang {
+        Lang::En => {
+            const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+            format!("{} {:02}:{:02}", DAYS[day], at.hour(), at.minute())
+        }
+        Lang::Ja => {
+            const DAYS: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
+            format!("{} {}:{:02}", DAYS[day], at.hour(), at.minute())
+        }
+    }
+}
+
 /// A label before a value: `"Label: "` in English, `"ラベル："` in Japanese (a full-width
 /// colon takes no space after it).
 pub fn lab(lang: Lang, en: &str, ja: &str) -> String {

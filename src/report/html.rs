@@ -402,7 +402,7 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
     for row in &t.timeline {
         let _ = writeln!(
             out,
-            "<div class=\"turn\"><b>{} {}</b> <span class=\"meta\">+{}</span><ul>",
+            "<div class=\"turn\"><b>{} {}</b> <span class=\"meta\">{}</span><ul>",
             esc(tr(l, "Turn", "ターン")),
             row.turn,
             esc(&row.clock)

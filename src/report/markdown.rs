@@ -331,7 +331,7 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
     for row in &t.timeline {
         let _ = writeln!(
             out,
-            "**{} {} (+{})**\n",
+            "**{} {} ({})**\n",
             tr(l, "Turn", "ターン"),
             row.turn,
             row.clock

@@ -169,7 +169,12 @@ pub(crate) fn timeline_doc(app: &App) -> Doc {
     for e in app.session.events(app.team) {
         if e.turn != turn {
             turn = e.turn;
-            let clock = words::clock(turn.saturating_sub(1) * s.minutes_per_turn);
+            let minutes = turn.saturating_sub(1) * s.minutes_per_turn;
+            let clock = if s.start.is_some() {
+                crate::report::describe::world_time(s, minutes, lang)
+            } else {
+                words::clock(minutes)
+            };
             doc.push((
                 match lang {
                     Lang::En => format!("Turn {turn} (from {clock})"),

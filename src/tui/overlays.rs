@@ -157,9 +157,10 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
                 text_window(frame, title, doc, close.clone(), scroll, 76, 22)
             }
             Layer::Summary { turn, scroll } => {
+                let clock = words::clock_phrase(app.s(), app.obs.minutes, lang);
                 let title = match lang {
-                    Lang::En => format!("Turn {turn} — {} elapsed", words::clock(app.obs.minutes)),
-                    Lang::Ja => format!("ターン{turn}（経過{}）", words::clock(app.obs.minutes)),
+                    Lang::En => format!("Turn {turn} — {clock}"),
+                    Lang::Ja => format!("ターン{turn}（{clock}）"),
                 };
                 let doc = summary_doc(app, *turn);
                 text_window(

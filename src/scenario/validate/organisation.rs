@@ -25,6 +25,7 @@ pub(crate) struct Meta {
     pub title: Text,
     pub summary: Text,
     pub learning: Table<LearningObjective>,
+    pub start: Option<jiff::civil::DateTime>,
 }
 
 /// Title, summary, numbers and learning objectives.
@@ -53,6 +54,17 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         &root.field("effort_per_turn"),
         "effort_per_turn",
     );
+    let start = raw.start.as_deref().and_then(|text| {
+        let parsed = text.trim().parse::<jiff::civil::DateTime>().ok();
+        if parsed.is_none() {
+            ctx.p.error_hint(
+                &root.field("start"),
+                format!("`{}` is not a date and time", text.escape_debug()),
+                "write it as \"2026-07-14T09:00\" (the organisation's local time, no time zone)",
+            );
+        }
+        parsed
+    });
     for (i, tag) in raw.tags.iter().enumerate() {
         if tag.trim().is_empty() {
             ctx.p.warn(&root.field("tags").index(i), "empty tag");
@@ -87,6 +99,7 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         title,
         summary,
         learning: table(learning)?,
+        start,
     })
 }
 

@@ -293,7 +293,7 @@ fn top_stats(v: &Value, l: Lang) -> Markup {
         span.stat { (s(&v["team"]["name"])) }
         span.stat { (tr(l, "Turn ", "ターン ")) b { (v["turn"]) } "/" (v["scenario"]["max_turns"]) }
         span.stat title=(tr(l, "In-game time since the start", "演習開始からの経過時間（演習内）")) {
-            (format!("+{}:{:02}", v["minutes"].as_u64().unwrap_or(0) / 60, v["minutes"].as_u64().unwrap_or(0) % 60))
+            (s(&v["clock"]))
         }
         span.stat { (tr(l, "Effort ", "工数 ")) b { (v["effort"]["available"]) } "/" (v["effort"]["per_turn"]) }
         span.stat { (tr(l, "Score ", "得点 ")) b { (v["score"]["total"]) } "/" (v["score"]["max"]) }
