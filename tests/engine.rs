@@ -86,7 +86,10 @@ fn has(events: &[EventKind], pred: impl Fn(&EventKind) -> bool) -> bool {
 #[test]
 fn turn_schedule_builds_with_ambiguity_detection_as_an_error() {
     let mut world = bevy::prelude::World::new();
-    world.insert_resource(cyberdrill::engine::phases::Rules(lab()));
+    world.insert_resource(cyberdrill::engine::phases::Rules(
+        lab(),
+        cyberdrill::engine::RULES,
+    ));
     let mut schedule = cyberdrill::engine::phases::turn_schedule();
     assert!(schedule.initialize(&mut world).is_ok());
 }
@@ -866,4 +869,217 @@ fn teams_in_one_session_are_independent_and_see_the_same_dice() {
     assert_eq!(session.events(TeamId(0)), session.events(TeamId(2)));
     assert_eq!(session.digest(TeamId(0)), session.digest(TeamId(2)));
     assert_ne!(session.digest(TeamId(0)), session.digest(TeamId(1)));
+}
+
+// --- rules revision 2: what the team is told is true
+
+/// Plays `turns` (commands in written form) for one team of `s` under `rules`; returns the
+/// engine.
+fn play_rules(s: &Arc<Scenario>, rules: u32, turns: &[&[&str]]) -> cyberdrill::engine::Engine {
+    let mut engine = cyberdrill::engine::Engine::with_rules(s.clone(), rules).unwrap();
+    let t = engine.add_team(1);
+    for commands in turns {
+        engine.submit(t, commands.iter().map(|c| cmd(s, c)));
+        engine.step(&[t]);
+    }
+    engine
+}
+
+#[test]
+fn a_trace_on_a_host_the_attacker_never_acted_on_does_not_mark_it_compromised() {
+    // The web server's log of the exploit, moved onto the PLC: it is the PLC's record of
+    // something that happened elsewhere.
+    let text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"web-log\", source: WebLog, seen_in: Logs,",
+            "(id: \"web-log\", source: WebLog, seen_in: Logs, host: \"plc\",",
+            1,
+        );
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes())
+            .scenario
+            .expect("valid"),
+    );
+    let plc = s.hosts.id("plc").unwrap();
+    let scanner = s.addresses.id("scanner").unwrap();
+    let web_log = s.traces.id("web-log").unwrap();
+    for (rules, believed) in [(2, false), (1, true)] {
+        let engine = play_rules(&s, rules, &[&[], &[r#"Act("logs", Host("plc"))"#]]);
+        let t = TeamId(0);
+        assert!(
+            engine
+                .events(t)
+                .iter()
+                .any(|e| e.kind == EventKind::Found { trace: web_log }),
+            "rules {rules}: the trace is found"
+        );
+        let v = engine.view(t);
+        assert!(v.assets.hosts[plc.index()].foothold.is_none());
+        assert_eq!(
+            v.knowledge.hosts[plc.index()].confirmed,
+            believed,
+            "rules {rules}"
+        );
+        assert!(
+            v.knowledge.known_addresses[scanner.index()],
+            "rules {rules}: what it reveals is still learned"
+        );
+    }
+}
+
+#[test]
+fn an_offline_host_raises_no_noise() {
+    let s = lab();
+    let noise = s.alert_id("noise-pc").unwrap();
+    let pc = s.hosts.id("pc").unwrap();
+    for (rules, raised) in [(2, false), (1, true)] {
+        let engine = play_rules(&s, rules, &[&[r#"Act("isolate", Host("pc"))"#], &[], &[]]);
+        let t = TeamId(0);
+        assert!(engine.view(t).offline(pc));
+        let later = engine
+            .events(t)
+            .iter()
+            .any(|e| e.turn >= 2 && e.kind == EventKind::Alert { alert: noise });
+        assert_eq!(later, raised, "rules {rules}");
+        let v = engine.view(t);
+        assert_eq!(
+            v.knowledge.hosts[pc.index()].suspicious,
+            raised,
+            "rules {rules}: no alert, no suspicion"
+        );
+    }
+    // The same rolls are made: the rest of the world is the same either way.
+    let a = play_rules(&s, 2, &[&[r#"Act("isolate", Host("pc"))"#], &[], &[]]);
+    let b = play_rules(&s, 1, &[&[r#"Act("isolate", Host("pc"))"#], &[], &[]]);
+    assert_eq!(
+        a.view(TeamId(0)).attacker.done,
+        b.view(TeamId(0)).attacker.done
+    );
+}
+
+#[test]
+fn an_investigation_that_finds_nothing_says_so() {
+    let s = lab();
+    let logs = s.actions.id("logs").unwrap();
+    let plc = s.hosts.id("plc").unwrap();
+    let nothing = EventKind::NothingFound {
+        action: logs,
+        target: cyberdrill::scenario::model::Target::Host(plc),
+        known: false,
+    };
+    let engine = play_rules(&s, 2, &[&[r#"Act("logs", Host("plc"))"#]]);
+    assert!(
+        engine
+            .events(TeamId(0))
+            .contains(&cyberdrill::engine::event::Event {
+                turn: 1,
+                kind: nothing.clone()
+            })
+    );
+    let line = cyberdrill::report::describe::event(
+        &s,
+        &cyberdrill::engine::event::Event {
+            turn: 1,
+            kind: nothing.clone(),
+        },
+        cyberdrill::scenario::model::Lang::En,
+    );
+    assert!(line.ends_with("it found no sign of compromise"), "{line}");
+    // Under the first rules an empty result said nothing.
+    let old = play_rules(&s, 1, &[&[r#"Act("logs", Host("plc"))"#]]);
+    assert!(
+        !old.events(TeamId(0))
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::NothingFound { .. }))
+    );
+    // A revision this build does not have is refused.
+    assert!(cyberdrill::engine::Engine::with_rules(s.clone(), 99).is_none());
+    assert!(cyberdrill::engine::Engine::with_rules(s, 0).is_none());
+}
+
+// --- one source of truth: what front-ends are told is what the engine does
+
+/// The session's checks are the engine's, each queued command judged against the state the
+/// ones before it leave: a host queued for a rebuild is busy for a reconnect queued after it,
+/// and a command the engine will refuse takes no effort.
+#[test]
+fn queued_commands_are_checked_as_the_engine_will_play_them() {
+    let mut lab = Lab::new(1);
+    lab.turn(&[r#"Act("isolate", Host("web"))"#]);
+    let queue = [
+        r#"Act("reimage", Host("web"))"#,
+        r#"Act("reconnect", Host("web"))"#,
+        r#"Act("isolate", Host("web"))"#,
+        r#"Answer("ask", "no")"#,
+        r#"Answer("ask", "yes")"#,
+        r#"Act("image", Host("pc"))"#,
+        r#"Act("logs", Host("pc"))"#,
+    ];
+    let commands: Vec<Command> = queue.iter().map(|c| cmd(&lab.s, c)).collect();
+    // Each command checked before it is queued, after the ones before it.
+    let mut told = Vec::new();
+    for c in &commands {
+        told.push(lab.session.check(T, c));
+        lab.session.submit(T, vec![c.clone()]).unwrap();
+    }
+    let verdicts = lab.session.queue_check(T).verdicts;
+    assert_eq!(
+        told, verdicts,
+        "checking one by one agrees with the whole queue"
+    );
+    assert_eq!(verdicts[1], Err(Refusal::HostBusy));
+    assert_eq!(verdicts[2], Err(Refusal::AlreadyIsolated));
+    assert_eq!(verdicts[4], Err(Refusal::AlreadyAnswered));
+    // Effort: 5 − reimage 2 − image 2 − logs 1; the refused ones take none.
+    assert_eq!(lab.session.effort_available(T), 0);
+    // The engine plays the queue and refuses exactly those.
+    lab.session.advance_team(T).unwrap();
+    let now = lab.session.turn(T);
+    let refused: Vec<Refusal> = lab
+        .session
+        .events(T)
+        .iter()
+        .filter(|e| e.turn == now)
+        .filter_map(|e| match &e.kind {
+            EventKind::Refused { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    let expected: Vec<Refusal> = verdicts.into_iter().filter_map(Result::err).collect();
+    assert_eq!(refused, expected);
+}
+
+/// An answer choice that does not exist is refused: by the session before anything is queued,
+/// and by the engine if it gets there another way.
+#[test]
+fn an_out_of_range_answer_is_refused() {
+    let mut lab = Lab::new(1);
+    lab.turn(&[]);
+    let ask = lab.s.injects.id("ask").unwrap();
+    let bad = Command::Answer {
+        inject: ask,
+        choice: 7,
+    };
+    let err = lab.session.submit(T, vec![bad.clone()]).unwrap_err();
+    assert!(
+        matches!(err, cyberdrill::session::SessionError::BadCommand(ref m) if m.contains("no choice 8")),
+        "{err}"
+    );
+    assert!(lab.session.queued(T).is_empty());
+    assert_eq!(lab.session.check(T, &bad), Err(Refusal::NoSuchChoice));
+    let mut engine = cyberdrill::engine::Engine::new(lab.s.clone());
+    let t = engine.add_team(1);
+    engine.step(&[t]);
+    engine.submit(t, [bad]);
+    engine.step(&[t]);
+    assert!(engine.events(t).iter().any(|e| matches!(
+        &e.kind,
+        EventKind::Refused {
+            reason: Refusal::NoSuchChoice,
+            ..
+        }
+    )));
+    // And the scorecard of that world does not trip over it.
+    let _ = cyberdrill::scoring::score(&lab.s, engine.events(t), false);
 }

@@ -108,18 +108,31 @@ fn join(lines: &[Vec<u8>]) -> Vec<u8> {
 
 #[test]
 fn golden_logs_still_verify() {
-    for name in [
-        "tutorial-walkthrough.jsonl",
-        "tutorial-random-7.jsonl",
-        "format-1/tutorial-walkthrough.jsonl",
-        "format-1/tutorial-random-7.jsonl",
+    // Logs of the current tutorial, and logs of earlier versions (earlier rules revisions and
+    // formats) verified against the tutorial as it was when they were recorded.
+    let old_tutorial =
+        std::fs::read(root().join("tests/fixtures/golden/rules-1/tutorial.ron")).unwrap();
+    for (name, scenario, format) in [
+        ("tutorial-walkthrough.jsonl", tutorial_bytes(), 2),
+        ("tutorial-random-7.jsonl", tutorial_bytes(), 2),
+        (
+            "rules-1/tutorial-walkthrough.jsonl",
+            old_tutorial.clone(),
+            2,
+        ),
+        ("rules-1/tutorial-random-7.jsonl", old_tutorial.clone(), 2),
+        (
+            "format-1/tutorial-walkthrough.jsonl",
+            old_tutorial.clone(),
+            1,
+        ),
+        ("format-1/tutorial-random-7.jsonl", old_tutorial.clone(), 1),
     ] {
         let path = root().join("tests/fixtures/golden").join(name);
         let log = Log::read(&path).unwrap();
-        let verified = verify(&log, "scenarios/tutorial.ron", &tutorial_bytes(), None)
+        let verified = verify(&log, "scenarios/tutorial.ron", &scenario, None)
             .unwrap_or_else(|e| panic!("{name}: {e}\n(see tests/fixtures/golden/README.md)"));
         assert!(verified.turns >= 4, "{name}");
-        let format = if name.starts_with("format-1/") { 1 } else { 2 };
         assert_eq!(verified.format, format, "{name}");
         assert_eq!(verified.sealed.is_some(), format == 2, "{name}");
     }
@@ -613,7 +626,7 @@ fn a_forged_header_is_named_even_with_the_chain_recomputed() {
             r#""id":"municipal-breach""#,
             "scenario",
         ),
-        (r#""rules":1"#, r#""rules":9"#, "rules"),
+        (r#""rules":2"#, r#""rules":9"#, "rules"),
     ];
     for (find, replace, why) in cases {
         let mut forged = all.clone();
@@ -629,7 +642,7 @@ fn a_forged_header_is_named_even_with_the_chain_recomputed() {
     // Without the chain recomputed, an edited header is named as the line that changed,
     // not blamed on the scenario file.
     let mut edited = all.clone();
-    edited[0] = header.replacen("9fcb8e41", "9fcb8e42", 1).into_bytes();
+    edited[0] = header.replacen("db40e2cd", "db40e2ce", 1).into_bytes();
     assert_eq!(
         check(&join(&edited)),
         Err(ReplayError::BrokenChain { line: 2 })
@@ -799,4 +812,128 @@ fn the_cli_checks_signatures_with_a_key() {
     let bad = cyberdrill(&["replay", "verify", log.to_str().unwrap(), "--key", "xyz"]);
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Found by the fuzz driver: a line that is a JSON string, and a command with a value missing,
+/// were reported in the program's type names ("struct Kind", "RawCommand::Answer").
+#[test]
+fn corrupt_lines_are_reported_in_the_logs_terms() {
+    let text = String::from_utf8(record(1, &mut Idle, Some(2))).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[1] = "\"isolate\"".to_owned();
+    match Log::parse((lines.join("\n") + "\n").as_bytes()) {
+        Err(ReplayError::Corrupt { line: 2, message }) => {
+            assert!(message.contains("a line (a JSON object)"), "{message}");
+            assert!(!message.contains("struct"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let golden =
+        std::fs::read_to_string(root().join("tests/fixtures/golden/tutorial-walkthrough.jsonl"))
+            .unwrap();
+    let start = golden
+        .find(r#"{"Answer":["#)
+        .expect("the walkthrough answers a question");
+    let end = start + golden[start..].find("]}").unwrap();
+    let cut = format!(
+        "{}{{\"Answer\":[\"x\"]}}{}",
+        &golden[..start],
+        &golden[end + 2..]
+    );
+    match Log::parse(cut.as_bytes()) {
+        Err(ReplayError::Corrupt { message, .. }) => {
+            assert!(message.contains("Answer with 2 elements"), "{message}");
+            assert!(
+                !message.contains("::") && !message.contains("Raw"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `run --from LOG` (and `play --from LOG`) take the scenario the log names when none is given.
+#[test]
+fn branching_from_a_log_finds_its_scenario() {
+    let dir = temp_dir("from-finds");
+    let log = root().join("tests/fixtures/golden/tutorial-walkthrough.jsonl");
+    let branch = dir.join("branch.jsonl");
+    let out = cyberdrill(&[
+        "run",
+        "--from",
+        log.to_str().unwrap(),
+        "--turn",
+        "2",
+        "--policy",
+        "idle",
+        "--replay",
+        branch.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verified = cyberdrill(&["replay", "verify", branch.to_str().unwrap()]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    // Neither a scenario nor a log: told what is missing.
+    let out = cyberdrill(&["run", "--policy", "idle"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<SCENARIO>"));
+}
+
+/// A log recorded under an earlier rules revision keeps playing by those rules: branching from
+/// it continues under them, and the branch records them in its header and verifies.
+#[test]
+fn a_branch_of_an_old_rules_log_keeps_its_rules() {
+    let old_bytes =
+        std::fs::read(root().join("tests/fixtures/golden/rules-1/tutorial.ron")).unwrap();
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("scenarios/tutorial.ron", &old_bytes)
+            .scenario
+            .unwrap(),
+    );
+    let log = Log::read(&root().join("tests/fixtures/golden/rules-1/tutorial-walkthrough.jsonl"))
+        .unwrap();
+    assert_eq!(log.header.value.rules, Some(1));
+    let mut session = Session::from_log(s.clone(), &log, 3).unwrap();
+    assert_eq!(session.engine().rules(), 1);
+    let memory = Memory::default();
+    let h = header(
+        &s,
+        "scenarios/tutorial.ron",
+        &sha256_hex(&old_bytes),
+        1,
+        session.team_names(),
+        Lang::En,
+        Some(cyberdrill::replay::BranchRef {
+            log: "old.jsonl".into(),
+            sha256: log.sha256.clone(),
+            turn: 3,
+        }),
+    );
+    session.record_to(Box::new(memory.clone()), h).unwrap();
+    bots::play(
+        &mut session,
+        TeamId(0),
+        &mut Scripted::walkthrough(&s),
+        None,
+    )
+    .unwrap();
+    session.seal(None, None).unwrap();
+    let branched = Log::parse(&memory.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(branched.header.value.rules, Some(1));
+    verify(&branched, "scenarios/tutorial.ron", &old_bytes, None).unwrap();
+    // A new session plays by the current rules.
+    assert_eq!(
+        Session::new(tutorial(), 1, &["t"])
+            .unwrap()
+            .engine()
+            .rules(),
+        cyberdrill::engine::RULES
+    );
 }

@@ -196,3 +196,79 @@ fn flagship_scenarios_have_the_required_content() {
         );
     }
 }
+
+/// The first choice shown is right no more often than chance: over every question of every
+/// shipped scenario and many seeds, a team that always takes the first choice shown gets about
+/// as many right (and as many concealment) answers as one that picks at random.
+#[test]
+fn the_first_choice_shown_is_right_no_more_often_than_chance() {
+    let (mut first_right, mut chance_right, mut n) = (0.0, 0.0, 0.0);
+    for s in shipped() {
+        for seed in 0..200 {
+            let session = Session::new(s.clone(), seed, &["a", "b"]).unwrap();
+            for team in [TeamId(0), TeamId(1)] {
+                for (id, inject) in s.injects.iter() {
+                    let Some(q) = &inject.question else { continue };
+                    let order = session.choice_order(team, id);
+                    first_right += f64::from(u8::from(q.choices[order[0]].correct));
+                    chance_right += q.choices.iter().filter(|c| c.correct).count() as f64
+                        / q.choices.len() as f64;
+                    n += 1.0;
+                }
+            }
+        }
+    }
+    let (first, chance) = (first_right / n, chance_right / n);
+    assert!(
+        (first - chance).abs() < 0.03,
+        "the first choice shown is right {first:.3} of the time, chance is {chance:.3}"
+    );
+}
+
+/// The choices of every question are shown in an order that depends on the team and the seed,
+/// and the right answer is not written first in any shipped scenario.
+#[test]
+fn choices_are_shuffled_per_team_and_no_shipped_question_puts_the_answer_first() {
+    for s in shipped() {
+        for (id, inject) in s.injects.iter() {
+            let Some(q) = &inject.question else { continue };
+            assert!(!q.choices[0].correct, "{}: {}", s.id, inject.key);
+            let session = Session::new(s.clone(), 3, &["a", "b"]).unwrap();
+            let mut orders = std::collections::BTreeSet::new();
+            for seed in 0..30 {
+                let session = Session::new(s.clone(), seed, &["a"]).unwrap();
+                let order = session.choice_order(TeamId(0), id);
+                let mut sorted = order.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..q.choices.len()).collect::<Vec<_>>());
+                orders.insert(order);
+            }
+            assert!(orders.len() > 1, "{}: {} never reordered", s.id, inject.key);
+            assert_eq!(
+                session.choice_order(TeamId(0), id),
+                session.choice_order(TeamId(0), id)
+            );
+        }
+    }
+}
+
+/// Not looking is not rewarded: duties and questions arise from what really happened, so a
+/// team that does nothing (or only answers at random) is scored out of the same maximum as
+/// the walkthrough on the same seed.
+#[test]
+fn the_maximum_is_the_same_for_the_walkthrough_and_a_team_that_does_nothing() {
+    use cyberdrill::session::bots::{FirstChoice, Idle};
+    for s in shipped() {
+        for seed in 0..10 {
+            let max = |policy: &mut dyn Policy| play(&s, seed, policy).scorecard(TeamId(0)).max;
+            let walkthrough = max(&mut Scripted::walkthrough(&s));
+            assert_eq!(max(&mut Idle), walkthrough, "{} seed {seed}: idle", s.id);
+            assert_eq!(
+                max(&mut FirstChoice::new(seed, TeamId(0))),
+                walkthrough,
+                "{} seed {seed}: first choice",
+                s.id
+            );
+        }
+    }
+}

@@ -448,6 +448,48 @@ fn answers_right_wrong_unanswered_and_concealment() {
     );
 }
 
+/// A wrong answer that is not concealment costs `wrong_answer`; a right one and a concealment
+/// one do not (concealment has its own penalty).
+#[test]
+fn a_plain_wrong_answer_costs_wrong_answer_points() {
+    let text = std::fs::read_to_string(crate::util::root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"yes\", concealment: true, text: (en: \"Yes\", ja: \"はい\")),",
+            "(id: \"yes\", concealment: true, text: (en: \"Yes\", ja: \"はい\")),\n                (id: \"later\", text: (en: \"Later\", ja: \"後で\")),",
+            1,
+        )
+        .replacen("concealment: 6,", "concealment: 6, wrong_answer: 4,", 1);
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let s = std::sync::Arc::new(checked.scenario.expect("valid"));
+    let ask = s.injects.id("ask").unwrap();
+    let card = |choice: usize| {
+        let events = [
+            Event {
+                turn: 1,
+                kind: EventKind::Inject { inject: ask },
+            },
+            Event {
+                turn: 2,
+                kind: EventKind::Answered {
+                    inject: ask,
+                    choice,
+                },
+            },
+        ];
+        score(&s, &events, true)
+    };
+    let wrong = |card: &Scorecard| {
+        card.penalties
+            .iter()
+            .find(|p| p.kind == PenaltyKind::WrongAnswer)
+            .map(|p| (p.count, p.points))
+    };
+    assert_eq!(wrong(&card(0)), None, "right");
+    assert_eq!(wrong(&card(1)), None, "concealment is not also wrong");
+    assert_eq!(wrong(&card(2)), Some((1, 4)), "plain wrong");
+}
+
 #[test]
 fn penalties_for_clean_hosts_blocks_and_hints() {
     let s = lab();
@@ -528,4 +570,227 @@ fn sums_saturate_in_a_scenario_built_in_code() {
             .iter()
             .all(|&(_, earned, max)| earned <= max)
     );
+}
+
+/// Each change of the score between two scorecards is listed with its reason: an objective
+/// met, a penalty grown; the changes add up to the difference of the totals.
+#[test]
+fn score_changes_name_each_objective_and_penalty_that_moved() {
+    use cyberdrill::scoring::{ScoreItem, changes};
+    let s = lab();
+    let ask = s.injects.id("ask").unwrap();
+    let pc2 = s.hosts.id("pc2").unwrap();
+    let mut st = Stream::new();
+    st.at(1, EventKind::Inject { inject: ask });
+    let before = st.card(false);
+    st.at(
+        2,
+        EventKind::Answered {
+            inject: ask,
+            choice: 0,
+        },
+    )
+    .completed(2, "isolate", Target::Host(pc2), Some(false));
+    let after = st.card(false);
+    let list = changes(&before, &after);
+    let answer = s.objectives.id("answer").unwrap();
+    assert!(list.iter().any(|c| c.item == ScoreItem::Objective(answer)
+        && c.points > 0
+        && matches!(
+            c.objective,
+            Some((Status::Met, Reason::Answered { correct: true, .. }))
+        )));
+    assert!(list.iter().any(
+        |c| c.item == ScoreItem::Penalty(PenaltyKind::CleanIsolation)
+            && c.points == -3
+            && c.count == Some(1)
+    ));
+    assert_eq!(
+        list.iter().map(|c| c.points).sum::<i64>(),
+        after.total - before.total
+    );
+    assert!(changes(&after, &after).is_empty());
+    let line = cyberdrill::report::describe::score_change(
+        &s,
+        list.iter()
+            .find(|c| c.item == ScoreItem::Penalty(PenaltyKind::CleanIsolation))
+            .unwrap(),
+        cyberdrill::scenario::model::Lang::En,
+    );
+    assert!(line.starts_with("−3 "), "{line}");
+}
+
+/// The session explains every turn's score: the changes of each turn add up to the turn's
+/// difference, and all turns together to the final total.
+#[test]
+fn every_turn_of_a_session_explains_its_score() {
+    use cyberdrill::engine::TeamId;
+    use cyberdrill::session::Session;
+    use cyberdrill::session::bots::{self, Scripted};
+    let tutorial = cyberdrill::scenario::load(&crate::util::root().join("scenarios/tutorial.ron"))
+        .unwrap()
+        .0;
+    for s in [lab(), std::sync::Arc::new(tutorial)] {
+        let mut session = Session::new(s.clone(), 3, &["t"]).unwrap();
+        bots::play(
+            &mut session,
+            TeamId(0),
+            &mut Scripted::walkthrough(&s),
+            None,
+        )
+        .unwrap();
+        let last = session.turn(TeamId(0));
+        let mut sum = 0;
+        for turn in 1..=last {
+            let (before, after) = session.scores_around(TeamId(0), turn);
+            let changes = session.score_changes(TeamId(0), turn);
+            let moved: i64 = changes.iter().map(|c| c.points).sum();
+            assert_eq!(moved, after.total - before.total, "{} turn {turn}", s.id);
+            sum += moved;
+        }
+        assert_eq!(sum, session.scorecard(TeamId(0)).total, "{}", s.id);
+    }
+}
+
+/// A duty arises from what really happened: a team that never finds the trace that starts the
+/// reporting clock still owes the report from the turn the trace was left, and its maximum is
+/// the same as a team that found it. Not applicable only if the stage never happened.
+#[test]
+fn a_notification_duty_arises_from_what_happened_not_from_what_the_team_found() {
+    let s = lab();
+    let exploit = s.stages.id("exploit-web").unwrap();
+    let boss = s.stakeholders.id("boss").unwrap();
+    let mut unseen = Stream::new();
+    unseen.at(1, EventKind::StageDone { stage: exploit });
+    assert_eq!(
+        unseen.objective("tell", true),
+        (Status::Missed, 0, Reason::NotNotified { due: 2 })
+    );
+    let mut told = Stream::new();
+    told.at(1, EventKind::StageDone { stage: exploit })
+        .completed(2, "notify", Target::Stakeholder(boss), None);
+    assert_eq!(
+        told.objective("tell", true),
+        (Status::Met, 10, Reason::Notified { turn: 2, due: 2 })
+    );
+    assert_eq!(unseen.card(true).max, told.card(true).max);
+    let quiet = Stream::new();
+    assert_eq!(
+        quiet.objective("tell", true),
+        (Status::NotApplicable, 0, Reason::NoDuty)
+    );
+}
+
+/// A question that never came because the team did not do what brings it (here: it never
+/// told the boss, though a duty to do so arose) counts as unanswered, not as not applicable.
+#[test]
+fn a_question_avoided_by_not_keeping_a_duty_counts_as_unanswered() {
+    let text = std::fs::read_to_string(crate::util::root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"ask\", trigger: Turn(1),",
+            "(id: \"ask\", trigger: Notified(\"boss\"),",
+            1,
+        );
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let s = std::sync::Arc::new(checked.scenario.expect("valid"));
+    let exploit = s.stages.id("exploit-web").unwrap();
+    let answer = s.objectives.id("answer").unwrap();
+    let judged = |events: &[Event]| {
+        let card = score(&s, events, true);
+        let o = card
+            .objectives
+            .iter()
+            .find(|o| o.objective == answer)
+            .unwrap();
+        (o.status, o.reason.clone())
+    };
+    // The duty to tell the boss arose at turn 1 (due turn 2): the question would have come.
+    let avoided = [
+        Event {
+            turn: 1,
+            kind: EventKind::StageDone { stage: exploit },
+        },
+        Event {
+            turn: 3,
+            kind: EventKind::Containment { contained: false },
+        },
+    ];
+    assert_eq!(
+        judged(&avoided),
+        (Status::Missed, Reason::NeverBrought { turn: 2 })
+    );
+    // Nothing happened: nothing to tell, no question.
+    assert_eq!(
+        judged(&[Event {
+            turn: 3,
+            kind: EventKind::Containment { contained: true },
+        }]),
+        (Status::NotApplicable, Reason::NotAsked)
+    );
+}
+
+/// Containment is judged over every foothold the attacker gains control of: a foothold
+/// regained after containment, or a later wave, must be contained too, and costs the points
+/// while it is held.
+#[test]
+fn containment_is_judged_over_every_foothold() {
+    use cyberdrill::scoring::{ScoreItem, changes};
+    let base = || {
+        let mut st = Stream::new();
+        st.foothold(1, "web")
+            .at(1, EventKind::Containment { contained: false })
+            .at(2, EventKind::Containment { contained: true });
+        st
+    };
+    // A second wave at turn 5, held to the end: missed, however well the first was handled.
+    let mut held = base();
+    held.foothold(5, "pc2")
+        .at(5, EventKind::Containment { contained: false })
+        .at(
+            10,
+            EventKind::Ended {
+                outcome: cyberdrill::scenario::model::Outcome::Loss,
+                reason: cyberdrill::engine::state::EndReason::TimeLimit,
+            },
+        );
+    assert_eq!(
+        held.objective("contain", true),
+        (Status::Missed, 0, Reason::NotContained { foothold: 5 })
+    );
+    // While it is held the points are gone, and the turn's score changes say so.
+    let before = base().card(false);
+    let after = held.card(false);
+    let contain = held.s.objectives.id("contain").unwrap();
+    assert!(
+        changes(&before, &after)
+            .iter()
+            .any(|c| c.item == ScoreItem::Objective(contain)
+                && c.points == -10
+                && matches!(c.objective, Some((Status::Pending, _))))
+    );
+    // Contained two turns late: partly met, judged by the worst foothold.
+    let mut late = base();
+    late.foothold(5, "pc2")
+        .at(5, EventKind::Containment { contained: false })
+        .at(7, EventKind::Containment { contained: true });
+    assert_eq!(
+        late.objective("contain", true),
+        (
+            Status::Partial,
+            5,
+            Reason::Contained {
+                foothold: 5,
+                turn: 7,
+                within: 1
+            }
+        )
+    );
+    // Contained in time: met.
+    let mut quick = base();
+    quick
+        .foothold(5, "pc2")
+        .at(5, EventKind::Containment { contained: false })
+        .at(6, EventKind::Containment { contained: true });
+    assert_eq!(quick.objective("contain", true).0, Status::Met);
 }

@@ -115,8 +115,8 @@ pub fn scenario_with(hosts: usize, max_turns: u32) -> String {
         (id: "hello", trigger: Turn(2), channel: Email, from: "boss", subject: (en: "Status?", ja: "状況は？"),
             body: (en: "What is going on?", ja: "何が起きている？"),
             question: (prompt: (en: "Tell?", ja: "報告？"), choices: [
-                (id: "yes", correct: true, text: (en: "Yes", ja: "はい")),
                 (id: "no", concealment: true, text: (en: "No", ja: "いいえ")),
+                (id: "yes", correct: true, text: (en: "Yes", ja: "はい")),
             ])),
     ],
     actions: [

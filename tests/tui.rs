@@ -174,12 +174,19 @@ fn a_question_is_read_answered_and_the_debrief_shown_in_both_languages() {
         press(&mut app, KeyCode::Home);
         press(&mut app, KeyCode::Enter);
         insta::assert_snapshot!(format!("reader_question_{l}"), screen(&mut app));
-        // Answer the second choice ("report it") with the keys.
+        // Nothing is chosen in advance: Enter alone answers nothing.
+        press(&mut app, KeyCode::Enter);
+        assert!(app.session().queued(TEAM).is_empty());
+        // Answer the second choice shown with the keys; the answer names that choice, in
+        // whatever order this team sees them.
+        let inject = app.session().scenario().injects.id("keep-quiet").unwrap();
+        let order = app.session().choice_order(TEAM, inject);
+        press(&mut app, KeyCode::Down);
         press(&mut app, KeyCode::Down);
         press(&mut app, KeyCode::Enter);
         let queued = app.session().queued(TEAM).to_vec();
         assert!(
-            matches!(queued.as_slice(), [Command::Answer { choice: 1, .. }]),
+            matches!(queued.as_slice(), [Command::Answer { choice, .. }] if *choice == order[1]),
             "the answer is queued: {queued:?}"
         );
         // Play the rest of the walkthrough to the end.
@@ -469,11 +476,33 @@ fn the_findings_form_queues_the_report_as_filled_in() {
     keys(&mut app, "a");
     press(&mut app, KeyCode::End); // Submit the incident report
     press(&mut app, KeyCode::Enter);
-    // Entry vector: the second (the USB stick); affected: pc-01; first compromise: turn 1.
-    press(&mut app, KeyCode::Down);
+    // Nothing is chosen in advance: the report cannot be filed yet.
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("Choose an entry vector"), "{text}");
+    // Entry vector: the USB stick, wherever it is shown; affected: pc-01; first compromise:
+    // turn 1.
+    let s = app.session().scenario().clone();
+    let usb = app
+        .session()
+        .entry_order(TEAM)
+        .iter()
+        .position(|e| s.entry_vectors.key(*e) == "usb")
+        .unwrap();
+    for _ in 0..usb {
+        press(&mut app, KeyCode::Down);
+    }
+    keys(&mut app, " ");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Down);
     keys(&mut app, " ");
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(
+        text.contains("Give the turn of the first compromise"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Enter);
     let text = screen(&mut app);
     assert!(text.contains("3 Confirm"), "{text}");
@@ -534,14 +563,17 @@ fn answering_again_keeps_or_replaces_the_queued_answer() {
     press(&mut app, KeyCode::Enter);
     play_walkthrough_turn(&mut app);
     press(&mut app, KeyCode::Enter);
-    let answer = |app: &mut App, downs: usize| {
+    // Answers with the choice shown at `pos` (the first ↓ picks the first choice).
+    let answer = |app: &mut App, pos: usize| {
         press(app, KeyCode::Home);
         press(app, KeyCode::Enter); // the deputy mayor's question, newest
-        for _ in 0..downs {
+        for _ in 0..=pos {
             press(app, KeyCode::Down);
         }
         press(app, KeyCode::Enter);
     };
+    let inject = app.session().scenario().injects.id("keep-quiet").unwrap();
+    let order = app.session().choice_order(TEAM, inject);
     let choices = |app: &App| -> Vec<usize> {
         app.session()
             .queued(TEAM)
@@ -553,9 +585,46 @@ fn answering_again_keeps_or_replaces_the_queued_answer() {
             .collect()
     };
     answer(&mut app, 1);
-    assert_eq!(choices(&app), [1]);
+    assert_eq!(choices(&app), [order[1]]);
     answer(&mut app, 1); // the same answer again: still queued, once
-    assert_eq!(choices(&app), [1]);
+    assert_eq!(choices(&app), [order[1]]);
     answer(&mut app, 0); // another answer replaces it
-    assert_eq!(choices(&app), [0]);
+    assert_eq!(choices(&app), [order[0]]);
+}
+
+#[test]
+fn the_turn_summary_explains_each_change_of_the_score() {
+    for lang in [Lang::En, Lang::Ja] {
+        let mut app = app(lang);
+        press(&mut app, KeyCode::Enter);
+        let mut explained = false;
+        for _ in 0..10 {
+            if app.session().ending(TEAM).is_some() {
+                break;
+            }
+            play_walkthrough_turn(&mut app);
+            let turn = app.session().turn(TEAM);
+            let (before, after) = app.session().scores_around(TEAM, turn);
+            let text = screen_at(&mut app, 100, 60);
+            if before.total != after.total {
+                let head = match lang {
+                    Lang::En => format!("Score: {} → {}", before.total, after.total),
+                    Lang::Ja => format!("得点：{} → {}", before.total, after.total),
+                };
+                assert!(text.contains(&head), "{text}");
+                // The first change shows under the heading (the rest scroll into view).
+                for c in app.session().score_changes(TEAM, turn).into_iter().take(1) {
+                    let points = if c.points > 0 {
+                        format!("+{}", c.points)
+                    } else {
+                        format!("−{}", -c.points)
+                    };
+                    assert!(text.contains(&points), "{points}: {text}");
+                }
+                explained = true;
+            }
+            press(&mut app, KeyCode::Enter);
+        }
+        assert!(explained, "the walkthrough's score changes");
+    }
 }

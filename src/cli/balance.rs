@@ -24,6 +24,7 @@ pub fn run(
     let kind = match policy {
         "idle" => PolicyKind::Idle,
         "random" => PolicyKind::Random,
+        "first-choice" => PolicyKind::FirstChoice,
         "walkthrough" => PolicyKind::Scripted(s.walkthrough.clone()),
         file => match bots::load_plan(Path::new(file), &s) {
             Ok(plan) => PolicyKind::Scripted(plan),

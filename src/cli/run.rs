@@ -84,12 +84,13 @@ pub fn replay_header(
     )
 }
 
-/// Builds the policy named on the command line: `idle`, `random`, `walkthrough` or an action
-/// file.
+/// Builds the policy named on the command line: `idle`, `random`, `first-choice`,
+/// `walkthrough` or an action file.
 pub fn policy(name: &str, s: &Scenario, seed: u64) -> Result<Box<dyn Policy>, bots::PlanError> {
     Ok(match name {
         "idle" => Box::new(Idle),
         "random" => Box::new(RandomPolicy::new(seed)),
+        "first-choice" => Box::new(bots::FirstChoice::new(seed, crate::engine::TeamId(0))),
         "walkthrough" => Box::new(Scripted::walkthrough(s)),
         file => Box::new(Scripted::new(bots::load_plan(Path::new(file), s)?)),
     })
@@ -144,6 +145,7 @@ fn penalty_word(k: &PenaltyKind) -> &'static str {
         PenaltyKind::CleanRebuild => "clean_rebuild",
         PenaltyKind::EvidenceDestroyed => "evidence_destroyed",
         PenaltyKind::Concealment => "concealment",
+        PenaltyKind::WrongAnswer => "wrong_answer",
         PenaltyKind::WrongFinding => "wrong_finding",
         PenaltyKind::NeedlessBlock => "needless_block",
         PenaltyKind::Hint(_) => "hint",
@@ -215,6 +217,8 @@ pub struct RunArgs {
     pub force: bool,
     /// Log and turn to branch from.
     pub from: Option<(std::path::PathBuf, u32)>,
+    /// With `replay`: the history database to record the session in.
+    pub history: Option<std::path::PathBuf>,
 }
 
 /// Runs the command.
@@ -281,6 +285,13 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         && let Err(e) = session.seal(None, None)
     {
         super::print_error(e);
+        return Ok(super::EXIT_FAILURE);
+    }
+    if let (Some(db), Some(log)) = (&args.history, &args.replay)
+        && let Err(e) =
+            crate::history::record_log(db, log, &args.scenario, crate::history::Source::Run)
+    {
+        super::print_error(format!("the session was not recorded in the history: {e}"));
         return Ok(super::EXIT_FAILURE);
     }
     let card = session.scorecard(team);

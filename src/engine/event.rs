@@ -105,6 +105,17 @@ pub enum EventKind {
         /// The trace.
         trace: crate::scenario::model::TraceId,
     },
+    /// An investigation (logs, disk image, scan) found nothing new (rules 2 on): a negative
+    /// result is information too.
+    NothingFound {
+        /// The action.
+        action: ActionId,
+        /// Its target (a host or a segment).
+        target: Target,
+        /// Whether the team already had evidence against the target (so "nothing new" rather
+        /// than "no sign of compromise").
+        known: bool,
+    },
     /// An inject was delivered.
     Inject {
         /// The inject.

@@ -8,6 +8,67 @@ use super::event::Refusal;
 use super::state::{Knowledge, View};
 use crate::scenario::model::{ActionId, AlertId, Command, Target, TargetKind, Verb};
 
+/// The state a team's queued commands leave once accepted (see [`View::check_queue`]).
+#[derive(Debug, Clone)]
+pub struct Queue {
+    /// Each queued command's verdict, in order.
+    pub verdicts: Vec<Result<(), Refusal>>,
+    /// Effort still free after the accepted ones.
+    pub left: u32,
+    staff: super::state::Staff,
+    knowledge: Knowledge,
+}
+
+impl Queue {
+    /// The team's world as the queued commands leave it (for checks of further commands).
+    pub fn view<'a>(&'a self, base: &View<'a>) -> View<'a> {
+        View {
+            staff: &self.staff,
+            knowledge: &self.knowledge,
+            ..*base
+        }
+    }
+
+    /// Whether a further command, queued after these, would be accepted.
+    pub fn check(&self, base: &View, command: &Command) -> Result<(), Refusal> {
+        self.view(base).check(command, self.left)
+    }
+}
+
+/// What accepting a command does at once (before any task runs): its effort is spent, an
+/// action's task starts, an answer, hint or reply is recorded. Returns the effort left. The
+/// turn's first phase and [`View::check_queue`] both go through here.
+pub(crate) fn accept(
+    s: &crate::scenario::Scenario,
+    staff: &mut super::state::Staff,
+    knowledge: &mut Knowledge,
+    command: &Command,
+    turn: u32,
+    left: u32,
+) -> u32 {
+    match command {
+        Command::Act { action, target } => {
+            staff.tasks.push(super::state::Task {
+                action: *action,
+                target: target.clone(),
+                started: turn,
+                remaining: s.actions[*action].turns,
+            });
+            return left - s.actions[*action].cost;
+        }
+        Command::Answer { inject, choice } => {
+            knowledge.answers[inject.index()] = Some((*choice, turn));
+        }
+        Command::Hint(h) => knowledge.hints[h.index()] = Some(turn),
+        Command::Reply { message, choice } => {
+            if let Some(m) = knowledge.messages.iter_mut().find(|m| m.number == *message) {
+                m.reply = Some((*choice, turn));
+            }
+        }
+    }
+    left
+}
+
 impl View<'_> {
     /// Checks a command against the current state; `effort_left` is what remains this turn.
     pub fn check(&self, command: &Command, effort_left: u32) -> Result<(), Refusal> {
@@ -19,10 +80,16 @@ impl View<'_> {
             Command::Answer { inject, .. } => {
                 let k = self.knowledge;
                 let i = inject.index();
+                let question = self.s.injects[*inject].question.as_ref();
+                let Command::Answer { choice, .. } = command else {
+                    unreachable!("matched as an answer")
+                };
                 if k.delivered[i].is_none() {
                     Err(Refusal::InjectNotDelivered)
-                } else if self.s.injects[*inject].question.is_none() {
+                } else if question.is_none() {
                     Err(Refusal::NoQuestion)
+                } else if question.is_some_and(|q| *choice >= q.choices.len()) {
+                    Err(Refusal::NoSuchChoice)
                 } else if k.answers[i].is_some() {
                     Err(Refusal::AlreadyAnswered)
                 } else if k.expired[i] {
@@ -60,6 +127,79 @@ impl View<'_> {
                 }
             }
         }
+    }
+
+    /// Effort free at the start of the next turn, before any queued command: the turn's effort
+    /// (base plus outside help) less what running tasks take.
+    pub fn effort_free(&self) -> u32 {
+        let committed = self
+            .staff
+            .tasks
+            .iter()
+            .map(|t| self.s.actions[t.action].cost)
+            .fold(0u32, u32::saturating_add);
+        self.s
+            .effort_per_turn
+            .saturating_add(self.staff.bonus)
+            .saturating_sub(committed)
+    }
+
+    /// Checks commands queued for the next turn in order, each against the state the ones
+    /// before it leave — effort spent, tasks started (a host being rebuilt is busy), questions
+    /// answered, hints taken — exactly as the turn's first phase will; the result also checks
+    /// further commands as if queued after them.
+    pub fn check_queue(&self, commands: &[Command]) -> Queue {
+        let mut q = Queue {
+            verdicts: Vec::with_capacity(commands.len()),
+            left: self.effort_free(),
+            staff: self.staff.clone(),
+            knowledge: self.knowledge.clone(),
+        };
+        let turn = self.next_turn();
+        for command in commands {
+            let verdict = q.view(self).check(command, q.left);
+            if verdict.is_ok() {
+                q.left = accept(
+                    self.s,
+                    &mut q.staff,
+                    &mut q.knowledge,
+                    command,
+                    turn,
+                    q.left,
+                );
+            }
+            q.verdicts.push(verdict);
+        }
+        q
+    }
+
+    /// Whether a business function is down in turn `turn` as the world stands: a host it needs
+    /// is offline, encrypted or disrupted, an account it needs is disabled, a running action
+    /// or a mitigation disrupts it, or an address it relies on is blocked. The turn's business
+    /// impact phase and the session's previews both ask this.
+    pub fn function_down(&self, id: crate::scenario::model::FunctionId, turn: u32) -> bool {
+        use crate::scenario::model::AddressOwner;
+        let s = self.s;
+        let f = &s.functions[id];
+        f.depends_on.iter().any(|&h| {
+            let host = &self.assets.hosts[h.index()];
+            self.offline(h) || host.encrypted || host.disrupted_until >= turn
+        }) || f
+            .accounts
+            .iter()
+            .any(|a| self.assets.accounts[a.index()].disabled)
+            || self
+                .staff
+                .tasks
+                .iter()
+                .any(|task| s.actions[task.action].disrupts.contains(&id))
+            || s.mitigations
+                .iter()
+                .any(|(m, x)| self.assets.mitigated[m.index()] && x.disrupts.contains(&id))
+            || s.addresses.iter().any(|(a, x)| {
+                self.assets.blocked[a.index()]
+                    && matches!(&x.owner, AddressOwner::Legitimate { serves, .. } if serves.contains(&id))
+            })
     }
 
     /// The turn commands submitted now will be played in.
@@ -251,5 +391,72 @@ impl View<'_> {
             }
             TargetKind::Mitigation => keep(self.s.mitigations.ids().map(Target::Mitigation), legal),
         }
+    }
+}
+
+/// What completing a verb that switches the organisation's state (isolate, reconnect, block,
+/// disable, protect) does to it. The engine applies it when such an action completes; previews
+/// apply it to a copy to foresee what the action would stop.
+pub(crate) fn switch(assets: &mut super::state::Assets, verb: Verb, target: &Target) {
+    match (verb, target) {
+        (Verb::IsolateHost, Target::Host(h)) => assets.hosts[h.index()].isolated = true,
+        (Verb::Reconnect, Target::Host(h)) => assets.hosts[h.index()].isolated = false,
+        (Verb::IsolateSegment, Target::Segment(seg)) => {
+            assets.segments_isolated[seg.index()] = true
+        }
+        (Verb::ReconnectSegment, Target::Segment(seg)) => {
+            assets.segments_isolated[seg.index()] = false;
+        }
+        (Verb::BlockAddress, Target::Address(x)) => assets.blocked[x.index()] = true,
+        (Verb::DisableAccount, Target::Account(x)) => assets.accounts[x.index()].disabled = true,
+        (Verb::Mitigate, Target::Mitigation(m)) => assets.mitigated[m.index()] = true,
+        _ => {}
+    }
+}
+
+impl View<'_> {
+    /// The business functions now up that an action would stop, each with whether it stays
+    /// down after the action is done (until the team undoes it) or only while it runs: the
+    /// engine's own business-impact rule, asked of the world with the action running and with
+    /// it done. `queue` is the state the commands queued before it leave.
+    pub fn foreseen_stops(
+        &self,
+        queue: &Queue,
+        action: ActionId,
+        target: &Target,
+    ) -> Vec<(crate::scenario::model::FunctionId, bool)> {
+        let s = self.s;
+        let base = queue.view(self);
+        let turn = self.next_turn();
+        let mut running = queue.staff.clone();
+        running.tasks.push(super::state::Task {
+            action,
+            target: target.clone(),
+            started: turn,
+            remaining: s.actions[action].turns,
+        });
+        let mut done = self.assets.clone();
+        switch(&mut done, s.actions[action].verb, target);
+        let while_running = View {
+            staff: &running,
+            ..base
+        };
+        let after = View {
+            assets: &done,
+            ..base
+        };
+        s.functions
+            .ids()
+            .filter(|&f| !self.assets.functions_down[f.index()] && !base.function_down(f, turn))
+            .filter_map(|f| {
+                if after.function_down(f, turn) {
+                    Some((f, true))
+                } else if while_running.function_down(f, turn) {
+                    Some((f, false))
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 }

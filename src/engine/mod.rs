@@ -28,6 +28,20 @@ use state::{
     TeamBundle, TeamIndex, TeamRng, View,
 };
 
+/// The engine rules revision this build plays by. Replay headers record it; logs recorded
+/// under an earlier revision are re-simulated by that revision's rules (see
+/// [`Engine::with_rules`]).
+///
+/// - 1: the first rules.
+/// - 2: a trace confirms a host compromised only if the attacker acted on that host (a mail
+///   gateway's record of a phishing mail no longer marks the gateway compromised); hosts that
+///   are offline (isolated, in an isolated segment, being rebuilt) raise no noise alerts (the
+///   roll is still made); an investigation that finds nothing says so (`nothing_found`).
+pub const RULES: u32 = 2;
+
+/// The oldest rules revision this build can still play (to verify old logs).
+pub const OLDEST_RULES: u32 = 1;
+
 /// A team's handle in an [`Engine`]: its position in the order teams were added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct TeamId(pub usize);
@@ -44,10 +58,27 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine for `scenario` with no teams yet.
+    /// An engine for `scenario` with no teams yet, playing by the current rules ([`RULES`]).
     pub fn new(scenario: Arc<Scenario>) -> Self {
+        Self::build(scenario, RULES)
+    }
+
+    /// An engine playing by an earlier rules revision (to re-simulate a log recorded under
+    /// it); `None` if this build does not have that revision.
+    pub fn with_rules(scenario: Arc<Scenario>, rules: u32) -> Option<Self> {
+        (OLDEST_RULES..=RULES)
+            .contains(&rules)
+            .then(|| Self::build(scenario, rules))
+    }
+
+    /// The rules revision this engine plays by.
+    pub fn rules(&self) -> u32 {
+        self.world.resource::<Rules>().1
+    }
+
+    fn build(scenario: Arc<Scenario>, rules: u32) -> Self {
         let mut world = World::new();
-        world.insert_resource(Rules(scenario.clone()));
+        world.insert_resource(Rules(scenario.clone(), rules));
         world.add_schedule(turn_schedule());
         let prepared = TeamBundle::prepare(&scenario);
         Self {
@@ -314,7 +345,7 @@ pub struct EnginePlugin(pub Arc<Scenario>);
 
 impl Plugin for EnginePlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(Rules(self.0.clone()));
+        app.insert_resource(Rules(self.0.clone(), RULES));
         app.add_schedule(turn_schedule());
         app.add_systems(Update, |world: &mut World| world.run_schedule(TurnSchedule));
     }

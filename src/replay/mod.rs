@@ -147,7 +147,8 @@ pub enum ReplayError {
     },
     /// The log was played by engine rules this build does not have.
     #[error(
-        "the log was played by engine rules {found}; this build plays by rules {}",
+        "the log was played by engine rules {found}; this build plays by rules {} to {}",
+        crate::engine::OLDEST_RULES,
         record::RULES
     )]
     Rules {

@@ -19,7 +19,7 @@ use crate::scenario::raw::{RawCommand, RawTarget};
 pub const REPLAY_FORMAT: u32 = 2;
 
 /// The engine rules revision this build plays by (format-2 headers record it).
-pub const RULES: u32 = 1;
+pub use crate::engine::RULES;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
@@ -211,6 +211,16 @@ pub enum SealReason {
     Closed,
 }
 
+impl SealReason {
+    /// The word written in the log.
+    pub fn word(self) -> &'static str {
+        match self {
+            SealReason::Completed => "completed",
+            SealReason::Closed => "closed",
+        }
+    }
+}
+
 /// An Ed25519 signature over a seal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -310,6 +320,8 @@ pub struct EventRecord {
     pub message: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<bool>,
 }
 
 /// What one team's turn produced: the material of a turn line.
@@ -631,6 +643,8 @@ struct EventView<'a> {
     message: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reply: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    known: Option<bool>,
 }
 
 impl<'a> EventView<'a> {
@@ -694,6 +708,16 @@ impl<'a> EventView<'a> {
             EventKind::Found { trace } => {
                 r.trace = Some(s.traces.key(*trace));
                 "found"
+            }
+            EventKind::NothingFound {
+                action,
+                target,
+                known,
+            } => {
+                r.action = Some(s.actions.key(*action));
+                r.target = Some(TargetView::of(s, target));
+                r.known = Some(*known);
+                "nothing_found"
             }
             EventKind::Inject { inject } => {
                 r.inject = Some(s.injects.key(*inject));

@@ -121,7 +121,7 @@ fn check_header(log: &Log, s: &Scenario) -> Result<(), ReplayError> {
     }
     if h.format >= 2 {
         let rules = h.rules.unwrap_or_default();
-        if rules != RULES {
+        if !(crate::engine::OLDEST_RULES..=RULES).contains(&rules) {
             return Err(ReplayError::Rules { found: rules });
         }
         if h.start.as_deref() != Some(start_digest(s, h.seed).as_str()) {
@@ -137,7 +137,10 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
     check_header(log, s)?;
     let header = &log.header.value;
     let v1 = header.format == 1;
-    let mut engine = Engine::new(s.clone());
+    // Format 1 predates rules revisions: its logs were played by the first rules.
+    let rules = header.rules.unwrap_or(1);
+    let mut engine =
+        Engine::with_rules(s.clone(), rules).ok_or(ReplayError::Rules { found: rules })?;
     for _ in &header.teams {
         engine.add_team(header.seed);
     }
@@ -467,6 +470,17 @@ pub fn verify(
     scenario_bytes: &[u8],
     key: Option<&ed25519_dalek::VerifyingKey>,
 ) -> Result<Verified, ReplayError> {
+    verify_full(log, file, scenario_bytes, key).map(|(verified, _, _)| verified)
+}
+
+/// Verifies a whole log like [`verify`], and also gives the scenario and the re-simulation
+/// (the engine holds every team's events), for what is built from a verified log.
+pub fn verify_full(
+    log: &Log,
+    file: &str,
+    scenario_bytes: &[u8],
+    key: Option<&ed25519_dalek::VerifyingKey>,
+) -> Result<(Verified, Resimulated, Arc<Scenario>), ReplayError> {
     // An altered header is named as such, not blamed on the scenario file.
     check_header_link(log)?;
     let s = scenario_for(log, file, scenario_bytes)?;
@@ -503,7 +517,7 @@ pub fn verify(
         }
     }
     let turns: Vec<&TurnRecord> = resim.turns().collect();
-    Ok(Verified {
+    let verified = Verified {
         lines: resim.lines,
         teams: log.header.value.teams.len(),
         turns: turns.len(),
@@ -511,5 +525,6 @@ pub fn verify(
         format,
         sealed: resim.sealed.as_ref().map(|(_, s)| s.reason),
         signed_by,
-    })
+    };
+    Ok((verified, resim, s))
 }

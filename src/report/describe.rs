@@ -16,6 +16,17 @@ pub fn tr<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
     }
 }
 
+/// An English count with its noun in the right number: `n(1, "turn")` is "1 turn",
+/// `n(3, "turn")` "3 turns" (nouns of this program take an "s").
+pub fn n(count: impl Into<i128>, noun: &str) -> String {
+    let count = count.into();
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// A label before a value: `"Label: "` in English, `"ラベル："` in Japanese (a full-width
 /// colon takes no space after it).
 pub fn lab(lang: Lang, en: &str, ja: &str) -> String {
@@ -137,7 +148,11 @@ pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
                 Lang::Ja => format!("回答「{text}」"),
             }
         }
-        Command::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
+        Command::Hint(h) => format!(
+            "{}{}",
+            lab(lang, "Hint:", "ヒント："),
+            hint_title(s, *h, lang)
+        ),
         Command::Reply { message, choice } => match lang {
             Lang::En => format!(
                 "Reply to the facilitator's message {message}: choice {}",
@@ -310,6 +325,28 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
             lab(lang, "Evidence:", "証拠："),
             s.traces[*trace].text.get(lang)
         ),
+        EventKind::NothingFound {
+            action,
+            target: t,
+            known,
+        } => {
+            let what = command(
+                s,
+                &Command::Act {
+                    action: *action,
+                    target: t.clone(),
+                },
+                lang,
+            );
+            // What the investigation found, not what is true: an attacker who left nothing
+            // for this kind of look can still be there.
+            match (lang, known) {
+                (Lang::En, false) => format!("{what} — it found no sign of compromise"),
+                (Lang::En, true) => format!("{what} — it found nothing new"),
+                (Lang::Ja, false) => format!("{what} — 侵害の痕跡は見つからなかった"),
+                (Lang::Ja, true) => format!("{what} — 新たな痕跡は見つからなかった"),
+            }
+        }
         EventKind::Inject { inject } => format!(
             "{}{}{}",
             message_from(s, *inject, lang),
@@ -382,7 +419,7 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                     s.stages[*alt].name.get(lang)
                 ),
                 Reaction::Dormant(n) => match lang {
-                    Lang::En => format!("goes quiet for {n} turn(s)"),
+                    Lang::En => format!("goes quiet for {}", self::n(*n, "turn")),
                     Lang::Ja => format!("{n}ターン潜伏する"),
                 },
                 Reaction::Abandon => tr(lang, "gives up this step", "この手順を断念").to_owned(),
@@ -551,8 +588,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         } => {
             if en {
                 format!(
-                    "contained at turn {turn}, {} turn(s) after the first foothold at turn {foothold}; full points within {within}",
-                    turn - foothold
+                    "contained at turn {turn}, {} after the foothold at turn {foothold}; full points within {within}",
+                    n(turn - foothold, "turn")
                 )
             } else {
                 format!(
@@ -563,7 +600,7 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         }
         Reason::NotContained { foothold } => {
             if en {
-                format!("never contained after the first foothold at turn {foothold}")
+                format!("not contained since the attacker gained a foothold at turn {foothold}")
             } else {
                 format!("{foothold}ターン目の侵入後、封じ込められなかった")
             }
@@ -661,6 +698,14 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         .into(),
         Reason::NotAnswered => tr(lang, "not answered", "回答しなかった").into(),
         Reason::NotAsked => tr(lang, "the question never came up", "質問は届かなかった").into(),
+        Reason::NeverBrought { turn } => match lang {
+            Lang::En => format!(
+                "the question never came up because what brings it was not done (it would have come at turn {turn})"
+            ),
+            Lang::Ja => format!(
+                "必要な対応がなかったため質問は届かなかった（対応していれば{turn}ターン目に届いていた）"
+            ),
+        },
         Reason::Pending => tr(lang, "not decided yet", "まだ判定できない").into(),
     }
 }
@@ -681,11 +726,72 @@ pub fn penalty(s: &Scenario, k: &PenaltyKind, lang: Lang) -> String {
         }
         PenaltyKind::EvidenceDestroyed => tr(lang, "Evidence destroyed", "証拠の消失").into(),
         PenaltyKind::Concealment => tr(lang, "Concealment", "隠蔽").into(),
+        PenaltyKind::WrongAnswer => tr(lang, "Wrong answers", "誤った回答").into(),
         PenaltyKind::WrongFinding => tr(lang, "Wrong findings", "報告内容の誤り").into(),
         PenaltyKind::NeedlessBlock => {
             tr(lang, "Legitimate addresses blocked", "正当なアドレスの遮断").into()
         }
-        PenaltyKind::Hint(h) => format!("{}{}", lab(lang, "Hint", "ヒント："), s.hints.key(*h)),
+        PenaltyKind::Hint(h) => format!(
+            "{}{}",
+            lab(lang, "Hint:", "ヒント："),
+            hint_title(s, *h, lang)
+        ),
+    }
+}
+
+/// A change of the score, as one line: the points, what they are for, and why (for example
+/// "+10 Have the counter open at turn 8: met — never interrupted", "−1 Downtime: Counter
+/// (2 turns so far)").
+pub fn score_change(s: &Scenario, c: &crate::scoring::ScoreChange, lang: Lang) -> String {
+    use crate::scoring::ScoreItem;
+    let points = if c.points > 0 {
+        format!("+{}", c.points)
+    } else {
+        format!("−{}", c.points.unsigned_abs())
+    };
+    match (&c.item, &c.objective) {
+        (ScoreItem::Objective(o), Some((st, why))) => {
+            let name = s.objectives[*o].name.get(lang);
+            let (st, why) = (status(*st, lang), reason(s, why, lang));
+            match lang {
+                Lang::En => format!("{points} {name}: {st} — {why}"),
+                Lang::Ja => format!("{points} {name}：{st}（{why}）"),
+            }
+        }
+        (ScoreItem::Objective(o), None) => {
+            format!("{points} {}", s.objectives[*o].name.get(lang))
+        }
+        (ScoreItem::Penalty(k), _) => {
+            let what = penalty(s, k, lang);
+            let count = c.count.unwrap_or(0);
+            let times = match (k, lang) {
+                (PenaltyKind::Downtime(_), Lang::En) => {
+                    format!(" ({} down so far)", n(count, "turn"))
+                }
+                (PenaltyKind::Downtime(_), Lang::Ja) => format!("（これまで{count}ターン停止）"),
+                (PenaltyKind::Hint(_), _) => String::new(),
+                (_, Lang::En) if count > 1 => format!(" (×{count} so far)"),
+                (_, Lang::Ja) if count > 1 => format!("（累計{count}件）"),
+                _ => String::new(),
+            };
+            format!("{points} {what}{times}")
+        }
+    }
+}
+
+/// A hint's title: the first sentence of its text, for screens and reports (ids are never
+/// shown to trainees).
+pub fn hint_title(s: &Scenario, h: crate::scenario::model::HintId, lang: Lang) -> String {
+    let text = s.hints[h].text.get(lang);
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '.' | '。' | '?' | '？' | '!' | '！' | ':' | '：'))
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
+    let title: String = text[..end].chars().take(60).collect();
+    if title.chars().count() < text[..end].chars().count() {
+        format!("{title}…")
+    } else {
+        title
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`check`] is the whole pipeline behind `cyberdrill check`: bytes → UTF-8 → RON → raw
 //! structs → validated [`Scenario`], collecting every problem on the way with its location.
 
+pub mod csf;
 pub mod limits;
 pub mod locate;
 pub mod model;

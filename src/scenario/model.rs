@@ -396,6 +396,8 @@ pub struct LearningObjective {
     pub key: String,
     /// Text.
     pub text: Text,
+    /// The competency it trains (a NIST CSF 2.0 category id), if the scenario names one.
+    pub competency: Option<String>,
 }
 
 /// A network segment.
@@ -952,6 +954,8 @@ pub struct Penalties {
     pub evidence_destroyed: u32,
     /// Per concealment answer.
     pub concealment: u32,
+    /// Per wrong answer that is not concealment.
+    pub wrong_answer: u32,
     /// Per wrong findings item.
     pub wrong_finding: u32,
     /// Per legitimate address blocked.

@@ -101,6 +101,9 @@ pub struct RawLearningObjective {
     pub id: String,
     /// What the trainee should be able to do afterwards.
     pub text: RawText,
+    /// The competency it trains: a NIST CSF 2.0 category id such as `"RS.AN"`.
+    #[serde(default)]
+    pub competency: Option<String>,
 }
 
 /// The organisation: its network and what depends on it.
@@ -1040,6 +1043,9 @@ pub struct RawPenalties {
     /// Per concealment answer.
     #[serde(default)]
     pub concealment: u32,
+    /// Per wrong answer that is not concealment.
+    #[serde(default)]
+    pub wrong_answer: u32,
     /// Per wrong item on the findings report.
     #[serde(default)]
     pub wrong_finding: u32,

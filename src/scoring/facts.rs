@@ -66,9 +66,81 @@ pub struct Facts {
     pub needless_blocks: Vec<(crate::scenario::model::AddressId, u32)>,
     /// Hints taken, with the turn.
     pub hints: Vec<(crate::scenario::model::HintId, u32)>,
+    /// Alerts that reached the inbox, with the first turn each did.
+    pub alerts_seen: Vec<(crate::scenario::model::AlertId, u32)>,
 }
 
 impl Facts {
+    /// The first turn at which a condition held in what really happened, whatever the team
+    /// found out: a trace counts as found once the stage that leaves it has happened, an alert
+    /// as seen once it was raised, the attacker's progress as it happened. `None` if it never
+    /// held, or for conditions the events cannot settle (states that come and go: isolation,
+    /// blocks, containment, `Not`); those are left to the team's own deadline.
+    ///
+    /// A stakeholder counts as notified when the team notified it or, if it did not, at the
+    /// latest turn a reporting duty to it allowed (had the team kept its duties).
+    pub fn truth_turn(&self, s: &Scenario, c: &crate::scenario::model::Condition) -> Option<u32> {
+        self.truth_at_depth(s, c, 0)
+    }
+
+    fn truth_at_depth(
+        &self,
+        s: &Scenario,
+        c: &crate::scenario::model::Condition,
+        depth: u32,
+    ) -> Option<u32> {
+        use crate::scenario::model::{AlertId, Condition};
+        // Duties can name each other's stakeholders; a few levels are all a scenario needs.
+        if depth > 8 {
+            return None;
+        }
+        match c {
+            Condition::Turn(n) => Some(*n).filter(|n| *n <= self.now),
+            Condition::StageDone(st) => self.stage_done[st.index()],
+            Condition::TraceFound(tr) => self.stage_done[s.traces[*tr].stage.index()],
+            Condition::AlertSeen(a) => {
+                let seen = self
+                    .alerts_seen
+                    .iter()
+                    .find(|(x, _)| x == a)
+                    .map(|(_, t)| *t);
+                match a {
+                    // A true alert the monitoring would have raised, or its trace left.
+                    AlertId::Trace(tr) => seen.or(self.stage_done[s.traces[*tr].stage.index()]),
+                    AlertId::Noise(_) => seen,
+                }
+            }
+            Condition::InjectReceived(i) => self.delivered[i.index()],
+            Condition::Notified(x) => self.notified[x.index()].first().copied().or_else(|| {
+                s.notifications
+                    .iter()
+                    .filter(|(_, r)| r.stakeholder == *x)
+                    .filter_map(|(_, r)| {
+                        self.truth_at_depth(s, &r.trigger, depth + 1)
+                            .map(|t| t.saturating_add(r.within))
+                    })
+                    .min()
+                    .filter(|t| *t <= self.now)
+            }),
+            Condition::HostCompromised(h) => self.held[h.index()],
+            Condition::DataExfiltrated(d) => self.exfiltrated[d.index()],
+            Condition::FindingsSubmitted => self.findings.as_ref().map(|(_, t)| *t),
+            Condition::Answered(i, choice) => self.answers[i.index()]
+                .filter(|(c, _)| c == choice)
+                .map(|(_, t)| t),
+            Condition::All(cs) => cs
+                .iter()
+                .map(|c| self.truth_at_depth(s, c, depth + 1))
+                .collect::<Option<Vec<u32>>>()
+                .and_then(|ts| ts.into_iter().max()),
+            Condition::Any(cs) => cs
+                .iter()
+                .filter_map(|c| self.truth_at_depth(s, c, depth + 1))
+                .min(),
+            _ => None,
+        }
+    }
+
     /// Gathers the facts of `events`; `ended` says whether the session is over.
     pub fn gather(s: &Scenario, events: &[Event], ended: bool) -> Self {
         let mut f = Facts {
@@ -132,6 +204,9 @@ impl Facts {
                     }
                 }
                 EventKind::Inject { inject } => f.delivered[inject.index()] = Some(turn),
+                EventKind::Alert { alert } if !f.alerts_seen.iter().any(|(a, _)| a == alert) => {
+                    f.alerts_seen.push((*alert, turn));
+                }
                 EventKind::Answered { inject, choice } => {
                     f.answers[inject.index()] = Some((*choice, turn));
                 }
@@ -215,6 +290,21 @@ impl Facts {
             .iter()
             .find(|&&(turn, contained)| turn > from && contained)
             .map(|&(turn, _)| turn)
+    }
+
+    /// Every time the attacker went from controlling no foothold to controlling one (its
+    /// first foothold, a foothold regained after containment, a later wave), with the turn it
+    /// was contained again, if it was.
+    pub fn breaches(&self) -> Vec<(u32, Option<u32>)> {
+        let mut out: Vec<(u32, Option<u32>)> = Vec::new();
+        for &(turn, contained) in &self.containment {
+            match (contained, out.last_mut()) {
+                (false, None) | (false, Some((_, Some(_)))) => out.push((turn, None)),
+                (true, Some((_, end @ None))) => *end = Some(turn),
+                _ => {}
+            }
+        }
+        out
     }
 
     /// Hosts the attacker ever held.

@@ -142,6 +142,12 @@ pub enum Reason {
     NotAnswered,
     /// The question was never asked.
     NotAsked,
+    /// The question never came because the team did not do what brings it (it would have
+    /// come at `turn`, had the team kept its duties): it counts as not answered.
+    NeverBrought {
+        /// When it would have come.
+        turn: u32,
+    },
     /// The session is still running.
     Pending,
 }
@@ -175,6 +181,8 @@ pub enum PenaltyKind {
     EvidenceDestroyed,
     /// A concealment answer.
     Concealment,
+    /// A wrong answer (neither right nor concealment).
+    WrongAnswer,
     /// A wrong item on the findings report.
     WrongFinding,
     /// A legitimate address was blocked.
@@ -225,6 +233,75 @@ impl Scorecard {
             .iter()
             .fold(0u32, |sum, p| sum.saturating_add(p.points))
     }
+}
+
+/// What a change of the score is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ScoreItem {
+    /// An objective's points changed (met, partly met, lost …).
+    Objective(ObjectiveId),
+    /// A penalty grew (a new occurrence, another turn of downtime, a hint …).
+    Penalty(PenaltyKind),
+}
+
+/// One change of the score between two scorecards of the same team, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreChange {
+    /// What changed.
+    pub item: ScoreItem,
+    /// Points added to the total (negative: taken away).
+    pub points: i64,
+    /// For an objective: how it stands now, and why.
+    pub objective: Option<(Status, Reason)>,
+    /// For a penalty: how many times it counts now (turns, for downtime).
+    pub count: Option<u32>,
+}
+
+/// Every change of the total from `before` to `after` (two scorecards of one team, the later
+/// one second): objectives whose points changed, in scenario order, then penalties that
+/// changed. Changes of zero points are left out.
+pub fn changes(before: &Scorecard, after: &Scorecard) -> Vec<ScoreChange> {
+    let mut out = Vec::new();
+    for o in &after.objectives {
+        let was = before
+            .objectives
+            .iter()
+            .find(|b| b.objective == o.objective)
+            .map_or(0, |b| b.points);
+        let points = i64::from(o.points) - i64::from(was);
+        if points != 0 {
+            out.push(ScoreChange {
+                item: ScoreItem::Objective(o.objective),
+                points,
+                objective: Some((o.status, o.reason.clone())),
+                count: None,
+            });
+        }
+    }
+    let mut kinds: Vec<PenaltyKind> = before
+        .penalties
+        .iter()
+        .chain(&after.penalties)
+        .map(|p| p.kind)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for kind in kinds {
+        let find = |card: &Scorecard| card.penalties.iter().find(|p| p.kind == kind).cloned();
+        let (was, now) = (find(before), find(after));
+        let points = i64::from(was.as_ref().map_or(0, |p| p.points))
+            - i64::from(now.as_ref().map_or(0, |p| p.points));
+        if points != 0 {
+            out.push(ScoreChange {
+                item: ScoreItem::Penalty(kind),
+                points,
+                objective: None,
+                count: Some(now.map_or(0, |p| p.count)),
+            });
+        }
+    }
+    out
 }
 
 /// Points after `late` turns of lateness: full on time, `decay` fewer per turn late, none if
@@ -286,19 +363,43 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
         ObjectiveKind::Contain { within } => match f.first_foothold {
             None if f.ended => na(Reason::NoCompromise),
             None => pending(),
-            Some(foothold) => match f.contained_from(foothold) {
-                Some(turn) => graded(
-                    late_points(max, o.decay, turn.saturating_sub(foothold + within)),
-                    max,
-                    Reason::Contained {
-                        foothold,
-                        turn,
-                        within: *within,
-                    },
-                ),
-                None if f.ended => (Status::Missed, 0, Reason::NotContained { foothold }),
-                None => pending(),
-            },
+            // Judged over every foothold the attacker gains control of, later waves and
+            // fallbacks included: each must be contained within the window, and the worst
+            // one sets the points. A foothold still held is open: missed at the end, pending
+            // (no points) before.
+            Some(foothold) => {
+                let breaches = f.breaches();
+                if let Some(&(gained, _)) = breaches.iter().find(|(_, end)| end.is_none()) {
+                    if f.ended {
+                        (Status::Missed, 0, Reason::NotContained { foothold: gained })
+                    } else {
+                        // The points go while the foothold is held; why is told at the end
+                        // (the team cannot see the attacker's footholds).
+                        pending()
+                    }
+                } else {
+                    let worst = breaches
+                        .iter()
+                        .filter_map(|&(gained, end)| end.map(|end| (gained, end)))
+                        .max_by_key(|&(gained, end)| {
+                            (end.saturating_sub(gained.saturating_add(*within)), gained)
+                        });
+                    let (gained, turn) = worst.unwrap_or((foothold, foothold));
+                    graded(
+                        late_points(
+                            max,
+                            o.decay,
+                            turn.saturating_sub(gained.saturating_add(*within)),
+                        ),
+                        max,
+                        Reason::Contained {
+                            foothold: gained,
+                            turn,
+                            within: *within,
+                        },
+                    )
+                }
+            }
         },
         ObjectiveKind::PreserveEvidence => {
             if !f.evidence_lost.is_empty() {
@@ -318,9 +419,15 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
             }
         }
         ObjectiveKind::Notify(rule) => {
-            let stakeholder = s.notifications[*rule].stakeholder;
-            let notified = &f.notified[stakeholder.index()];
-            match f.rule_due[rule.index()] {
+            let r = &s.notifications[*rule];
+            let notified = &f.notified[r.stakeholder.index()];
+            // The duty arises from what really happened: a team that never looked, and so
+            // never started the clock itself, is judged by when it would have started.
+            let due = f.rule_due[rule.index()].or_else(|| {
+                f.truth_turn(s, &r.trigger)
+                    .map(|t| (t, t.saturating_add(r.within)))
+            });
+            match due {
                 None if f.ended => na(Reason::NoDuty),
                 None => pending(),
                 Some((_, due)) => match notified.iter().find(|&&t| t <= due).or(notified.first()) {
@@ -381,7 +488,17 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
                     let points = if correct { max } else { 0 };
                     graded(points, max, Reason::Answered { choice, correct })
                 }
-                (None, None) if f.ended => na(Reason::NotAsked),
+                (None, None) if f.ended => {
+                    let inject = &s.injects[*inject];
+                    match f
+                        .truth_turn(s, &inject.trigger)
+                        .map(|t| t.saturating_add(inject.delay))
+                        .filter(|&t| t <= f.now)
+                    {
+                        Some(turn) => (Status::Missed, 0, Reason::NeverBrought { turn }),
+                        None => na(Reason::NotAsked),
+                    }
+                }
                 (Some(_), None) if f.ended || f.expired[inject.index()] => {
                     (Status::Missed, 0, Reason::NotAnswered)
                 }
@@ -503,6 +620,20 @@ fn penalties(s: &Scenario, f: &Facts) -> Vec<Penalty> {
         })
         .count() as u32;
     add(PenaltyKind::Concealment, concealments, p.concealment);
+    let wrong_answers = s
+        .injects
+        .iter()
+        .filter(|(id, inject)| {
+            f.answers[id.index()].is_some_and(|(choice, _)| {
+                inject.question.as_ref().is_some_and(|q| {
+                    q.choices.iter().any(|c| c.correct)
+                        && !q.choices[choice].correct
+                        && !q.choices[choice].concealment
+                })
+            })
+        })
+        .count() as u32;
+    add(PenaltyKind::WrongAnswer, wrong_answers, p.wrong_answer);
     add(
         PenaltyKind::WrongFinding,
         wrong_findings(s, f),

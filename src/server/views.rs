@@ -149,6 +149,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
                 answer,
                 expired,
                 answer_by,
+                order,
             } => {
                 let i = &s.injects[*inject];
                 json!({
@@ -160,7 +161,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
                     "body": text(&i.body, lang),
                     "question": i.question.as_ref().map(|q| json!({
                         "prompt": text(&q.prompt, lang),
-                        "choices": q.choices.iter().map(|c| json!({
+                        "choices": order.iter().filter_map(|&n| q.choices.get(n)).map(|c| json!({
                             "id": c.key, "text": text(&c.text, lang),
                         })).collect::<Vec<_>>(),
                         "answer": answer.map(|a| q.choices[a].key.clone()),
@@ -269,6 +270,10 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
         })),
         "effort": {"per_turn": obs.effort_per_turn, "available": obs.effort_available},
         "score": {"total": score.total, "max": score.max, "percent": score.percent},
+        "score_changes": session.score_changes(team, obs.turn).iter().map(|c| json!({
+            "points": c.points,
+            "text": describe::score_change(s, c, lang),
+        })).collect::<Vec<_>>(),
         "inbox": inbox,
         "hosts": hosts,
         "segments": segments,
@@ -315,7 +320,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
         })).collect::<Vec<_>>(),
         "options": if obs.ended.is_none() && !over { options(session, team, lang) } else { Vec::new() },
         "findings_form": {
-            "entry_vectors": s.entry_vectors.iter().map(|(_, e)| json!({"id": e.key, "name": text(&e.text, lang)})).collect::<Vec<_>>(),
+            "entry_vectors": obs.entry_order.iter().map(|&id| &s.entry_vectors[id]).map(|e| json!({"id": e.key, "name": text(&e.text, lang)})).collect::<Vec<_>>(),
             "data_sets": s.data_sets.iter().map(|(_, d)| json!({"id": d.key, "name": text(&d.name, lang)})).collect::<Vec<_>>(),
         },
         "findings": obs.findings.as_ref().map(|(f, turn)| json!({

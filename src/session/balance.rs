@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::bots::{self, Idle, Policy, RandomPolicy, Scripted};
+use super::bots::{self, FirstChoice, Idle, Policy, RandomPolicy, Scripted};
 use crate::engine::{Engine, TeamId};
 use crate::scenario::Scenario;
 use crate::scenario::model::{Outcome, TurnPlan};
@@ -44,6 +44,9 @@ pub enum PolicyKind {
     Idle,
     /// Random legal actions.
     Random,
+    /// The first choice shown to every question, nothing else (each run as the only team of
+    /// a session with the run's seed).
+    FirstChoice,
     /// The walkthrough, or an action file's plan.
     Scripted(Vec<TurnPlan>),
 }
@@ -53,6 +56,7 @@ impl PolicyKind {
         match self {
             PolicyKind::Idle => Box::new(Idle),
             PolicyKind::Random => Box::new(RandomPolicy::new(seed)),
+            PolicyKind::FirstChoice => Box::new(FirstChoice::new(seed, TeamId(0))),
             PolicyKind::Scripted(plans) => Box::new(Scripted::new(plans.clone())),
         }
     }

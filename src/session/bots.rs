@@ -1,6 +1,7 @@
 //! Bot teams: policies that decide a team's commands each turn from what the team can see.
 //!
-//! `idle` does nothing, `random` picks random legal actions with its own seeded generator,
+//! `idle` does nothing, `first-choice` answers every question with the first choice shown
+//! and does nothing else, `random` picks random legal actions with its own seeded generator,
 //! `walkthrough` plays the scenario's reference solution, and a file policy plays an action
 //! file written in the walkthrough's form.
 
@@ -59,6 +60,45 @@ impl Policy for Scripted {
             .iter()
             .filter(|p| p.turn == turn)
             .flat_map(|p| p.commands.iter().cloned())
+            .collect()
+    }
+}
+
+/// Answers every question with the first choice shown to the team and does nothing else
+/// (it triages nothing): a player who presses Enter without reading. With choices shown in
+/// the team's own order (see [`super::order`]) it must score no better than random play.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstChoice {
+    seed: u64,
+    team: usize,
+}
+
+impl FirstChoice {
+    /// The policy for team `team` of a session seeded with `seed`.
+    pub fn new(seed: u64, team: TeamId) -> Self {
+        Self { seed, team: team.0 }
+    }
+}
+
+impl Policy for FirstChoice {
+    fn decide(&mut self, view: &View) -> Vec<Command> {
+        let s = view.s;
+        let k = view.knowledge;
+        let next = view.next_turn();
+        s.injects
+            .iter()
+            .filter_map(|(id, inject)| {
+                let q = inject.question.as_ref()?;
+                let at = k.delivered[id.index()]?;
+                (at < next && k.answers[id.index()].is_none() && !k.expired[id.index()])
+                    .then_some(())?;
+                let order =
+                    super::order::shown_order(self.seed, self.team, &inject.key, q.choices.len());
+                Some(Command::Answer {
+                    inject: id,
+                    choice: *order.first()?,
+                })
+            })
             .collect()
     }
 }

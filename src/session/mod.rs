@@ -9,6 +9,7 @@
 pub mod balance;
 pub mod bots;
 pub mod observation;
+pub mod order;
 pub mod preview;
 pub mod proof;
 
@@ -21,7 +22,7 @@ use crate::engine::{Engine, Intervention, NewMessage, TeamId};
 use crate::replay::record::{Entry, FacilitatorRecord, SealReason, TurnRecord};
 use crate::replay::{Header, Log, Recorder, ReplayError};
 use crate::scenario::Scenario;
-use crate::scenario::model::{ActionId, Command, Target};
+use crate::scenario::model::{ActionId, Command, EntryId, Id, InjectId, Target};
 use crate::scenario::raw::RawCommand;
 use crate::scenario::validate::{CommandError, resolve_command};
 use crate::scoring::{self, Scorecard};
@@ -63,6 +64,10 @@ pub enum SessionError {
     /// The log has been sealed: nothing more can happen in this session.
     #[error("the session's log is sealed")]
     Sealed,
+    /// A command names something the scenario does not have (an answer choice out of range,
+    /// an id from another scenario); nothing was queued.
+    #[error("{0}")]
+    BadCommand(String),
 }
 
 /// The longest team or member name, in characters.
@@ -199,6 +204,12 @@ impl Session {
             return Err(SessionError::Record(
                 "recording must start before the first turn: earlier turns were played without a log".into(),
             ));
+        }
+        // The log records the rules this session plays by (a branch of an older log keeps
+        // playing by the older rules, so that its re-recorded lines still verify).
+        let mut header = header;
+        if header.format >= 2 {
+            header.rules = Some(self.engine.rules());
         }
         let mut recorder =
             Recorder::start(out, header).map_err(|e| SessionError::Record(e.to_string()))?;
@@ -477,48 +488,47 @@ impl Session {
         self.engine.view(team)
     }
 
-    /// Effort still free for the team's next turn, after what its running tasks and its queued
-    /// commands take.
-    pub fn effort_available(&self, team: TeamId) -> u32 {
-        let v = self.engine.view(team);
-        let s = v.s;
-        let committed: u32 = v.staff.tasks.iter().map(|t| s.actions[t.action].cost).sum();
-        let queued: u32 = self
-            .engine
-            .pending(team)
-            .iter()
-            .map(|c| match c {
-                Command::Act { action, .. } => s.actions[*action].cost,
-                _ => 0,
-            })
-            .sum();
-        s.effort_per_turn
-            .saturating_add(v.staff.bonus)
-            .saturating_sub(committed.saturating_add(queued))
-    }
-
-    /// Whether a command would be accepted next turn, given what is already queued.
-    pub fn check(&self, team: TeamId, command: &Command) -> Result<(), Refusal> {
-        let queued = self.engine.pending(team);
-        if queued.contains(command) {
-            return Err(match command {
-                Command::Act { .. } => Refusal::AlreadyRunning,
-                Command::Answer { .. } => Refusal::AlreadyAnswered,
-                Command::Hint(_) => Refusal::HintTaken,
-                Command::Reply { .. } => Refusal::AlreadyAnswered,
-            });
-        }
+    /// The engine's verdict on each queued command and the state they leave, as the turn's
+    /// first phase will check them (see [`View::check_queue`]).
+    pub fn queue_check(&self, team: TeamId) -> crate::engine::legality::Queue {
         self.engine
             .view(team)
-            .check(command, self.effort_available(team))
+            .check_queue(self.engine.pending(team))
     }
 
-    /// Targets an action may take next turn (see [`View::legal_targets`]), minus those
-    /// already queued.
+    /// Effort still free for the team's next turn, after what its running tasks and the
+    /// queued commands the engine will accept take.
+    pub fn effort_available(&self, team: TeamId) -> u32 {
+        self.queue_check(team).left
+    }
+
+    /// Whether a command would be accepted next turn if queued after what is already queued:
+    /// the engine's own check, against the state the queued commands leave.
+    pub fn check(&self, team: TeamId, command: &Command) -> Result<(), Refusal> {
+        let v = self.engine.view(team);
+        v.check_queue(self.engine.pending(team)).check(&v, command)
+    }
+
+    /// Whether a command would be accepted next turn if queued after `queue` instead of what
+    /// is queued now (to check a replacement before withdrawing what it replaces).
+    pub fn check_after(
+        &self,
+        team: TeamId,
+        queue: &[Command],
+        command: &Command,
+    ) -> Result<(), Refusal> {
+        let v = self.engine.view(team);
+        v.check_queue(queue).check(&v, command)
+    }
+
+    /// Targets an action may take next turn (see [`View::legal_targets`]), as the queued
+    /// commands leave the world, minus those already queued.
     pub fn legal_targets(&self, team: TeamId, action: ActionId) -> Vec<Target> {
         let queued = self.engine.pending(team);
-        self.engine
-            .view(team)
+        let v = self.engine.view(team);
+        let after = v.check_queue(queued);
+        after
+            .view(&v)
             .legal_targets(action)
             .into_iter()
             .filter(|t| {
@@ -548,6 +558,9 @@ impl Session {
         self.open()?;
         if self.engine.ending(team).is_some() {
             return Err(SessionError::Over);
+        }
+        for c in &commands {
+            fits(self.scenario(), c).map_err(SessionError::BadCommand)?;
         }
         let by = by.map(str::to_owned);
         self.queued_by[team.0].extend(std::iter::repeat_n(by, commands.len()));
@@ -641,6 +654,55 @@ impl Session {
         )
     }
 
+    /// The order in which the team is shown an inject's answer choices: the choices'
+    /// indices (in the scenario file), shuffled per team from the seed (see [`order`]).
+    /// Empty if the inject asks no question.
+    pub fn choice_order(&self, team: TeamId, inject: InjectId) -> Vec<usize> {
+        let s = self.scenario();
+        if inject.index() >= s.injects.len() {
+            return Vec::new();
+        }
+        let n = s.injects[inject]
+            .question
+            .as_ref()
+            .map_or(0, |q| q.choices.len());
+        order::shown_order(self.seed, team.0, s.injects.key(inject), n)
+    }
+
+    /// The order in which the team is shown the findings form's entry vectors, shuffled per
+    /// team from the seed.
+    pub fn entry_order(&self, team: TeamId) -> Vec<EntryId> {
+        let s = self.scenario();
+        order::shown_order(self.seed, team.0, "entry-vectors", s.entry_vectors.len())
+            .into_iter()
+            .map(Id::new)
+            .collect()
+    }
+
+    /// How the team's score changed in turn `turn` (1-based, up to the last turn played), each
+    /// change with its reason: objectives met, partly met or lost, penalties, downtime, hints.
+    /// A facilitator's intervention after the turn counts with it. Empty for a turn not played.
+    pub fn score_changes(&self, team: TeamId, turn: u32) -> Vec<scoring::ScoreChange> {
+        let (before, after) = self.scores_around(team, turn);
+        scoring::changes(&before, &after)
+    }
+
+    /// The team's scorecards before and after turn `turn` (both the current one for a turn not
+    /// played yet).
+    pub fn scores_around(&self, team: TeamId, turn: u32) -> (Scorecard, Scorecard) {
+        let events = self.engine.events(team);
+        let played = self.engine.turn(team);
+        let turn = turn.min(played);
+        let start = events.partition_point(|e| e.turn < turn);
+        let end = events.partition_point(|e| e.turn <= turn);
+        let ended = self.engine.ending(team).is_some() && turn == played;
+        let s = self.scenario();
+        (
+            scoring::score(s, &events[..start], false),
+            scoring::score(s, &events[..end], ended),
+        )
+    }
+
     /// What the team sees now.
     pub fn observe(&self, team: TeamId) -> Observation {
         Observation::of(self, team)
@@ -654,5 +716,74 @@ impl Session {
     /// The engine, for code that needs more than this API (benchmarks, branching).
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+}
+
+/// Whether a command built in code fits the scenario: its ids exist and an answer's choice is
+/// one of the question's (commands read from text are resolved by name and always fit).
+fn fits(s: &Scenario, c: &Command) -> Result<(), String> {
+    let within = |what: &str, i: usize, n: usize| {
+        if i < n {
+            Ok(())
+        } else {
+            Err(format!("there is no {what} number {i} in this scenario"))
+        }
+    };
+    match c {
+        Command::Act { action, target } => {
+            within("action", action.index(), s.actions.len())?;
+            let kind = s.actions[*action].verb.target_kind();
+            if kind != target.kind() {
+                return Err(format!(
+                    "`{}` takes a {} target, not a {}",
+                    s.actions.key(*action),
+                    kind.name(),
+                    target.kind().name()
+                ));
+            }
+            match target {
+                Target::Org | Target::Findings(_) => Ok(()),
+                Target::Host(h) => within("host", h.index(), s.hosts.len()),
+                Target::Segment(x) => within("segment", x.index(), s.segments.len()),
+                Target::Account(x) => within("account", x.index(), s.accounts.len()),
+                Target::Address(x) => within("address", x.index(), s.addresses.len()),
+                Target::Stakeholder(x) => within("stakeholder", x.index(), s.stakeholders.len()),
+                Target::Mitigation(x) => within("mitigation", x.index(), s.mitigations.len()),
+                Target::Alert(crate::scenario::model::AlertId::Trace(x)) => {
+                    within("trace", x.index(), s.traces.len())
+                }
+                Target::Alert(crate::scenario::model::AlertId::Noise(x)) => {
+                    within("noise source", x.index(), s.noise.len())
+                }
+            }?;
+            if let Target::Findings(f) = target {
+                within("entry vector", f.entry.index(), s.entry_vectors.len())?;
+                for h in &f.hosts {
+                    within("host", h.index(), s.hosts.len())?;
+                }
+                for d in &f.data {
+                    within("data set", d.index(), s.data_sets.len())?;
+                }
+            }
+            Ok(())
+        }
+        Command::Answer { inject, choice } => {
+            within("inject", inject.index(), s.injects.len())?;
+            let n = s.injects[*inject]
+                .question
+                .as_ref()
+                .map_or(0, |q| q.choices.len());
+            if *choice < n {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`{}` has no choice {} (it has {n})",
+                    s.injects.key(*inject),
+                    choice + 1
+                ))
+            }
+        }
+        Command::Hint(h) => within("hint", h.index(), s.hints.len()),
+        Command::Reply { .. } => Ok(()),
     }
 }

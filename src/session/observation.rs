@@ -9,8 +9,8 @@ use crate::engine::TeamId;
 use crate::engine::event::{EventKind, Refusal};
 use crate::engine::state::{Ending, Knowledge};
 use crate::scenario::model::{
-    AccountId, ActionId, AddressId, AlertId, Command, Findings, FunctionId, HintId, HostId,
-    InjectId, MitigationId, RuleId, SegmentId, StakeholderId, Target, TraceId,
+    AccountId, ActionId, AddressId, AlertId, Command, EntryId, Findings, FunctionId, HintId,
+    HostId, InjectId, MitigationId, RuleId, SegmentId, StakeholderId, Target, TraceId,
 };
 use crate::scoring::Scorecard;
 
@@ -59,6 +59,8 @@ pub struct Observation {
     pub granted_hints: Vec<HintId>,
     /// The last findings report.
     pub findings: Option<(Findings, u32)>,
+    /// The findings form's entry vectors in the order they are shown to this team.
+    pub entry_order: Vec<EntryId>,
     /// Commands refused in the last turn, with why.
     pub refused: Vec<(Command, Refusal)>,
     /// Commands queued for the next turn.
@@ -94,6 +96,9 @@ pub enum InboxItem {
         expired: bool,
         /// The last turn an answer can be played in, if the question has a time limit.
         answer_by: Option<u32>,
+        /// The order the question's choices are shown in (indices into the scenario's
+        /// choices; see [`Session::choice_order`]); empty if it asks no question.
+        order: Vec<usize>,
     },
     /// A message from the facilitator (drills only).
     Facilitator {
@@ -236,6 +241,7 @@ impl Observation {
                         .as_ref()
                         .and_then(|q| q.answer_within)
                         .map(|within| at + within),
+                    order: session.choice_order(team, id),
                 });
             }
         }
@@ -386,6 +392,7 @@ impl Observation {
                 .filter(|h| k.hints_granted[h.index()])
                 .collect(),
             findings: k.findings.clone(),
+            entry_order: session.entry_order(team),
             refused: last_refused,
             queued: session.queued(team).to_vec(),
             score: session.scorecard(team),

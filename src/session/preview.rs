@@ -3,17 +3,16 @@
 //! business functions it stops, evidence it wipes, effort it brings. Front-ends show it before
 //! the trainee confirms (the action composer's last step).
 //!
-//! The business-impact rules mirrored here are the engine's (`business_impact` in
-//! `engine/phases/world.rs`); the tests below play each foreseen effect through the engine.
+//! Legality and business impact are the engine's own checks (`View::check_queue`,
+//! `View::foreseen_stops`), asked of the state the queued commands leave; the tests below play
+//! each foreseen effect through the engine.
 
 use serde::Serialize;
 
 use super::Session;
 use crate::engine::TeamId;
 use crate::engine::event::Refusal;
-use crate::scenario::model::{
-    AddressOwner, Command, FunctionId, HostId, Scenario, Target, TargetKind, Verb,
-};
+use crate::scenario::model::{Command, FunctionId, HostId, Target, Verb};
 
 /// How long a foreseen side effect lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -65,18 +64,19 @@ impl Session {
             Command::Act { action, target } => {
                 let a = &s.actions[*action];
                 let v = self.view(team);
-                let mut stops: Vec<(FunctionId, Lasting)> = Vec::new();
-                let mut add = |f: FunctionId, lasting: Lasting| {
-                    if !v.assets.functions_down[f.index()] && !stops.iter().any(|&(g, _)| g == f) {
-                        stops.push((f, lasting));
-                    }
-                };
-                for &f in &a.disrupts {
-                    add(f, Lasting::WhileRunning);
-                }
-                for (f, lasting) in foreseen_stops(s, a.verb, target) {
-                    add(f, lasting);
-                }
+                let queue = self.queue_check(team);
+                let mut stops: Vec<(FunctionId, Lasting)> = v
+                    .foreseen_stops(&queue, *action, target)
+                    .into_iter()
+                    .map(|(f, stays)| {
+                        let lasting = if stays {
+                            Lasting::UntilUndone
+                        } else {
+                            Lasting::WhileRunning
+                        };
+                        (f, lasting)
+                    })
+                    .collect();
                 stops.sort();
                 let wipes = match target {
                     Target::Host(h)
@@ -122,59 +122,13 @@ impl Session {
     }
 }
 
-/// Functions a verb stops through its target: hosts taken offline, accounts disabled,
-/// addresses blocked, protections switched on.
-fn foreseen_stops(s: &Scenario, verb: Verb, target: &Target) -> Vec<(FunctionId, Lasting)> {
-    let needing_hosts = |hosts: &[HostId], lasting: Lasting| -> Vec<(FunctionId, Lasting)> {
-        s.functions
-            .iter()
-            .filter(|(_, f)| f.depends_on.iter().any(|h| hosts.contains(h)))
-            .map(|(id, _)| (id, lasting))
-            .collect()
-    };
-    match (verb, target) {
-        (Verb::IsolateHost, Target::Host(h)) => needing_hosts(&[*h], Lasting::UntilUndone),
-        // A rebuild or a patch keeps the host offline while it runs.
-        (Verb::Reimage | Verb::RestoreBackup | Verb::Patch, Target::Host(h)) => {
-            needing_hosts(&[*h], Lasting::WhileRunning)
-        }
-        (Verb::IsolateSegment, Target::Segment(seg)) => {
-            needing_hosts(&s.segments[*seg].hosts, Lasting::UntilUndone)
-        }
-        (Verb::DisableAccount, Target::Account(x)) => s
-            .functions
-            .iter()
-            .filter(|(_, f)| f.accounts.contains(x))
-            .map(|(id, _)| (id, Lasting::UntilUndone))
-            .collect(),
-        (Verb::BlockAddress, Target::Address(x)) => match &s.addresses[*x].owner {
-            AddressOwner::Legitimate { serves, .. } => {
-                serves.iter().map(|&f| (f, Lasting::UntilUndone)).collect()
-            }
-            AddressOwner::Adversary(_) => Vec::new(),
-        },
-        (Verb::Mitigate, Target::Mitigation(m)) => s.mitigations[*m]
-            .disrupts
-            .iter()
-            .map(|&f| (f, Lasting::UntilUndone))
-            .collect(),
-        _ => {
-            debug_assert!(
-                verb.target_kind() == target.kind() || target.kind() == TargetKind::Org,
-                "target kinds are checked when commands are built"
-            );
-            Vec::new()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
     use super::*;
     use crate::engine::event::EventKind;
-    use crate::scenario::model::Command;
+    use crate::scenario::model::{Command, Scenario};
 
     fn tutorial() -> Arc<Scenario> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron");

@@ -60,7 +60,7 @@ pub(crate) enum Layer {
     /// An inbox entry, read whole; a question's choices.
     Reader {
         key: InboxKey,
-        choice: usize,
+        choice: Option<usize>,
         scroll: u16,
     },
     /// Any other item in full.
@@ -549,8 +549,14 @@ impl App {
         if queued.contains(&new) {
             return;
         }
-        // The new answer is checked before the old one goes, so a refusal keeps the old one.
-        if let Err(r) = self.session.check(self.team, &new) {
+        // The new answer is checked, in place of the old one, before the old one goes, so a
+        // refusal keeps the old one.
+        let others: Vec<Command> = queued
+            .iter()
+            .filter(|c| !matches!(c, Command::Answer { inject: j, .. } if *j == inject))
+            .cloned()
+            .collect();
+        if let Err(r) = self.session.check_after(self.team, &others, &new) {
             let text = format!(
                 "{} {}",
                 tr(self.lang, "Cannot queue it:", "予約できない："),
@@ -692,7 +698,7 @@ impl App {
             self.read.insert(key);
             self.layer = Some(Layer::Reader {
                 key,
-                choice: 0,
+                choice: None,
                 scroll: 0,
             });
             return;

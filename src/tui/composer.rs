@@ -148,6 +148,10 @@ impl Composer {
                             target: Target::Findings(findings),
                         });
                         self.step = Step::Confirm;
+                    } else if let Some(missing) =
+                        self.form.as_ref().and_then(|f| f.missing(app.lang))
+                    {
+                        app.tell(missing.to_owned(), warn());
                     }
                 } else if let Some(form) = &mut self.form {
                     form.key(code, next_turn);
@@ -205,7 +209,7 @@ impl Composer {
             }
             TargetKind::Findings => {
                 if self.form.is_none() {
-                    self.form = Some(Form::new(s));
+                    self.form = Some(Form::new(s, app.obs.entry_order.clone()));
                 }
                 self.step = Step::Findings;
             }

@@ -49,8 +49,11 @@ pub(crate) fn result_doc(app: &App) -> Doc {
     doc.push((
         match lang {
             Lang::En => format!(
-                "Score {} of {} ({}%){grade}, after {} turn(s)",
-                card.total, card.max, card.percent, app.obs.turn
+                "Score {} of {} ({}%){grade}, after {}",
+                card.total,
+                card.max,
+                card.percent,
+                crate::report::describe::n(app.obs.turn, "turn")
             ),
             Lang::Ja => format!(
                 "得点 {} / {}（{}%）{grade}・{}ターン",

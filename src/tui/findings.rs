@@ -15,18 +15,23 @@ use super::ui::{heading, notice, selected};
 use super::words;
 use crate::report::describe::tr;
 use crate::scenario::Scenario;
-use crate::scenario::model::{DataSetId, Findings, HostId, Lang};
+use crate::scenario::model::{DataSetId, EntryId, Findings, HostId, Lang};
 
 /// The findings report being filled in.
 pub(super) struct Form {
     field: usize,
-    entries: usize,
-    entry: usize,
+    /// The entry vectors in the order shown to the team.
+    order: Vec<EntryId>,
+    /// The cursor in the entry vector list.
+    cursor: usize,
+    /// The entry vector chosen (a position in `order`), none at first.
+    entry: Option<usize>,
     hosts: Vec<bool>,
     host: usize,
     data: Vec<bool>,
     datum: usize,
-    first_turn: u32,
+    /// The turn of the first compromise, none at first.
+    first_turn: Option<u32>,
 }
 
 fn ticked<T: Copy>(ids: impl Iterator<Item = T>, ticks: &[bool]) -> Vec<T> {
@@ -37,55 +42,73 @@ fn ticked<T: Copy>(ids: impl Iterator<Item = T>, ticks: &[bool]) -> Vec<T> {
 }
 
 impl Form {
-    /// An empty report: the first entry vector, nothing ticked, first compromise at turn 1.
-    pub(super) fn new(s: &Scenario) -> Self {
+    /// An empty report: no entry vector chosen, nothing ticked, no turn given; the entry
+    /// vectors in the order shown to the team (`order`).
+    pub(super) fn new(s: &Scenario, order: Vec<EntryId>) -> Self {
         Self {
             field: 0,
-            entries: s.entry_vectors.len(),
-            entry: 0,
+            order,
+            cursor: 0,
+            entry: None,
             hosts: vec![false; s.hosts.len()],
             host: 0,
             data: vec![false; s.data_sets.len()],
             datum: 0,
-            first_turn: 1,
+            first_turn: None,
         }
     }
 
-    /// The report as filled in.
+    /// The report as filled in; `None` until an entry vector and a turn are given.
     pub(super) fn findings(&self, s: &Scenario) -> Option<Findings> {
         Some(Findings {
-            entry: s.entry_vectors.ids().nth(self.entry)?,
+            entry: *self.order.get(self.entry?)?,
             hosts: ticked::<HostId>(s.hosts.ids(), &self.hosts),
             data: ticked::<DataSetId>(s.data_sets.ids(), &self.data),
-            first_turn: self.first_turn,
+            first_turn: self.first_turn?,
         })
+    }
+
+    /// What is still missing before the report can be filed.
+    pub(super) fn missing(&self, lang: Lang) -> Option<&'static str> {
+        match (self.entry, self.first_turn) {
+            (None, _) => Some(tr(
+                lang,
+                "Choose an entry vector (Space) before filing the report.",
+                "報告の前に侵入経路を選ぶこと（Space）。",
+            )),
+            (_, None) => Some(tr(
+                lang,
+                "Give the turn of the first compromise (← →) before filing the report.",
+                "報告の前に最初の侵害のターンを入力すること（← →）。",
+            )),
+            _ => None,
+        }
     }
 
     /// Moves between and within the fields, ticks, and sets the turn (at most `next_turn`).
     pub(super) fn key(&mut self, code: KeyCode, next_turn: u32) {
-        let lens = [0, self.hosts.len(), self.data.len(), 0];
+        let lens = [self.order.len(), self.hosts.len(), self.data.len(), 0];
+        let up = |t: Option<u32>| Some(t.map_or(1, |t| t + 1).min(next_turn.max(1)));
+        let down = |t: Option<u32>| Some(t.map_or(1, |t| t.saturating_sub(1).max(1)));
         match code {
             KeyCode::Tab => self.field = (self.field + 1) % 4,
             KeyCode::BackTab => self.field = (self.field + 3) % 4,
             KeyCode::Up | KeyCode::Char('k') => match self.field {
-                0 => self.entry = self.entry.saturating_sub(1),
+                0 => self.cursor = self.cursor.saturating_sub(1),
                 1 => self.host = self.host.saturating_sub(1),
                 2 => self.datum = self.datum.saturating_sub(1),
-                _ => self.first_turn = (self.first_turn + 1).min(next_turn.max(1)),
+                _ => self.first_turn = up(self.first_turn),
             },
             KeyCode::Down | KeyCode::Char('j') => match self.field {
-                0 => self.entry = (self.entry + 1).min(self.entries.saturating_sub(1)),
+                0 => self.cursor = (self.cursor + 1).min(lens[0].saturating_sub(1)),
                 1 => self.host = (self.host + 1).min(lens[1].saturating_sub(1)),
                 2 => self.datum = (self.datum + 1).min(lens[2].saturating_sub(1)),
-                _ => self.first_turn = self.first_turn.saturating_sub(1).max(1),
+                _ => self.first_turn = down(self.first_turn),
             },
-            KeyCode::Right | KeyCode::Char('+') => {
-                self.first_turn = (self.first_turn + 1).min(next_turn.max(1));
-            }
-            KeyCode::Left | KeyCode::Char('-') => {
-                self.first_turn = self.first_turn.saturating_sub(1).max(1);
-            }
+            KeyCode::Right | KeyCode::Char('+') => self.first_turn = up(self.first_turn),
+            KeyCode::Left | KeyCode::Char('-') => self.first_turn = down(self.first_turn),
             KeyCode::Char(' ') | KeyCode::Char('x') => match self.field {
+                0 if self.cursor < self.order.len() => self.entry = Some(self.cursor),
                 1 => {
                     if let Some(t) = self.hosts.get_mut(self.host) {
                         *t = !*t;
@@ -160,7 +183,7 @@ pub(super) fn draw(form: &Form, app: &App, frame: &mut Frame, body: Rect) {
     let s = app.s();
     let lang = app.lang;
     let o = &app.obs;
-    let entries = s.entry_vectors.len() as u16;
+    let entries = form.order.len() as u16;
     let data = s.data_sets.len() as u16;
     let hosts = s.hosts.len() as u16;
     let [a, b, d, t, _] = Layout::vertical([
@@ -195,12 +218,18 @@ pub(super) fn draw(form: &Form, app: &App, frame: &mut Frame, body: Rect) {
         a,
         0,
         tr(lang, "Entry vector", "侵入経路"),
-        s.entry_vectors
+        form.order
             .iter()
             .enumerate()
-            .map(|(i, (_, e))| format!("{} {}", radio(i == entry), e.text.get(lang)))
+            .map(|(i, &e)| {
+                format!(
+                    "{} {}",
+                    radio(Some(i) == entry),
+                    s.entry_vectors[e].text.get(lang)
+                )
+            })
             .collect(),
-        entry,
+        form.cursor,
     );
     section(
         frame,
@@ -233,9 +262,12 @@ pub(super) fn draw(form: &Form, app: &App, frame: &mut Frame, body: Rect) {
             .collect(),
         form.datum,
     );
+    let given = form
+        .first_turn
+        .map_or_else(|| "?".to_owned(), |t| t.to_string());
     let turn = match lang {
-        Lang::En => format!("First compromise at turn  ‹ {} ›", form.first_turn),
-        Lang::Ja => format!("最初の侵害のターン  ‹ {} ›", form.first_turn),
+        Lang::En => format!("First compromise at turn  ‹ {given} ›"),
+        Lang::Ja => format!("最初の侵害のターン  ‹ {given} ›"),
     };
     let mut line = title(3, &turn);
     if form.field == 3 {

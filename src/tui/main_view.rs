@@ -327,7 +327,10 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
                 lang,
             );
             let left = match lang {
-                Lang::En => format!(" ({} more turn(s))", t.remaining),
+                Lang::En => format!(
+                    " ({} more)",
+                    crate::report::describe::n(t.remaining, "turn")
+                ),
                 Lang::Ja => format!("（残り{}ターン）", t.remaining),
             };
             let text = format!(

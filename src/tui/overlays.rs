@@ -56,6 +56,22 @@ fn summary_doc(app: &App, turn: u32) -> Doc {
             "目に見える出来事はなかった。",
         )));
     }
+    let (before, after) = app.session.scores_around(app.team, turn);
+    let changes = crate::scoring::changes(&before, &after);
+    doc.push(blank());
+    doc.push((
+        match lang {
+            Lang::En if changes.is_empty() => format!("Score: {} (unchanged)", after.total),
+            Lang::Ja if changes.is_empty() => format!("得点：{}（変化なし）", after.total),
+            Lang::En => format!("Score: {} → {}", before.total, after.total),
+            Lang::Ja => format!("得点：{} → {}", before.total, after.total),
+        },
+        heading(),
+    ));
+    for c in &changes {
+        let style = if c.points > 0 { ui::good() } else { warn() };
+        doc.push((format!("  {}", describe::score_change(s, c, lang)), style));
+    }
     if let Some(e) = &app.replay.error {
         doc.push(blank());
         doc.push((format!("{} {e}", tr(lang, "Replay:", "リプレイ：")), warn()));
@@ -178,9 +194,9 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
             let o = &app.obs;
             let text = match lang {
                 Lang::En => format!(
-                    "End turn {} and play it? {} command(s) queued, {} effort unused.",
+                    "End turn {} and play it? {} queued, {} effort unused.",
                     o.turn + 1,
-                    o.queued.len(),
+                    crate::report::describe::n(o.queued.len() as u64, "command"),
                     o.effort_available
                 ),
                 Lang::Ja => format!(
@@ -215,7 +231,8 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
             (_, _, Screen::Debrief { .. }, Lang::En) => "Leave cyberdrill?".to_owned(),
             (_, _, Screen::Debrief { .. }, Lang::Ja) => "cyberdrillを終了しますか？".to_owned(),
             (Some(p), None, _, Lang::En) => format!(
-                "Quit the exercise? The replay of the {turns} turn(s) played is kept in {}.",
+                "Quit the exercise? The replay of the {} played is kept in {}.",
+                crate::report::describe::n(turns, "turn"),
                 p.display()
             ),
             (Some(p), None, _, Lang::Ja) => format!(

@@ -21,8 +21,9 @@ pub(super) fn answerable(app: &App, item: &InboxItem) -> bool {
     words::awaits_answer(app.s(), item)
 }
 
-/// The reader's text, with the question's choices (the `choice` one highlighted).
-pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String, Doc) {
+/// The reader's text, with the question's choices in the order shown (the one at position
+/// `choice`, if any, highlighted: nothing is chosen until the trainee moves to a choice).
+pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: Option<usize>) -> (String, Doc) {
     let s = app.s();
     let lang = app.lang;
     let mut doc = Doc::new();
@@ -98,6 +99,7 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
             answer,
             expired,
             answer_by,
+            order,
         } => {
             let i = &s.injects[*inject];
             let from = describe::message_from(s, *inject, lang);
@@ -115,7 +117,8 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
                     _ => None,
                 });
                 let open = answerable(app, item);
-                for (n, c) in q.choices.iter().enumerate() {
+                for (pos, &n) in order.iter().enumerate() {
+                    let Some(c) = q.choices.get(n) else { continue };
                     let mark = if *answer == Some(n) {
                         "✓"
                     } else if queued == Some(n) {
@@ -123,12 +126,12 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
                     } else {
                         " "
                     };
-                    let style = if open && n == choice {
+                    let style = if open && Some(pos) == choice {
                         selected()
                     } else {
                         Style::new()
                     };
-                    doc.push((format!("{mark} {}. {}", n + 1, c.text.get(lang)), style));
+                    doc.push((format!("{mark} {}. {}", pos + 1, c.text.get(lang)), style));
                 }
                 doc.push(blank());
                 let state = if answer.is_some() {
@@ -155,8 +158,8 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
                     } else {
                         tr(
                             lang,
-                            "Choose an answer with ↑↓ and press Enter.",
-                            "↑↓ で回答を選び Enter。",
+                            "Choose an answer with ↑↓ (or its number) and press Enter.",
+                            "↑↓（または番号）で回答を選び Enter。",
                         )
                     };
                     (format!("{what}{}", by.unwrap_or_default()), notice())
@@ -196,7 +199,7 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
                     } else {
                         " "
                     };
-                    let style = if open && n == choice {
+                    let style = if open && Some(n) == choice {
                         selected()
                     } else {
                         Style::new()
@@ -213,8 +216,8 @@ pub(super) fn reader_doc(app: &App, item: &InboxItem, choice: usize) -> (String,
                     (
                         tr(
                             lang,
-                            "Choose a reply with ↑↓ and press Enter (it is not scored).",
-                            "↑↓ で回答を選び Enter（採点対象外）。",
+                            "Choose a reply with ↑↓ (or its number) and press Enter (it is not scored).",
+                            "↑↓（または番号）で回答を選び Enter（採点対象外）。",
                         )
                         .to_owned(),
                         notice(),
@@ -241,11 +244,12 @@ fn number_of(item: &InboxItem) -> Option<u32> {
     }
 }
 
-/// Keys in the reader; false closes it.
+/// Keys in the reader; false closes it. `choice` is a position in the order shown, `None`
+/// until the trainee picks one (↑/↓ or a number); Enter with nothing picked does nothing.
 pub(crate) fn reader_key(
     app: &mut App,
     key: InboxKey,
-    choice: &mut usize,
+    choice: &mut Option<usize>,
     scroll: &mut u16,
     code: KeyCode,
 ) -> bool {
@@ -253,25 +257,45 @@ pub(crate) fn reader_key(
         return false;
     };
     let open = answerable(app, &item);
+    let n = match &item {
+        InboxItem::Message { order, .. } => order.len(),
+        InboxItem::Facilitator { question, .. } => question.as_ref().map_or(0, |q| q.choices.len()),
+        InboxItem::Alert { .. } => 0,
+    };
     match (code, &item) {
-        (KeyCode::Up | KeyCode::Char('k'), _) if open => *choice = choice.saturating_sub(1),
-        (KeyCode::Down | KeyCode::Char('j'), InboxItem::Message { inject, .. }) if open => {
-            let n = app.s().injects[*inject]
-                .question
-                .as_ref()
-                .map_or(0, |q| q.choices.len());
-            *choice = (*choice + 1).min(n.saturating_sub(1));
+        (
+            KeyCode::Up | KeyCode::Char('k'),
+            InboxItem::Message { .. } | InboxItem::Facilitator { .. },
+        ) if open && n > 0 => {
+            *choice = Some(choice.map_or(0, |c| c.saturating_sub(1)));
         }
-        (KeyCode::Down | KeyCode::Char('j'), InboxItem::Facilitator { question, .. }) if open => {
-            let n = question.as_ref().map_or(0, |q| q.choices.len());
-            *choice = (*choice + 1).min(n.saturating_sub(1));
+        (
+            KeyCode::Down | KeyCode::Char('j'),
+            InboxItem::Message { .. } | InboxItem::Facilitator { .. },
+        ) if open && n > 0 => {
+            *choice = Some(choice.map_or(0, |c| (c + 1).min(n - 1)));
         }
-        (KeyCode::Enter, InboxItem::Message { inject, .. }) if open => {
-            app.answer(*inject, *choice);
+        (
+            KeyCode::Char(d @ '1'..='9'),
+            InboxItem::Message { .. } | InboxItem::Facilitator { .. },
+        ) if open => {
+            let pos = d as usize - '1' as usize;
+            if pos < n {
+                *choice = Some(pos);
+            }
+        }
+        (KeyCode::Enter, InboxItem::Message { inject, order, .. }) if open => {
+            let Some(c) = choice.and_then(|pos| order.get(pos)) else {
+                return true;
+            };
+            app.answer(*inject, *c);
             return false;
         }
         (KeyCode::Enter, InboxItem::Facilitator { number, .. }) if open => {
-            app.reply(*number, *choice);
+            let Some(c) = *choice else {
+                return true;
+            };
+            app.reply(*number, c);
             return false;
         }
         (KeyCode::Char('t'), InboxItem::Alert { alert, .. }) => {

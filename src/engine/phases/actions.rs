@@ -10,56 +10,16 @@ use crate::scenario::model::{AlertId, Command, HostId, Reveal, SeenIn, Target, T
 /// Starts the turn: sets the effort, then checks each submitted command in order and starts
 /// it or records why it was refused.
 pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
-    let committed: u32 = t
-        .staff
-        .tasks
-        .iter()
-        .map(|task| s.actions[task.action].cost)
-        .sum();
-    let mut left = s
-        .effort_per_turn
-        .saturating_add(t.staff.bonus)
-        .saturating_sub(committed);
+    let mut left = t.view(s).effort_free();
     let turn = t.clock.turn + 1;
     let pending = std::mem::take(&mut t.staff.pending);
-    // Checks see the state before the turn begins (as the front-end did), so run them first.
+    // Each command is checked against the state the ones before it leave (effort spent, tasks
+    // started, answers given), the same checks `View::check_queue` gives front-ends.
     let mut outcomes = Vec::with_capacity(pending.len());
     for command in pending {
         let verdict = t.view(s).check(&command, left);
-        if verdict.is_ok()
-            && let Command::Act { action, .. } = &command
-        {
-            left -= s.actions[*action].cost;
-        }
-        // A second identical command in the same batch must see the first as running.
-        if verdict.is_ok()
-            && let Command::Act { action, target } = &command
-        {
-            t.staff.tasks.push(Task {
-                action: *action,
-                target: target.clone(),
-                started: turn,
-                remaining: s.actions[*action].turns,
-            });
-        }
         if verdict.is_ok() {
-            match &command {
-                Command::Answer { inject, choice } => {
-                    t.knowledge.answers[inject.index()] = Some((*choice, turn));
-                }
-                Command::Hint(h) => t.knowledge.hints[h.index()] = Some(turn),
-                Command::Reply { message, choice } => {
-                    if let Some(m) = t
-                        .knowledge
-                        .messages
-                        .iter_mut()
-                        .find(|m| m.number == *message)
-                    {
-                        m.reply = Some((*choice, turn));
-                    }
-                }
-                Command::Act { .. } => {}
-            }
+            left = crate::engine::legality::accept(s, t.staff, t.knowledge, &command, turn, left);
         }
         outcomes.push((command, verdict));
     }
@@ -135,20 +95,41 @@ fn found(s: &Scenario, t: &mut TeamMut, trace: TraceId, emit: bool) {
     t.evidence.traces[trace.index()].found_at = Some(turn);
     t.knowledge.detected_at.get_or_insert(turn);
     let tr = &s.traces[trace];
-    confirm(t, tr.host);
+    // From rules 2, a trace is evidence against its host only if the attacker acted on that
+    // host: a mail gateway's log of a phishing mail, or a firewall's record of a connection,
+    // says nothing against the gateway or the firewall (what it reveals is named in
+    // `reveals`).
+    if t.rules < 2 || s.stages[tr.stage].target == tr.host {
+        confirm(t, tr.host);
+    }
     learn(t, &tr.reveals);
     if emit {
         t.emit(EventKind::Found { trace });
     }
 }
 
-/// Finds every present, unfound trace of a kind on a host.
-fn investigate(s: &Scenario, t: &mut TeamMut, h: HostId, seen_in: SeenIn) {
+/// Finds every present, unfound trace of a kind on a host; returns how many.
+fn investigate(s: &Scenario, t: &mut TeamMut, h: HostId, seen_in: SeenIn) -> usize {
+    let mut n = 0;
     for (id, tr) in s.traces.iter() {
         let st = &t.evidence.traces[id.index()];
         if tr.host == h && tr.seen_in == seen_in && st.present && st.found_at.is_none() {
             found(s, t, id, true);
+            n += 1;
         }
+    }
+    n
+}
+
+/// From rules 2: an investigation that found nothing says so.
+fn nothing_found(t: &mut TeamMut, task: &Task, hosts: &[HostId], found: usize) {
+    if t.rules >= 2 && found == 0 {
+        let known = hosts.iter().any(|h| t.knowledge.hosts[h.index()].confirmed);
+        t.emit(EventKind::NothingFound {
+            action: task.action,
+            target: task.target.clone(),
+            known,
+        });
     }
 }
 
@@ -220,10 +201,14 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
                 }
             }
         }
-        (Verb::AnalyseLogs, Target::Host(h)) => investigate(s, t, *h, SeenIn::Logs),
+        (Verb::AnalyseLogs, Target::Host(h)) => {
+            let n = investigate(s, t, *h, SeenIn::Logs);
+            nothing_found(t, &task, &[*h], n);
+        }
         (Verb::ImageDisk, Target::Host(h)) => {
             t.assets.hosts[h.index()].imaged_at = Some(turn);
-            investigate(s, t, *h, SeenIn::Disk);
+            let n = investigate(s, t, *h, SeenIn::Disk);
+            nothing_found(t, &task, &[*h], n);
         }
         (Verb::Scan, Target::Segment(seg)) => {
             // What a sweep can find in the segment, in the order of its hosts (file order)
@@ -235,27 +220,29 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
                 .map(|(id, _)| id)
                 .collect();
             sweep.sort_by_key(|&id| (s.traces[id].host, id));
+            let mut n = 0;
             for id in sweep {
                 let st = &t.evidence.traces[id.index()];
                 if st.present && st.found_at.is_none() {
                     found(s, t, id, true);
+                    n += 1;
                 }
             }
+            nothing_found(t, &task, &s.segments[*seg].hosts, n);
         }
-        (Verb::IsolateHost, Target::Host(h)) => t.assets.hosts[h.index()].isolated = true,
-        (Verb::Reconnect, Target::Host(h)) => t.assets.hosts[h.index()].isolated = false,
-        (Verb::IsolateSegment, Target::Segment(seg)) => {
-            t.assets.segments_isolated[seg.index()] = true
-        }
-        (Verb::ReconnectSegment, Target::Segment(seg)) => {
-            t.assets.segments_isolated[seg.index()] = false;
-        }
-        (Verb::BlockAddress, Target::Address(x)) => t.assets.blocked[x.index()] = true,
-        (Verb::DisableAccount, Target::Account(x)) => t.assets.accounts[x.index()].disabled = true,
+        (
+            Verb::IsolateHost
+            | Verb::Reconnect
+            | Verb::IsolateSegment
+            | Verb::ReconnectSegment
+            | Verb::BlockAddress
+            | Verb::DisableAccount
+            | Verb::Mitigate,
+            target,
+        ) => crate::engine::legality::switch(t.assets, a.verb, target),
         (Verb::ResetCredentials, Target::Account(x)) => t.assets.accounts[x.index()].stolen = false,
         (Verb::Reimage | Verb::RestoreBackup, Target::Host(h)) => rebuild(s, t, *h, a.verb),
         (Verb::Patch, Target::Host(h)) => t.assets.hosts[h.index()].patched = true,
-        (Verb::Mitigate, Target::Mitigation(m)) => t.assets.mitigated[m.index()] = true,
         (Verb::Notify, Target::Stakeholder(x)) => {
             t.knowledge.notified[x.index()].get_or_insert(turn);
         }

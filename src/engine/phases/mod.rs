@@ -22,9 +22,10 @@ use super::event::{Event, EventKind};
 use super::state::{Assets, Attacker, Clock, EventLog, Evidence, Knowledge, Staff, TeamRng, View};
 use crate::scenario::Scenario;
 
-/// The scenario every team in this world plays.
+/// The scenario every team in this world plays, and the rules revision (see
+/// [`crate::engine::RULES`]).
 #[derive(Resource, Clone)]
-pub struct Rules(pub Arc<Scenario>);
+pub struct Rules(pub Arc<Scenario>, pub u32);
 
 /// The schedule that plays one turn.
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
@@ -48,6 +49,8 @@ pub struct TeamMut<'a> {
     pub rng: &'a mut TeamRng,
     /// The events.
     pub log: &'a mut EventLog,
+    /// The rules revision being played.
+    pub rules: u32,
 }
 
 impl TeamMut<'_> {
@@ -115,6 +118,7 @@ fn each_team(rules: &Rules, teams: &mut Query<TeamData>, phase: fn(&Scenario, &m
             clock: &mut clock,
             rng: &mut rng,
             log: &mut log,
+            rules: rules.1,
         };
         phase(&rules.0, &mut team);
     }

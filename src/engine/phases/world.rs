@@ -7,7 +7,7 @@ use super::actions::alert_host;
 use crate::engine::event::EventKind;
 use crate::engine::state::{EndReason, Ending, InboxAlert, Knowledge};
 use crate::scenario::Scenario;
-use crate::scenario::model::{AddressOwner, AlertId, Outcome, SeenIn};
+use crate::scenario::model::{AlertId, Outcome, SeenIn};
 
 fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
     let turn = t.clock.turn;
@@ -35,6 +35,12 @@ pub(crate) fn monitoring(s: &Scenario, t: &mut TeamMut) {
     }
     for (id, n) in s.noise.iter() {
         let roll = t.roll();
+        // From rules 2, a host that is offline (isolated, cut off with its segment, being
+        // rebuilt) raises no noise: the roll is made all the same, so that the rest of the
+        // turn's dice do not move.
+        if t.rules >= 2 && t.view(s).offline(n.host) {
+            continue;
+        }
         if roll < n.chance && s.hosts[n.host].alerting.contains(&n.source) {
             raise(s, t, AlertId::Noise(id));
         }
@@ -79,22 +85,8 @@ pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
 /// they rely on is blocked.
 pub(crate) fn business_impact(s: &Scenario, t: &mut TeamMut) {
     let turn = t.clock.turn;
-    for (id, f) in s.functions.iter() {
-        let down = {
-            let v = t.view(s);
-            f.depends_on.iter().any(|&h| {
-                let host = &v.assets.hosts[h.index()];
-                v.offline(h) || host.encrypted || host.disrupted_until >= turn
-            }) || f.accounts.iter().any(|a| v.assets.accounts[a.index()].disabled)
-                || v.staff.tasks.iter().any(|task| s.actions[task.action].disrupts.contains(&id))
-                || s.mitigations.iter().any(|(m, x)| {
-                    v.assets.mitigated[m.index()] && x.disrupts.contains(&id)
-                })
-                || s.addresses.iter().any(|(a, x)| {
-                    v.assets.blocked[a.index()]
-                        && matches!(&x.owner, AddressOwner::Legitimate { serves, .. } if serves.contains(&id))
-                })
-        };
+    for (id, _) in s.functions.iter() {
+        let down = t.view(s).function_down(id, turn);
         if down != t.assets.functions_down[id.index()] {
             t.assets.functions_down[id.index()] = down;
             t.emit(if down {

@@ -250,6 +250,16 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             "mark the right answer(s) with `correct: true`",
                         );
                     }
+                    if q.choices.len() >= 2
+                        && q.choices[0].correct
+                        && !q.choices.iter().all(|c| c.correct)
+                    {
+                        ctx.p.warn_hint(
+                            &qp.field("choices").item(0, &q.choices[0].id),
+                            "the right answer is the first choice written: players see the choices shuffled, but anyone reading the file (or a tool that keeps the written order) learns that the first one is right",
+                            "write a wrong choice first",
+                        );
+                    }
                     if let Some(w) = q.answer_within {
                         ctx.range(w, 1, MAX_TURNS, &qp.field("answer_within"), "answer_within");
                     }
@@ -529,6 +539,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         ("clean_reimage", p.clean_reimage),
         ("evidence_destroyed", p.evidence_destroyed),
         ("concealment", p.concealment),
+        ("wrong_answer", p.wrong_answer),
         ("wrong_finding", p.wrong_finding),
         ("needless_block", p.needless_block),
     ] {
@@ -539,6 +550,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         clean_reimage: p.clean_reimage,
         evidence_destroyed: p.evidence_destroyed,
         concealment: p.concealment,
+        wrong_answer: p.wrong_answer,
         wrong_finding: p.wrong_finding,
         needless_block: p.needless_block,
     };

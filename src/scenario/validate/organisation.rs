@@ -62,9 +62,24 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         .learning
         .iter()
         .map(|(path, lo)| {
+            if let Some(c) = &lo.competency
+                && !crate::scenario::csf::is_category(c)
+            {
+                let known = crate::scenario::csf::CATEGORIES.iter().map(|(id, _, _)| *id);
+                let close = super::closest(&c.to_uppercase(), known);
+                ctx.p.error_hint(
+                    &path.field("competency"),
+                    format!("`{}` is not a NIST CSF 2.0 category", c.escape_debug()),
+                    match close {
+                        Some(id) => format!("did you mean `{id}`? Categories look like `RS.AN`"),
+                        None => "a category id looks like `RS.AN` (Incident Analysis); docs/scenario-format.md lists them".to_owned(),
+                    },
+                );
+            }
             Some(LearningObjective {
                 key: lo.id.clone(),
                 text: ctx.text(&lo.text, &path.field("text")),
+                competency: lo.competency.clone(),
             })
         })
         .collect();

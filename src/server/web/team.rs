@@ -318,6 +318,12 @@ fn status_part(v: &Value, l: Lang) -> Markup {
                 b { (tr(l, "From the facilitator: ", "ファシリテーターより：")) } (s(last))
             }
         }
+        @if let Some(changes) = v["score_changes"].as_array().filter(|c| !c.is_empty()) {
+            div.notice #score-changes {
+                b { (match l { Lang::En => format!("Turn {}: the score changed", v["turn"]), Lang::Ja => format!("{}ターン目の得点の変化", v["turn"]) }) }
+                ul { @for c in changes { li { (s(&c["text"])) } } }
+            }
+        }
     }
 }
 
@@ -632,7 +638,7 @@ pub(super) fn work_part(v: &Value, seat: &Seat, l: Lang) -> Markup {
         @if !tasks.is_empty() {
             h3 { (tr(l, "In progress", "実行中")) }
             ul { @for t in tasks {
-                li { (s(&t["label"])) " " span.muted { "(" (match l { Lang::En => format!("{} turn(s) left", t["remaining"]), Lang::Ja => format!("残り{}ターン", t["remaining"]) }) ")" } }
+                li { (s(&t["label"])) " " span.muted { "(" (match l { Lang::En => format!("{} left", crate::report::describe::n(t["remaining"].as_u64().unwrap_or(0), "turn")), Lang::Ja => format!("残り{}ターン", t["remaining"]) }) ")" } }
             } }
         }
         @if !deadlines.is_empty() {
@@ -784,7 +790,7 @@ async fn composer_doc(
                             data-compose=(format!("/team/compose?action={}", s(&o["action"]))) {
                             b { (s(&o["name"])) } br;
                             small.muted { (effort_word(o["cost"].as_u64().unwrap_or(0), l))
-                                (match l { Lang::En => format!(" · {} turn(s)", o["turns"]), Lang::Ja => format!("・{}ターン", o["turns"]) }) }
+                                (match l { Lang::En => format!(" · {}", crate::report::describe::n(o["turns"].as_u64().unwrap_or(0), "turn")), Lang::Ja => format!("・{}ターン", o["turns"]) }) }
                         }
                     }
                 }
@@ -840,7 +846,7 @@ async fn composer_doc(
                     p { b { (s(&p["label"])) } }
                     ul.preview {
                         li { (effort_word(p["cost"].as_u64().unwrap_or(0), l))
-                            (match l { Lang::En => format!(" every turn it runs, for {} turn(s); {} effort left for the next turn once queued.", p["turns"], p["effort_after"]),
+                            (match l { Lang::En => format!(" every turn it runs, for {}; {} effort left for the next turn once queued.", crate::report::describe::n(p["turns"].as_u64().unwrap_or(0), "turn"), p["effort_after"]),
                                        Lang::Ja => format!("（実行中は毎ターン）、{}ターンかかります。予約後の次のターンの残り工数は{}。", p["turns"], p["effort_after"]) }) }
                         @for st in p["stops"].as_array().unwrap_or(empty()) {
                             li.notice.warn { (match (l, s(&st["lasting"])) {
