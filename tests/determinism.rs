@@ -91,7 +91,8 @@ fn a_forked_team_continues_exactly_like_the_original() {
 
 /// One random game on `s`, checking at every turn (and after every facilitator's message)
 /// that the digest kept up to date turn by turn is the digest computed from scratch: a
-/// fork of the team starts with nothing cached.
+/// fork of the team starts with nothing cached. (The 200-host network is large enough for
+/// the organisation's hash to be kept between turns.)
 fn incremental_digests_match(s: &Arc<Scenario>, seed: u64, policy_seed: u64, message_every: u32) {
     use cyberdrill::engine::{Engine, Intervention, NewMessage};
     let mut engine = Engine::new(s.clone());
@@ -141,7 +142,7 @@ proptest::proptest! {
         let s = match which {
             0 => lab(),
             1 => Arc::new(cyberdrill::scenario::load(&crate::util::root().join("scenarios/tutorial.ron")).unwrap().0),
-            _ => Arc::new(cyberdrill::scenario::check_bytes("synthetic.ron", crate::synth::scenario(40).as_bytes()).scenario.unwrap()),
+            _ => Arc::new(cyberdrill::scenario::check_bytes("synthetic.ron", crate::synth::scenario(200).as_bytes()).scenario.unwrap()),
         };
         incremental_digests_match(&s, seed, policy_seed, message_every);
     }

@@ -18,8 +18,9 @@
 //! Computing v2 costs little: a [`Cache`] per team world keeps its encoding buffer, the
 //! inbox's running hash (each alert is folded in once, by the first digest after it arrived;
 //! a world nobody asks a digest of never folds anything), and the hashes of the ground-truth
-//! parts (the organisation, the attacker, the evidence) with a copy of what they hashed, so a
-//! part that did not change since the last digest is compared, not encoded and hashed again.
+//! parts (the organisation, the attacker, the evidence) with a copy of what they hashed when
+//! they are large, so a part that did not change since the last digest is compared, not
+//! encoded and hashed again.
 //! The values are those of the definition above, whatever the cache holds.
 
 use serde::Serialize;
@@ -81,7 +82,8 @@ pub struct Cache {
     evidence: Option<(Evidence, [u8; 32])>,
 }
 
-/// The hash of `value`, taken from `slot` if it holds an equal value, else computed and kept.
+/// The hash of `value`, taken from `slot` if it holds an equal value, else computed (and kept
+/// if the part is large).
 /// Sound because equal values (derived `PartialEq`, every encoded field compared) have equal
 /// encodings.
 fn part_hash<T: Serialize + PartialEq + Clone>(
@@ -95,9 +97,13 @@ fn part_hash<T: Serialize + PartialEq + Clone>(
         return *hash;
     }
     let hash = hash_of(value, buf);
-    *slot = Some((value.clone(), hash));
+    // A small part is hashed again each time: copying it would cost more than hashing it.
+    *slot = (buf.len() >= KEEP_FROM).then(|| (value.clone(), hash));
     hash
 }
+
+/// Parts whose encoding is at least this long (bytes) are kept for comparison.
+const KEEP_FROM: usize = 1024;
 
 /// The format-2 digest, reusing and updating `cache` (which must only ever be used for one
 /// team world; its contents never change the result).
@@ -234,6 +240,9 @@ mod tests {
         .scenario
         .expect("valid");
         let mut bundle = super::super::state::TeamBundle::prepare(&s).for_seed(3);
+        // Large enough for the cache to keep copies of the organisation and the evidence.
+        bundle.assets.hosts.resize(300, Default::default());
+        bundle.evidence.traces.resize(400, Default::default());
         let mut cache = Cache::default();
         for step in 0..40u32 {
             // Changes of every kind and size, some undone: hits and misses of the cache.
