@@ -628,3 +628,63 @@ fn the_turn_summary_explains_each_change_of_the_score() {
         assert!(explained, "the walkthrough's score changes");
     }
 }
+
+/// An alert raised again turn after turn (a noisy source) is one inbox row with its count;
+/// triaging an alert marks it read.
+#[test]
+fn repeated_alerts_are_one_row_and_triage_marks_them_read() {
+    let session = Session::new(scenario("municipal-breach.ron"), 1, &["solo"]).expect("one team");
+    let mut app = App::new(session, Lang::En, ReplayNote::default());
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..6 {
+        keys(&mut app, "ey");
+        press(&mut app, KeyCode::Esc);
+    }
+    let raised: usize = app
+        .session()
+        .observe(TEAM)
+        .inbox
+        .iter()
+        .filter(|i| matches!(i, cyberdrill::session::observation::InboxItem::Alert { .. }))
+        .count();
+    let text = screen_at(&mut app, 160, 80);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" alert on ")).collect();
+    assert!(
+        rows.iter().any(|r| r.contains(" × ")),
+        "{raised} alerts raised, some again: {text}"
+    );
+    assert!(
+        rows.len() < raised,
+        "{} rows for {raised} alerts",
+        rows.len()
+    );
+    // Each alert once.
+    let mut titles: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let r = r.trim_start_matches(['│', ' ', '●']);
+            r.split(" × ").next().unwrap().trim_end().to_owned()
+        })
+        .collect();
+    let n = titles.len();
+    titles.sort();
+    titles.dedup();
+    assert_eq!(titles.len(), n, "{rows:?}");
+
+    // The inbox's first alert row (the second row: the newest entry is the newspaper's
+    // call), unread: `t` opens its triage (then Esc), and it is read.
+    let first = |app: &mut App| {
+        screen_at(app, 160, 80)
+            .lines()
+            .find(|l| l.contains(" alert on "))
+            .unwrap()
+            .to_owned()
+    };
+    let before = first(&mut app);
+    assert!(before.contains('●'), "{before}");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, KeyCode::Esc);
+    let after = first(&mut app);
+    assert!(!after.contains('●'), "{after}");
+}

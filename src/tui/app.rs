@@ -664,6 +664,8 @@ impl App {
     }
 
     pub(crate) fn triage(&mut self, alert: crate::scenario::model::AlertId) {
+        // Looking at an alert to triage it is reading it.
+        self.mark_alert_read(alert);
         let target = Target::Alert(alert);
         let s = self.s();
         let actions: Vec<_> = s
@@ -692,10 +694,22 @@ impl App {
         }
     }
 
+    /// Marks every inbox entry of an alert read (they are shown as one row).
+    pub(crate) fn mark_alert_read(&mut self, alert: crate::scenario::model::AlertId) {
+        for item in &self.obs.inbox {
+            if matches!(item, InboxItem::Alert { alert: a, .. } if *a == alert) {
+                self.read.insert(InboxKey::of(item));
+            }
+        }
+    }
+
     fn open(&mut self, item: Item) {
         if let Item::Inbox(i) = item {
             let key = InboxKey::of(&self.obs.inbox[i]);
             self.read.insert(key);
+            if let InboxItem::Alert { alert, .. } = self.obs.inbox[i] {
+                self.mark_alert_read(alert);
+            }
             self.layer = Some(Layer::Reader {
                 key,
                 choice: None,
@@ -711,12 +725,17 @@ impl App {
         });
     }
 
-    /// Number of unread inbox entries.
+    /// Number of unread inbox rows (an alert raised again and again is one).
     pub(crate) fn unread(&self) -> usize {
+        let mut alerts = BTreeSet::new();
         self.obs
             .inbox
             .iter()
             .filter(|i| !self.read.contains(&InboxKey::of(i)))
+            .filter(|i| match i {
+                InboxItem::Alert { alert, .. } => alerts.insert(*alert),
+                _ => true,
+            })
             .count()
     }
 }

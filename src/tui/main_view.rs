@@ -113,8 +113,34 @@ pub(crate) fn rows(app: &App, pane: Pane, width: usize) -> Vec<Row> {
                     tr(lang, "Nothing yet.", "まだ何も届いていない。").into(),
                 ));
             }
+            // The same alert raised again (a noisy source, turn after turn) is one row, "× N",
+            // unread while any of its entries is.
+            let mut repeats: std::collections::HashMap<_, (usize, bool)> =
+                std::collections::HashMap::new();
+            for item in &o.inbox {
+                if let InboxItem::Alert { alert, .. } = item {
+                    let e = repeats.entry(*alert).or_insert((0, false));
+                    e.0 += 1;
+                    e.1 |= !app.read.contains(&InboxKey::of(item));
+                }
+            }
+            let mut shown = std::collections::HashSet::new();
             for (i, item) in o.inbox.iter().enumerate() {
-                let unread = !app.read.contains(&InboxKey::of(item));
+                let (times, group_unread) = match item {
+                    InboxItem::Alert { alert, .. } => {
+                        if !shown.insert(*alert) {
+                            continue;
+                        }
+                        repeats[alert]
+                    }
+                    _ => (1, false),
+                };
+                let unread = group_unread || !app.read.contains(&InboxKey::of(item));
+                let times = if times > 1 {
+                    format!(" × {times}")
+                } else {
+                    String::new()
+                };
                 let mark = if unread { "●" } else { " " };
                 let ask = if words::awaits_answer(s, item) {
                     " ?"
@@ -123,8 +149,11 @@ pub(crate) fn rows(app: &App, pane: Pane, width: usize) -> Vec<Row> {
                 };
                 let text = words::inbox_line(s, item, lang);
                 let text = format!(
-                    "{mark} {}{ask}",
-                    fit(&text, width.saturating_sub(2 + ask.len()))
+                    "{mark} {}{times}{ask}",
+                    fit(
+                        &text,
+                        width.saturating_sub(2 + ask.len() + ui::width(&times))
+                    )
                 );
                 let style = match item {
                     InboxItem::Alert {
