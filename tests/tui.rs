@@ -688,3 +688,34 @@ fn repeated_alerts_are_one_row_and_triage_marks_them_read() {
     let after = first(&mut app);
     assert!(!after.contains('●'), "{after}");
 }
+
+/// The selection stays on the same entry when a new turn brings new ones above it.
+#[test]
+fn the_selection_follows_its_entry_across_turns() {
+    let session = Session::new(scenario("municipal-breach.ron"), 1, &["solo"]).expect("one team");
+    let mut app = App::new(session, Lang::En, ReplayNote::default());
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        keys(&mut app, "ey");
+        press(&mut app, KeyCode::Esc);
+    }
+    // The last inbox entry (the oldest): the first proxy alert on zei-pc07.
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    // The reader shows the alert's text (the inbox row only its title).
+    let first = screen_at(&mut app, 160, 50);
+    assert!(first.contains("every 300 seconds"), "{first}");
+    press(&mut app, KeyCode::Esc);
+    // Three more turns bring new entries at the top of the inbox.
+    let entries = app.session().observe(TEAM).inbox.len();
+    for _ in 0..3 {
+        keys(&mut app, "ey");
+        press(&mut app, KeyCode::Esc);
+    }
+    assert!(app.session().observe(TEAM).inbox.len() > entries);
+    press(&mut app, KeyCode::Enter);
+    let again = screen_at(&mut app, 160, 50);
+    assert!(again.contains("every 300 seconds"), "{again}");
+}

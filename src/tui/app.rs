@@ -41,6 +41,17 @@ impl InboxKey {
     }
 }
 
+/// A pane's selection, kept across turns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Selected {
+    /// An alert (all its entries are one row).
+    Alert(crate::scenario::model::AlertId),
+    /// Another inbox entry.
+    Entry(InboxKey),
+    /// Anything else.
+    Item(Item),
+}
+
 /// The screen under any window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Screen {
@@ -290,8 +301,40 @@ impl App {
         overlays::draw(self, frame);
     }
 
+    /// Reads the team's state again. Each pane's selection stays on the same thing (the same
+    /// message or alert, the same host), not on the same position, as entries come and go.
     pub(crate) fn refresh(&mut self) {
+        let before: Vec<Option<Selected>> = Pane::ALL
+            .iter()
+            .map(|&pane| {
+                main_view::items(self, pane)
+                    .get(self.cursor[pane as usize])
+                    .map(|item| self.selected_of(item))
+            })
+            .collect();
         self.obs = self.session.observe(self.team);
+        for (pane, was) in Pane::ALL.iter().zip(before) {
+            let Some(was) = was else { continue };
+            if let Some(at) = main_view::items(self, *pane)
+                .iter()
+                .position(|item| self.selected_of(item) == was)
+            {
+                self.cursor[*pane as usize] = at;
+            }
+        }
+    }
+
+    /// What a pane's item is, in terms that survive a new turn: inbox entries by their key
+    /// (an alert by its source, as its rows are grouped), other items as they are.
+    fn selected_of(&self, item: &Item) -> Selected {
+        match item {
+            Item::Inbox(i) => match self.obs.inbox.get(*i) {
+                Some(InboxItem::Alert { alert, .. }) => Selected::Alert(*alert),
+                Some(entry) => Selected::Entry(InboxKey::of(entry)),
+                None => Selected::Item(item.clone()),
+            },
+            other => Selected::Item(other.clone()),
+        }
     }
 
     pub(crate) fn s(&self) -> &crate::scenario::Scenario {
