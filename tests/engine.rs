@@ -1083,3 +1083,57 @@ fn an_out_of_range_answer_is_refused() {
     // And the scorecard of that world does not trip over it.
     let _ = cyberdrill::scoring::score(&lab.s, engine.events(t), false);
 }
+
+// --- endings: warned before, explained after
+
+/// The preview warns when queuing a command ends the exercise (the win conditions then hold),
+/// only then; and the end lists the win conditions met and missing.
+#[test]
+fn the_command_that_ends_the_exercise_is_foreseen_and_the_end_is_explained() {
+    use cyberdrill::engine::state::EndReason;
+    let s = lab();
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    let mut warned_at = Vec::new();
+    for turn in 1..=s.max_turns {
+        if session.ending(T).is_some() {
+            break;
+        }
+        let plan: Vec<Command> = s
+            .walkthrough
+            .iter()
+            .filter(|p| p.turn == turn)
+            .flat_map(|p| p.commands.iter().cloned())
+            .collect();
+        for c in plan {
+            if session.preview(T, &c).ends_exercise {
+                warned_at.push(turn);
+            }
+            session.submit(T, vec![c]).unwrap();
+        }
+        session.advance_team(T).unwrap();
+    }
+    let ending = session.ending(T).expect("the walkthrough ends");
+    assert_eq!(ending.reason, EndReason::TeamWon);
+    assert_eq!(
+        warned_at,
+        vec![ending.turn],
+        "warned once, in the last turn"
+    );
+    assert!(session.win_conditions(T).iter().all(|(_, held)| *held));
+    // An idle team loses, and is told what was missing.
+    let mut idle = Session::new(s.clone(), 1, &["t"]).unwrap();
+    cyberdrill::session::bots::play(&mut idle, T, &mut cyberdrill::session::bots::Idle, None)
+        .unwrap();
+    let missing: Vec<String> = idle
+        .win_conditions(T)
+        .iter()
+        .filter(|(_, held)| !held)
+        .map(|(c, _)| {
+            cyberdrill::report::describe::condition(&s, c, cyberdrill::scenario::model::Lang::En)
+        })
+        .collect();
+    assert!(
+        missing.contains(&"a findings report filed".to_owned()),
+        "{missing:?}"
+    );
+}

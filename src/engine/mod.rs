@@ -127,6 +127,19 @@ impl Engine {
         }
     }
 
+    /// Plays the team's next turn with `commands` on a copy of its world (same state, same
+    /// generator position) and tells how the session would end in it, if it would; the team's
+    /// own world does not move. Front-ends ask it to warn that a command ends the exercise.
+    pub fn trial_turn(&self, team: TeamId, commands: Vec<Command>) -> Option<Ending> {
+        let mut scratch = Self::build(self.scenario.clone(), self.rules());
+        let mut bundle = self.bundle(team);
+        bundle.staff.pending = commands;
+        let entity = scratch.world.spawn((bundle, TeamIndex(0))).id();
+        scratch.teams.push(entity);
+        scratch.step(&[TeamId(0)]);
+        scratch.ending(TeamId(0))
+    }
+
     /// Number of teams.
     pub fn team_count(&self) -> usize {
         self.teams.len()

@@ -521,6 +521,181 @@ pub fn ending(outcome: Outcome, reason: EndReason, lang: Lang) -> String {
     }
 }
 
+/// A win condition (or any condition) as a phrase: what must hold.
+pub fn condition(s: &Scenario, c: &crate::scenario::model::Condition, lang: Lang) -> String {
+    use crate::scenario::model::Condition as C;
+    let en = lang == Lang::En;
+    let list = |cs: &[C], sep_en: &str, sep_ja: &str| {
+        cs.iter()
+            .map(|c| condition(s, c, lang))
+            .collect::<Vec<_>>()
+            .join(if en { sep_en } else { sep_ja })
+    };
+    match c {
+        C::Turn(n) => {
+            if en {
+                format!("turn {n} reached")
+            } else {
+                format!("{n}ターン目に到達")
+            }
+        }
+        C::StageDone(st) => {
+            let name = s.stages[*st].name.get(lang);
+            if en {
+                format!("the attacker's step “{name}” happened")
+            } else {
+                format!("攻撃者の段階「{name}」が発生")
+            }
+        }
+        C::TraceFound(t) => {
+            let text = s.traces[*t].text.get(lang);
+            if en {
+                format!("found: {text}")
+            } else {
+                format!("発見：{text}")
+            }
+        }
+        C::AlertSeen(a) => {
+            let title = alert_title(s, *a, lang);
+            if en {
+                format!("alert seen: {title}")
+            } else {
+                format!("アラートを確認：{title}")
+            }
+        }
+        C::InjectReceived(i) => {
+            let subject = s.injects[*i].subject.get(lang);
+            if en {
+                format!("message received: {subject}")
+            } else {
+                format!("メッセージを受信：{subject}")
+            }
+        }
+        C::Answered(i, _) => {
+            let subject = s.injects[*i].subject.get(lang);
+            if en {
+                format!("answered: {subject}")
+            } else {
+                format!("回答：{subject}")
+            }
+        }
+        C::Notified(x) => {
+            let who = s.stakeholders[*x].name.get(lang);
+            if en {
+                format!("{who} notified")
+            } else {
+                format!("{who}へ報告")
+            }
+        }
+        C::ActionDone(a) => {
+            let name = s.actions[*a].name.get(lang);
+            if en {
+                format!("done: {name}")
+            } else {
+                format!("実施：{name}")
+            }
+        }
+        C::HostCompromised(h) => {
+            let h = s.hosts.key(*h);
+            if en {
+                format!("the attacker holds {h}")
+            } else {
+                format!("攻撃者が{h}を掌握")
+            }
+        }
+        C::HostIsolated(h) => {
+            let h = s.hosts.key(*h);
+            if en {
+                format!("{h} isolated")
+            } else {
+                format!("{h}を隔離")
+            }
+        }
+        C::AddressBlocked(a) => {
+            let a = &s.addresses[*a].address;
+            if en {
+                format!("{a} blocked")
+            } else {
+                format!("{a}を遮断")
+            }
+        }
+        C::Mitigated(m) => {
+            let name = s.mitigations[*m].name.get(lang);
+            if en {
+                format!("protection on: {name}")
+            } else {
+                format!("防御設定：{name}")
+            }
+        }
+        C::CredentialsStolen(a) => {
+            let a = s.accounts.key(*a);
+            if en {
+                format!("the credentials of {a} stolen and still valid")
+            } else {
+                format!("{a}の認証情報が盗まれ有効なまま")
+            }
+        }
+        C::DataExfiltrated(d) => {
+            let name = s.data_sets[*d].name.get(lang);
+            if en {
+                format!("{name} stolen")
+            } else {
+                format!("{name}が流出")
+            }
+        }
+        C::FunctionDown(f) => {
+            let name = s.functions[*f].name.get(lang);
+            if en {
+                format!("{name} down")
+            } else {
+                format!("{name}が停止")
+            }
+        }
+        C::Contained => tr(lang, "the attacker contained", "攻撃者を封じ込め").into(),
+        C::Evicted => tr(
+            lang,
+            "the attacker out of every host",
+            "攻撃者をすべてのホストから排除",
+        )
+        .into(),
+        C::FindingsSubmitted => tr(lang, "a findings report filed", "調査報告を提出").into(),
+        C::All(cs) => list(cs, " and ", "かつ"),
+        C::Any(cs) => {
+            if en {
+                format!("one of: {}", list(cs, "; ", "、"))
+            } else {
+                format!("次のいずれか：{}", list(cs, "; ", "、"))
+            }
+        }
+        C::Not(inner) => match inner.as_ref() {
+            C::FunctionDown(f) => {
+                let name = s.functions[*f].name.get(lang);
+                if en {
+                    format!("{name} up")
+                } else {
+                    format!("{name}が稼働中")
+                }
+            }
+            C::CredentialsStolen(a) => {
+                let a = s.accounts.key(*a);
+                if en {
+                    format!("no stolen credentials of {a} still valid")
+                } else {
+                    format!("{a}の盗まれた認証情報が無効")
+                }
+            }
+            other => {
+                let inner = condition(s, other, lang);
+                if en {
+                    format!("not ({inner})")
+                } else {
+                    format!("「{inner}」ではない")
+                }
+            }
+        },
+    }
+}
+
 /// An objective's status as a word.
 pub fn status(st: Status, lang: Lang) -> &'static str {
     match st {

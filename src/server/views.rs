@@ -267,6 +267,9 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
             "reason": e.reason,
             "turn": e.turn,
             "text": describe::ending(e.outcome, e.reason, lang),
+            "win_conditions": session.win_conditions(team).iter().map(|(c, held)| json!({
+                "text": describe::condition(s, c, lang), "met": held,
+            })).collect::<Vec<_>>(),
         })),
         "effort": {"per_turn": obs.effort_per_turn, "available": obs.effort_available},
         "score": {"total": score.total, "max": score.max, "percent": score.percent},

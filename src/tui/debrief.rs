@@ -42,6 +42,28 @@ pub(crate) fn result_doc(app: &App) -> Doc {
             heading(),
         )),
     }
+    if app.obs.ended.is_some() {
+        let conditions = app.session.win_conditions(app.team);
+        doc.push((
+            tr(
+                lang,
+                "What a win takes (✓ met, ✗ missing):",
+                "勝利の条件（✓ 達成、✗ 未達）：",
+            )
+            .to_owned(),
+            Style::new(),
+        ));
+        for (c, held) in &conditions {
+            doc.push((
+                format!(
+                    "  {} {}",
+                    if *held { "✓" } else { "✗" },
+                    describe::condition(s, c, lang)
+                ),
+                if *held { good() } else { warn() },
+            ));
+        }
+    }
     let grade = card
         .grade
         .map(|g| format!(" — {}", s.grades[g].label.get(lang)))
