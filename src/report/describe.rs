@@ -659,6 +659,17 @@ pub fn condition(s: &Scenario, c: &crate::scenario::model::Condition, lang: Lang
         )
         .into(),
         C::FindingsSubmitted => tr(lang, "a findings report filed", "調査報告を提出").into(),
+        C::FindingsRight(p) => {
+            if en {
+                format!(
+                    "a findings report that is mostly right (the right entry vector, {p}% of hosts and data right)"
+                )
+            } else {
+                format!(
+                    "おおむね正しい調査報告（侵入経路が正しく、ホストとデータの{p}%以上が正しい）"
+                )
+            }
+        }
         C::All(cs) => list(cs, " and ", "かつ"),
         C::Any(cs) => {
             if en {

@@ -1008,6 +1008,8 @@ pub enum Condition {
     Evicted,
     /// The team has submitted a findings report.
     FindingsSubmitted,
+    /// The last findings report is mostly right (see the format's conditions).
+    FindingsRight(u32),
     /// All hold.
     All(Vec<Condition>),
     /// At least one holds.

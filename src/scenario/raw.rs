@@ -1122,6 +1122,9 @@ pub enum RawCondition {
     Evicted,
     /// The team has submitted a findings report.
     FindingsSubmitted,
+    /// The team's last findings report is mostly right: the right entry vector, and at least
+    /// this percentage of the hosts and data sets it names and should name right.
+    FindingsRight(u32),
     /// All hold.
     All(Vec<RawCondition>),
     /// At least one holds.

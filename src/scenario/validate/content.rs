@@ -110,6 +110,16 @@ pub(crate) fn condition(
         RawCondition::Contained => Condition::Contained,
         RawCondition::Evicted => Condition::Evicted,
         RawCondition::FindingsSubmitted => Condition::FindingsSubmitted,
+        RawCondition::FindingsRight(n) => {
+            if !(1..=100).contains(n) {
+                ctx.p.error(
+                    &path.inside(0),
+                    format!("a percentage is 1 to 100, not {n}"),
+                );
+                return None;
+            }
+            Condition::FindingsRight(*n)
+        }
         RawCondition::All(list) | RawCondition::Any(list) => {
             if list.is_empty() {
                 ctx.p.error(
@@ -560,6 +570,13 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         &raw.end.team_wins,
         &root.field("end").field("team_wins"),
     );
+    if gesture_win(&raw.end.team_wins) {
+        ctx.p.warn_hint(
+            &root.field("end").field("team_wins"),
+            "`FindingsSubmitted` is met by any report, even an empty or wrong one, so a team can win with a negative score",
+            "require a report that is mostly right: `FindingsRight(50)`",
+        );
+    }
 
     Some(Content {
         stakeholders: table(stakeholders)?,
@@ -764,4 +781,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
         ctx.p.error(&base, "the rubric's maximum is 0 points");
     }
     let _ = raw;
+}
+
+/// Whether a win condition can be met by an empty gesture: `FindingsSubmitted` required
+/// (outside a `Not`), which any report meets.
+fn gesture_win(c: &RawCondition) -> bool {
+    match c {
+        RawCondition::FindingsSubmitted => true,
+        RawCondition::All(cs) | RawCondition::Any(cs) => cs.iter().any(gesture_win),
+        _ => false,
+    }
 }
