@@ -1133,7 +1133,9 @@ fn the_command_that_ends_the_exercise_is_foreseen_and_the_end_is_explained() {
         })
         .collect();
     assert!(
-        missing.iter().any(|m| m.starts_with("a findings report that is mostly right")),
+        missing
+            .iter()
+            .any(|m| m.starts_with("a findings report that is mostly right")),
         "{missing:?}"
     );
 }
@@ -1184,4 +1186,32 @@ fn a_wrong_report_does_not_win() {
     )
     .unwrap();
     assert!(right.view(T).findings_right(50));
+}
+
+/// A hint names its topic before it is taken, and is offered only while it is relevant.
+#[test]
+fn a_hint_is_offered_only_while_it_is_relevant() {
+    let s = Arc::new(
+        cyberdrill::scenario::load(&root().join("scenarios/tutorial.ron"))
+            .unwrap()
+            .0,
+    );
+    let hint = s.hints.id("hint-alert").unwrap();
+    assert_eq!(
+        cyberdrill::report::describe::hint_title(&s, hint, cyberdrill::scenario::model::Lang::En),
+        "Which alert to look at first"
+    );
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    session.advance_team(T).unwrap();
+    // Turn 2: the alert is not triaged yet, so the hint about it is offered.
+    assert_eq!(session.check(T, &Command::Hint(hint)), Ok(()));
+    session
+        .submit(T, vec![cmd(&s, r#"Act("triage", Alert("edr-macro"))"#)])
+        .unwrap();
+    session.advance_team(T).unwrap();
+    // Once triaged, a hint telling the team to triage it is no longer offered.
+    assert_eq!(
+        session.check(T, &Command::Hint(hint)),
+        Err(Refusal::HintNotRelevant)
+    );
 }

@@ -184,6 +184,9 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
             Refusal::AlreadyAnswered => "すでに回答済み".into(),
             Refusal::QuestionExpired => "回答の期限を過ぎている".into(),
             Refusal::HintNotYet { from_turn } => format!("そのヒントは{from_turn}ターン目から"),
+            Refusal::HintNotRelevant => {
+                "そのヒントは今は提供されていない（対応済みか、まだその段階ではない）".into()
+            }
             Refusal::HintTaken => "そのヒントはすでに使った".into(),
             Refusal::NoSuchHint => "そのヒントはない".into(),
             Refusal::MessageNumberUsed => "その番号のメッセージはすでに送られている".into(),
@@ -952,19 +955,16 @@ pub fn score_change(s: &Scenario, c: &crate::scoring::ScoreChange, lang: Lang) -
     }
 }
 
-/// A hint's title: the first sentence of its text, for screens and reports (ids are never
-/// shown to trainees).
+/// A hint's title: its `topic`, or else its number ("Hint 2"), for screens and reports (ids
+/// are never shown to trainees, and the text stays hidden until the hint is taken).
 pub fn hint_title(s: &Scenario, h: crate::scenario::model::HintId, lang: Lang) -> String {
-    let text = s.hints[h].text.get(lang);
-    let end = text
-        .char_indices()
-        .find(|&(_, c)| matches!(c, '.' | '。' | '?' | '？' | '!' | '！' | ':' | '：'))
-        .map_or(text.len(), |(i, c)| i + c.len_utf8());
-    let title: String = text[..end].chars().take(60).collect();
-    if title.chars().count() < text[..end].chars().count() {
-        format!("{title}…")
-    } else {
-        title
+    if let Some(topic) = &s.hints[h].topic {
+        return topic.get(lang).to_owned();
+    }
+    let n = h.index() + 1;
+    match lang {
+        Lang::En => format!("Hint {n}"),
+        Lang::Ja => format!("ヒント{n}"),
     }
 }
 

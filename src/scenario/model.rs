@@ -877,6 +877,10 @@ pub struct Hint {
     pub from_turn: u32,
     /// Points.
     pub cost: u32,
+    /// What it is about (shown before it is taken).
+    pub topic: Option<Text>,
+    /// Offered only while this holds.
+    pub when: Option<Condition>,
     /// Text.
     pub text: Text,
 }

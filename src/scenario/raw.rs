@@ -913,6 +913,12 @@ pub struct RawHint {
     pub from_turn: u32,
     /// Points it costs.
     pub cost: u32,
+    /// What it is about, shown before it is taken (and its name everywhere).
+    #[serde(default)]
+    pub topic: Option<RawText>,
+    /// Offered only while this holds (it is about something still to do).
+    #[serde(default)]
+    pub when: Option<RawCondition>,
     /// The hint.
     pub text: RawText,
 }

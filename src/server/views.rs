@@ -312,7 +312,10 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
             })).collect::<Vec<_>>(),
             "offered": s.hints.iter()
                 .filter(|(h, _)| session.check(team, &Command::Hint(*h)).is_ok())
-                .map(|(h, hint)| json!({"id": s.hints.key(h), "cost": hint.cost}))
+                .map(|(h, hint)| json!({
+                    "id": s.hints.key(h), "cost": hint.cost,
+                    "topic": describe::hint_title(s, h, lang),
+                }))
                 .collect::<Vec<_>>(),
         },
         "queued": queued,

@@ -428,10 +428,24 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 "from_turn",
             );
             ctx.range(h.cost, 0, MAX_POINTS, &path.field("cost"), "cost");
+            if h.topic.is_none() {
+                ctx.p.warn_hint(
+                    path,
+                    "a hint without a `topic`: the team cannot tell what it is about before paying for it",
+                    "add `topic: (en: \"…\", ja: \"…\")`, a few words naming what it helps with",
+                );
+            }
+            let topic = h.topic.as_ref().map(|t| ctx.text(t, &path.field("topic")));
+            let when = match &h.when {
+                None => Some(None),
+                Some(c) => condition(ctx, d, c, &path.field("when")).map(Some),
+            };
             Some(Hint {
                 key: h.id.clone(),
                 from_turn: h.from_turn,
                 cost: h.cost,
+                topic,
+                when: when?,
                 text: ctx.text(&h.text, &path.field("text")),
             })
         })

@@ -691,7 +691,7 @@ fn evidence_part(v: &Value, l: Lang) -> Markup {
                     p.muted { (tr(l, "A hint helps, but costs points.", "ヒントは役に立ちますが、減点されます。")) }
                     ul { @for (i, h) in offered.iter().enumerate() {
                         li { a href=(format!("/team?hint={}#composer", s(&h["id"]))) data-compose=(format!("/team/compose?hint={}", s(&h["id"]))) {
-                            (match l { Lang::En => format!("Hint {} — costs {} points", i + 1, h["cost"]), Lang::Ja => format!("ヒント{} — {}点減点", i + 1, h["cost"]) })
+                            (match l { Lang::En => format!("{} — costs {} points", h["topic"].as_str().map_or_else(|| format!("Hint {}", i + 1), str::to_owned), h["cost"]), Lang::Ja => format!("{} — {}点減点", h["topic"].as_str().map_or_else(|| format!("ヒント{}", i + 1), str::to_owned), h["cost"]) })
                         } }
                     } }
                 }
