@@ -1215,3 +1215,67 @@ fn a_hint_is_offered_only_while_it_is_relevant() {
         Err(Refusal::HintNotRelevant)
     );
 }
+
+/// What the team has been told it can act on: an address named in an alert can be blocked as
+/// soon as the alert arrives (rules 2), not only after the alert is triaged (rules 1).
+#[test]
+fn an_address_named_in_an_alert_can_be_blocked_at_once() {
+    let s = lab();
+    let c2 = s.addresses.id("c2").unwrap();
+    for (rules, known) in [(2, true), (1, false)] {
+        let engine = play_rules(&s, rules, &[&[]]);
+        let v = engine.view(TeamId(0));
+        assert!(
+            v.knowledge
+                .alerts
+                .iter()
+                .any(|a| a.alert == s.alert_id("waf-alert").unwrap()),
+            "the WAF alert arrived"
+        );
+        assert_eq!(
+            v.knowledge.known_addresses[c2.index()],
+            known,
+            "rules {rules}"
+        );
+        let block = cmd(&s, r#"Act("block", Address("c2"))"#);
+        assert_eq!(
+            v.check(&block, 5).is_ok(),
+            known,
+            "rules {rules}: blocking before triage"
+        );
+    }
+}
+
+/// `check` warns when every protective setting offered stops a stage (the list would give the
+/// attacker's route away), and the shipped scenarios offer others too.
+#[test]
+fn a_list_of_settings_that_all_matter_is_a_warning() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/base.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"usb-block\", name: (",
+            "(id: \"usb-block\", disrupts: [], name: (",
+            1,
+        );
+    assert!(text.contains("usb-block"));
+    let without: String = {
+        let i = text.find("            (id: \"usb-block\"").unwrap();
+        let j = i + text[i..].find(")),\n").unwrap() + 4;
+        format!("{}{}", &text[..i], &text[j..])
+    };
+    let checked = cyberdrill::scenario::check_bytes("base.ron", without.as_bytes());
+    assert!(
+        checked
+            .problems
+            .iter()
+            .any(|p| p.path == "organisation.mitigations"
+                && p.message.contains("every protective setting"))
+    );
+    let checked = cyberdrill::scenario::check_bytes("base.ron", text.as_bytes());
+    assert!(
+        !checked
+            .problems
+            .iter()
+            .any(|p| p.path == "organisation.mitigations")
+    );
+}

@@ -36,7 +36,8 @@ use state::{
 /// - 2: a trace confirms a host compromised only if the attacker acted on that host (a mail
 ///   gateway's record of a phishing mail no longer marks the gateway compromised); hosts that
 ///   are offline (isolated, in an isolated segment, being rebuilt) raise no noise alerts (the
-///   roll is still made); an investigation that finds nothing says so (`nothing_found`).
+///   roll is still made); an investigation that finds nothing says so (`nothing_found`); an
+///   address an alert names can be blocked as soon as the alert arrives, before any triage.
 pub const RULES: u32 = 2;
 
 /// The oldest rules revision this build can still play (to verify old logs).
