@@ -1279,3 +1279,25 @@ fn a_list_of_settings_that_all_matter_is_a_warning() {
             .any(|p| p.path == "organisation.mitigations")
     );
 }
+
+/// An address a message names (the vendor on the phone) can be blocked once the message has
+/// arrived, without a triage first.
+#[test]
+fn an_address_named_in_a_message_can_be_blocked() {
+    let s = Arc::new(
+        cyberdrill::scenario::load(&root().join("scenarios/municipal-breach.ron"))
+            .unwrap()
+            .0,
+    );
+    let c2 = s.addresses.id("c2-https").unwrap();
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    session.advance_team(T).unwrap();
+    let v = session.view(T);
+    assert!(v.knowledge.delivered[s.injects.id("vendor-call").unwrap().index()].is_some());
+    assert!(v.knowledge.known_addresses[c2.index()]);
+    let block = Command::Act {
+        action: s.actions.id("block").unwrap(),
+        target: cyberdrill::scenario::model::Target::Address(c2),
+    };
+    assert_eq!(session.check(T, &block), Ok(()));
+}

@@ -716,6 +716,8 @@ pub struct Inject {
     pub pressure: bool,
     /// Question.
     pub question: Option<Question>,
+    /// Outside addresses it names (known to the team once it arrives).
+    pub addresses: Vec<AddressId>,
 }
 
 /// An inject's question.

@@ -770,6 +770,10 @@ pub struct RawInject {
     /// A question the team must answer.
     #[serde(default)]
     pub question: Option<RawQuestion>,
+    /// Outside addresses the message names: the team can act on them (block them) from the
+    /// next turn.
+    #[serde(default)]
+    pub addresses: Vec<String>,
 }
 
 /// How an inject arrives.

@@ -74,6 +74,10 @@ pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
         }
         if t.knowledge.due[i].is_some_and(|due| due <= turn) {
             t.knowledge.delivered[i] = Some(turn);
+            // What the message names, the team has been told and can act on.
+            for a in &inject.addresses {
+                t.knowledge.known_addresses[a.index()] = true;
+            }
             t.emit(EventKind::Inject { inject: id });
         }
     }

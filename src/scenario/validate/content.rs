@@ -240,6 +240,12 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 );
             }
             let from = ctx.resolve(Kind::Stakeholder, &x.from, &path.field("from"));
+            let addresses = all(x
+                .addresses
+                .iter()
+                .enumerate()
+                .map(|(i, a)| ctx.resolve(Kind::Address, a, &path.field("addresses").index(i)))
+                .collect());
             let subject = ctx.text(&x.subject, &path.field("subject"));
             let body = ctx.text(&x.body, &path.field("body"));
             let question = match &x.question {
@@ -311,6 +317,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 body,
                 pressure: x.pressure,
                 question: question?,
+                addresses: addresses?,
             })
         })
         .collect();
