@@ -710,6 +710,26 @@ pub fn condition(s: &Scenario, c: &crate::scenario::model::Condition, lang: Lang
     }
 }
 
+/// Why an answer that is right only under a condition was right (or not) this time.
+pub fn right_if(
+    s: &Scenario,
+    c: &crate::scenario::model::Condition,
+    right: bool,
+    lang: Lang,
+) -> String {
+    let what = condition(s, c, lang);
+    match (lang, right) {
+        (Lang::En, true) => format!("Right this time, because when you answered: {what}."),
+        (Lang::En, false) => {
+            format!("Not right this time: it is right only when {what}, and that was not so.")
+        }
+        (Lang::Ja, true) => format!("今回は正解：回答した時点で「{what}」だったため。"),
+        (Lang::Ja, false) => {
+            format!("今回は不正解：「{what}」の場合にのみ正しいが、そうではなかった。")
+        }
+    }
+}
+
 /// An objective's status as a word.
 pub fn status(st: Status, lang: Lang) -> &'static str {
     match st {

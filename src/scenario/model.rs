@@ -756,6 +756,8 @@ pub struct Choice {
     pub correct: bool,
     /// Concealment.
     pub concealment: bool,
+    /// Right only when this held before the answer (instead of `correct`).
+    pub right_if: Option<Condition>,
     /// Debrief explanation.
     pub feedback: Option<Text>,
 }

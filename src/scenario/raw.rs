@@ -821,6 +821,10 @@ pub struct RawChoice {
     /// Whether choosing it is concealment (penalised).
     #[serde(default)]
     pub concealment: bool,
+    /// Right only when this held, in what really happened, before the answer was given
+    /// (instead of `correct`): for answers whose truth depends on the run.
+    #[serde(default)]
+    pub right_if: Option<RawCondition>,
     /// Explanation shown at the debrief.
     #[serde(default)]
     pub feedback: Option<RawText>,

@@ -138,6 +138,11 @@ pub(crate) fn result_doc(app: &App) -> Doc {
             tr(lang, "Your answers", "あなたの回答").to_owned(),
             heading(),
         ));
+        let facts =
+            crate::scoring::Facts::gather(s, app.session.events(app.team), app.obs.ended.is_some());
+        let answered_at = |inject: crate::scenario::model::InjectId| {
+            app.session.view(app.team).knowledge.answers[inject.index()].map(|(_, t)| t)
+        };
         for (inject, q, answer) in questions.into_iter().rev() {
             doc.push((
                 format!(
@@ -150,10 +155,18 @@ pub(crate) fn result_doc(app: &App) -> Doc {
             match answer {
                 Some(c) => {
                     let choice = &q.choices[c];
+                    let at = answered_at(inject).unwrap_or(app.obs.turn);
+                    let right = facts.answer_right(s, inject, c, at);
                     doc.push((
                         format!("  → {}", choice.text.get(lang)),
-                        if choice.correct { good() } else { warn() },
+                        if right { good() } else { warn() },
                     ));
+                    if let Some(cond) = &choice.right_if {
+                        doc.push((
+                            format!("    {}", describe::right_if(s, cond, right, lang)),
+                            if right { good() } else { warn() },
+                        ));
+                    }
                     if let Some(f) = &choice.feedback {
                         doc.push((format!("    {}", f.get(lang)), dim()));
                     }

@@ -259,7 +259,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             "a question needs at least two choices",
                         );
                     }
-                    if !q.choices.iter().any(|c| c.correct) {
+                    if !q.choices.iter().any(|c| c.correct || c.right_if.is_some()) {
                         ctx.p.warn_hint(
                             &qp.field("choices"),
                             "no choice is marked `correct: true`, so no answer can earn points",
@@ -292,11 +292,22 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             ctx.p
                                 .error(&cp, "a choice cannot be both correct and concealment");
                         }
+                        if c.correct && c.right_if.is_some() {
+                            ctx.p.error(
+                                &cp.field("right_if"),
+                                "a choice is either always right (`correct: true`) or right under a condition (`right_if`), not both",
+                            );
+                        }
+                        let right_if = match &c.right_if {
+                            None => None,
+                            Some(rc) => condition(ctx, d, rc, &cp.field("right_if")),
+                        };
                         choices.push(Choice {
                             key: c.id.clone(),
                             text: ctx.text(&c.text, &cp.field("text")),
                             correct: c.correct,
                             concealment: c.concealment,
+                            right_if,
                             feedback: ctx.opt_text(c.feedback.as_ref(), &cp.field("feedback")),
                         });
                     }
@@ -682,7 +693,7 @@ fn objective(
                         .error(&kp.inside(0), format!("inject `{i}` asks no question"));
                     return None;
                 }
-                Some(q) if !q.choices.iter().any(|c| c.correct) => {
+                Some(q) if !q.choices.iter().any(|c| c.correct || c.right_if.is_some()) => {
                     ctx.p.error(
                         &kp.inside(0),
                         format!("inject `{i}` has no correct choice, so this can never be met"),
