@@ -849,6 +849,29 @@ fn an_answer_can_be_right_under_a_condition() {
         cyberdrill::scenario::model::Lang::En,
     );
     assert!(why.starts_with("Right this time"), "{why}");
+    // The objective's reason, in every report and debrief, says so too.
+    let events = [
+        Event {
+            turn: 1,
+            kind: EventKind::Inject { inject: ask },
+        },
+        Event {
+            turn: 2,
+            kind: EventKind::Answered {
+                inject: ask,
+                choice: 0,
+            },
+        },
+    ];
+    let card = score(&s, &events, true);
+    let o = card
+        .objectives
+        .iter()
+        .find(|o| o.objective == answer)
+        .unwrap();
+    let reason =
+        cyberdrill::report::describe::reason(&s, &o.reason, cyberdrill::scenario::model::Lang::En);
+    assert!(reason.contains("Not right this time"), "{reason}");
     // Both `correct` and `right_if` is an error.
     let both = text.replacen(
         "(id: \"no\", right_if:",

@@ -888,12 +888,27 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
             "報告すべき事項はなかった",
         )
         .into(),
-        Reason::Answered { correct, .. } => if *correct {
-            tr(lang, "answered well", "適切に回答")
-        } else {
-            tr(lang, "answered badly", "不適切な回答")
+        Reason::Answered {
+            inject,
+            choice,
+            correct,
+        } => {
+            let word = if *correct {
+                tr(lang, "answered well", "適切に回答")
+            } else {
+                tr(lang, "answered badly", "不適切な回答")
+            };
+            // An answer right only under a condition says why it was (or was not) this time.
+            match s.injects[*inject]
+                .question
+                .as_ref()
+                .and_then(|q| q.choices.get(*choice))
+                .and_then(|c| c.right_if.as_ref())
+            {
+                Some(cond) => format!("{word} — {}", right_if(s, cond, *correct, lang)),
+                None => word.into(),
+            }
         }
-        .into(),
         Reason::NotAnswered => tr(lang, "not answered", "回答しなかった").into(),
         Reason::NotAsked => tr(lang, "the question never came up", "質問は届かなかった").into(),
         Reason::NeverBrought { turn } => match lang {

@@ -133,6 +133,8 @@ pub enum Reason {
     NothingToFind,
     /// The question was answered.
     Answered {
+        /// The question's inject.
+        inject: crate::scenario::model::InjectId,
         /// The choice.
         choice: usize,
         /// Whether it was a right answer.
@@ -486,7 +488,15 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
                 (_, Some((choice, at))) => {
                     let correct = question.is_some() && f.answer_right(s, *inject, choice, at);
                     let points = if correct { max } else { 0 };
-                    graded(points, max, Reason::Answered { choice, correct })
+                    graded(
+                        points,
+                        max,
+                        Reason::Answered {
+                            inject: *inject,
+                            choice,
+                            correct,
+                        },
+                    )
                 }
                 (None, None) if f.ended => {
                     let inject = &s.injects[*inject];
