@@ -8,6 +8,7 @@
 pub mod cli; // command-line front-end: argument parsing, output, exit codes
 pub mod engine; // the deterministic Bevy ECS turn engine, headless
 pub mod files; // opening inputs (regular files only, size limits) and outputs (never over a file or an input)
+pub mod history; // every session played, in SQLite; competency profiles; xAPI export
 pub mod replay; // the replay log: record, read, verify by re-simulation
 pub mod report; // sentences for events and scorecards, English and Japanese
 pub mod scenario; // the scenario file format: raw RON mirror, validation, typed model

@@ -65,8 +65,85 @@ pub fn quoted(s: &str) -> String {
     format!("`{}`", shorten(s, SHOWN_CHARS))
 }
 
+/// A decoder's message in the user's terms: `tuple variant RawCommand::Answer` becomes
+/// `Answer`, `struct JoinBody` an object, `enum Lang` a value; the rest is kept.
+pub fn plain_type_names(message: &str) -> String {
+    let mut text = message
+        .replace("tuple variant ", "")
+        .replace("struct variant ", "")
+        .replace("unit variant ", "");
+    for (word, plain) in [
+        ("struct ", "a JSON object"),
+        ("enum ", "one of the allowed values"),
+    ] {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(word) {
+            let after = &rest[at + word.len()..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let preceded = at == 0 || !rest[..at].ends_with(|c: char| c.is_alphanumeric());
+            if preceded && after.starts_with(|c: char| c.is_ascii_uppercase()) {
+                out.push_str(&rest[..at]);
+                out.push_str(plain);
+                rest = &after[name_len..];
+            } else {
+                out.push_str(&rest[..at + word.len()]);
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    // `Type::Variant`: the variant alone.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("::") {
+        let before = &rest[..at];
+        let word = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + c_len(before, i));
+        let is_type = before[word..].starts_with(|c: char| c.is_ascii_uppercase())
+            && rest[at + 2..].starts_with(|c: char| c.is_ascii_uppercase());
+        if is_type {
+            out.push_str(&before[..word]);
+        } else {
+            out.push_str(&rest[..at + 2]);
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the character at byte `i` of `s`.
+fn c_len(s: &str, i: usize) -> usize {
+    s[i..].chars().next().map_or(1, char::len_utf8)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn type_names_become_plain_words() {
+        use super::plain_type_names as p;
+        assert_eq!(
+            p("invalid length 1, expected tuple variant RawCommand::Answer with 2 elements"),
+            "invalid length 1, expected Answer with 2 elements"
+        );
+        assert_eq!(
+            p("invalid type: string \"Act\", expected struct CommandBody at line 1"),
+            "invalid type: string \"Act\", expected a JSON object at line 1"
+        );
+        assert_eq!(
+            p("unknown variant, expected enum Lang"),
+            "unknown variant, expected one of the allowed values"
+        );
+        // A user's own text with colons or the word struct stays as it is.
+        assert_eq!(p("c:: unknown field `a::b`"), "c:: unknown field `a::b`");
+        assert_eq!(p("construct X"), "construct X");
+    }
+
     use super::*;
 
     #[test]

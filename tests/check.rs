@@ -404,6 +404,26 @@ const CASES: &[Case] = &[
         at: "Host(\"pc-01\")",
         alone: true,
     },
+    Case {
+        name: "a start that is not a date and time",
+        find: "    minutes_per_turn: 30,",
+        replace: "    minutes_per_turn: 30,\n    start: Some(\"next Tuesday\"),",
+        severity: E,
+        path: "start",
+        message: "`next Tuesday` is not a date and time",
+        at: "Some(\"next Tuesday\")",
+        alone: true,
+    },
+    Case {
+        name: "a competency that is not a CSF 2.0 category",
+        find: "(id: \"lo-triage\", text: (",
+        replace: "(id: \"lo-triage\", competency: \"DE.EA\", text: (",
+        severity: E,
+        path: "learning_objectives.lo-triage.competency",
+        message: "`DE.EA` is not a NIST CSF 2.0 category",
+        at: "\"DE.EA\"",
+        alone: true,
+    },
     // --- text
     Case {
         name: "missing language is a warning",

@@ -88,3 +88,132 @@ fn a_forked_team_continues_exactly_like_the_original() {
     assert_eq!(engine.digest(a), engine.digest(b));
     assert_eq!(engine.events(a), engine.events(b));
 }
+
+/// One random game on `s`, checking at every turn (and after every facilitator's message)
+/// that the digest kept up to date turn by turn is the digest computed from scratch: a
+/// fork of the team starts with nothing cached. (The 200-host network is large enough for
+/// the organisation's hash to be kept between turns.)
+fn incremental_digests_match(s: &Arc<Scenario>, seed: u64, policy_seed: u64, message_every: u32) {
+    use cyberdrill::engine::{Engine, Intervention, NewMessage};
+    let mut engine = Engine::new(s.clone());
+    let a = engine.add_team(seed);
+    let mut policy = RandomPolicy::new(policy_seed);
+    let mut number = 0;
+    let check = |engine: &mut Engine, when: &str| {
+        let incremental = engine.digest(a);
+        let fresh = engine.fork_team(a);
+        assert_eq!(
+            incremental,
+            engine.digest(fresh),
+            "{} seed {seed}, policy {policy_seed}: {when}",
+            s.id
+        );
+    };
+    check(&mut engine, "before the first turn");
+    while engine.ending(a).is_none() {
+        let commands = policy.decide(&engine.view(a));
+        engine.submit(a, commands);
+        engine.step(&[a]);
+        let turn = engine.turn(a);
+        check(&mut engine, &format!("after turn {turn}"));
+        if turn.is_multiple_of(message_every) && engine.ending(a).is_none() {
+            number += 1;
+            let message = Intervention::Message(NewMessage {
+                number,
+                text: format!("message {number}"),
+                question: None,
+            });
+            engine.intervene(a, &message).unwrap();
+            check(&mut engine, &format!("after a message in turn {turn}"));
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 32, ..Default::default() })]
+
+    #[test]
+    fn the_incremental_digest_is_the_digest_from_scratch_at_every_turn(
+        seed in 0u64..1_000_000,
+        policy_seed in 0u64..1_000_000,
+        message_every in 1u32..8,
+        which in 0usize..3,
+    ) {
+        let s = match which {
+            0 => lab(),
+            1 => Arc::new(cyberdrill::scenario::load(&crate::util::root().join("scenarios/tutorial.ron")).unwrap().0),
+            _ => Arc::new(cyberdrill::scenario::check_bytes("synthetic.ron", crate::synth::scenario(200).as_bytes()).scenario.unwrap()),
+        };
+        incremental_digests_match(&s, seed, policy_seed, message_every);
+    }
+}
+
+/// The legal targets of every action, as the plain definition gives them: every candidate of
+/// the action's kind (alerts: the inbox's, first raised first) that the checks accept and no
+/// running task already has.
+fn legal_by_definition(
+    view: &cyberdrill::engine::state::View,
+    action: cyberdrill::scenario::model::ActionId,
+) -> Vec<cyberdrill::scenario::model::Target> {
+    use cyberdrill::scenario::model::{Target, TargetKind};
+    let s = view.s;
+    let a = &s.actions[action];
+    let candidates: Vec<Target> = if !a.only.is_empty() {
+        a.only.clone()
+    } else {
+        match a.verb.target_kind() {
+            TargetKind::Host => s.hosts.ids().map(Target::Host).collect(),
+            TargetKind::Alert => {
+                let mut alerts = Vec::new();
+                for x in &view.knowledge.alerts {
+                    if !alerts.contains(&x.alert) {
+                        alerts.push(x.alert);
+                    }
+                }
+                alerts.into_iter().map(Target::Alert).collect()
+            }
+            _ => return view.legal_targets(action),
+        }
+    };
+    candidates
+        .into_iter()
+        .filter(|t| {
+            view.check_target(a.verb, t).is_ok()
+                && !view
+                    .staff
+                    .tasks
+                    .iter()
+                    .any(|task| task.action == action && task.target == *t)
+        })
+        .collect()
+}
+
+#[test]
+fn legal_targets_are_the_candidates_the_checks_accept_at_every_turn() {
+    let synth = Arc::new(
+        cyberdrill::scenario::check_bytes("synthetic.ron", crate::synth::scenario(60).as_bytes())
+            .scenario
+            .unwrap(),
+    );
+    for s in [lab(), synth] {
+        for seed in 0..12 {
+            let mut session = Session::new(s.clone(), seed, &["t"]).unwrap();
+            let mut policy = RandomPolicy::new(seed);
+            while session.ending(TeamId(0)).is_none() {
+                let view = session.view(TeamId(0));
+                for (action, _) in s.actions.iter() {
+                    assert_eq!(
+                        view.legal_targets(action),
+                        legal_by_definition(&view, action),
+                        "{} seed {seed} turn {}",
+                        s.id,
+                        view.clock.turn
+                    );
+                }
+                let commands = policy.decide(&view);
+                session.submit(TeamId(0), commands).unwrap();
+                session.advance_team(TeamId(0)).unwrap();
+            }
+        }
+    }
+}

@@ -814,6 +814,78 @@ fn the_cli_checks_signatures_with_a_key() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Found by the fuzz driver: a line that is a JSON string, and a command with a value missing,
+/// were reported in the program's type names ("struct Kind", "RawCommand::Answer").
+#[test]
+fn corrupt_lines_are_reported_in_the_logs_terms() {
+    let text = String::from_utf8(record(1, &mut Idle, Some(2))).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[1] = "\"isolate\"".to_owned();
+    match Log::parse((lines.join("\n") + "\n").as_bytes()) {
+        Err(ReplayError::Corrupt { line: 2, message }) => {
+            assert!(message.contains("a line (a JSON object)"), "{message}");
+            assert!(!message.contains("struct"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let golden =
+        std::fs::read_to_string(root().join("tests/fixtures/golden/tutorial-walkthrough.jsonl"))
+            .unwrap();
+    let start = golden
+        .find(r#"{"Answer":["#)
+        .expect("the walkthrough answers a question");
+    let end = start + golden[start..].find("]}").unwrap();
+    let cut = format!(
+        "{}{{\"Answer\":[\"x\"]}}{}",
+        &golden[..start],
+        &golden[end + 2..]
+    );
+    match Log::parse(cut.as_bytes()) {
+        Err(ReplayError::Corrupt { message, .. }) => {
+            assert!(message.contains("Answer with 2 elements"), "{message}");
+            assert!(
+                !message.contains("::") && !message.contains("Raw"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `run --from LOG` (and `play --from LOG`) take the scenario the log names when none is given.
+#[test]
+fn branching_from_a_log_finds_its_scenario() {
+    let dir = temp_dir("from-finds");
+    let log = root().join("tests/fixtures/golden/tutorial-walkthrough.jsonl");
+    let branch = dir.join("branch.jsonl");
+    let out = cyberdrill(&[
+        "run",
+        "--from",
+        log.to_str().unwrap(),
+        "--turn",
+        "2",
+        "--policy",
+        "idle",
+        "--replay",
+        branch.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verified = cyberdrill(&["replay", "verify", branch.to_str().unwrap()]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    // Neither a scenario nor a log: told what is missing.
+    let out = cyberdrill(&["run", "--policy", "idle"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<SCENARIO>"));
+}
+
 /// A log recorded under an earlier rules revision keeps playing by those rules: branching from
 /// it continues under them, and the branch records them in its header and verifies.
 #[test]

@@ -77,8 +77,11 @@ fn decisions_are_compared_with_the_walkthrough() {
     let r = golden_report(Lang::En);
     let t = &r.teams[0];
     assert!(
-        t.decisions.iter().all(|d| d.verdict == "same turn"),
-        "the walkthrough matches itself"
+        t.decisions
+            .iter()
+            .all(|d| d.verdict == "same turn" || d.verdict.starts_with("in time (due by turn")),
+        "the walkthrough matches itself (and keeps its deadlines): {:?}",
+        t.decisions
     );
     let room = room_report(Lang::En);
     let idle = &room.teams[1];
@@ -129,4 +132,160 @@ fn the_cli_writes_each_format() {
         cyberdrill(&["report", bad.to_str().unwrap()]).status.code(),
         Some(2)
     );
+}
+
+/// Teams that played the same scenario and seed on separate machines: one room report from
+/// their logs, with the ranking, the objective-by-team matrix, the times to detect and to
+/// contain, and CSV; a log of another seed is refused.
+#[test]
+fn a_room_report_from_separately_played_logs() {
+    let dir = temp_dir("report-logs");
+    let mut logs = Vec::new();
+    for (policy, seed) in [("walkthrough", "3"), ("idle", "3"), ("idle", "4")] {
+        let log = dir.join(format!("{policy}-{seed}.jsonl"));
+        let out = cyberdrill(&[
+            "run",
+            "scenarios/municipal-breach.ron",
+            "--policy",
+            policy,
+            "--seed",
+            seed,
+            "--replay",
+            log.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        logs.push(log);
+    }
+    let (a, b, other) = (
+        logs[0].to_str().unwrap(),
+        logs[1].to_str().unwrap(),
+        logs[2].to_str().unwrap(),
+    );
+    let out = cyberdrill(&["report", a, b, "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let room = &report["room"];
+    // Both teams are called "bot": the file names tell them apart.
+    assert_eq!(room["ranking"][0]["team"], "bot (walkthrough-3)");
+    assert_eq!(room["ranking"][1]["team"], "bot (idle-3)");
+    let matrix = room["matrix"].as_array().unwrap();
+    assert_eq!(
+        matrix.len(),
+        report["teams"][0]["objectives"].as_array().unwrap().len()
+    );
+    for (k, row) in matrix.iter().enumerate() {
+        for team in 0..2 {
+            assert_eq!(
+                row["teams"][team][0], report["teams"][team]["objectives"][k]["points"],
+                "objective {k}, team {team}"
+            );
+        }
+    }
+    let times = room["times"].as_array().unwrap();
+    assert!(
+        times[0]["to_contain"].as_u64().is_some(),
+        "the walkthrough contains: {times:?}"
+    );
+    assert!(
+        times[1]["to_contain"].is_null(),
+        "idle never contains: {times:?}"
+    );
+    let md = String::from_utf8(cyberdrill(&["report", a, b]).stdout).unwrap();
+    assert!(
+        md.contains("### Objectives by team") && md.contains("### Time to detect and to contain")
+    );
+    // The scenario starts on Thursday 31 October 2024 at 09:30: turns end on the hour after.
+    assert!(md.contains("**Turn 1 (Thu 10:30)**"), "{md}");
+    // Which version of the scenario: the first 12 hex digits of the file's SHA-256.
+    let sha = cyberdrill::replay::record::sha256_hex(
+        &std::fs::read(root().join("scenarios/municipal-breach.ron")).unwrap(),
+    );
+    assert!(
+        md.contains(&format!("scenario version {}", &sha[..12])),
+        "{md}"
+    );
+    let csv = String::from_utf8(cyberdrill(&["report", a, b, "--format", "csv"]).stdout).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("bot (walkthrough-3),")
+    );
+
+    let out = cyberdrill(&["report", a, other]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("seed 4") && err.contains("one scenario and seed"),
+        "{err}"
+    );
+}
+
+/// A rebuild is judged by what it did, not by how early it came: on a clean host, or on a
+/// compromised one before its disk image, it is a mistake; a decision whose occasion never
+/// arose (a question never asked) is not missing.
+#[test]
+fn early_rebuilds_are_mistakes_and_unneeded_decisions_are_not_missing() {
+    let dir = temp_dir("report-verdicts");
+    let verdicts = |name: &str, plan: &str| -> Vec<(String, Option<u64>, String)> {
+        let plan_file = dir.join(format!("{name}.ron"));
+        std::fs::write(&plan_file, plan).unwrap();
+        let log = dir.join(format!("{name}.jsonl"));
+        let out = cyberdrill(&[
+            "run",
+            "scenarios/tutorial.ron",
+            "--policy",
+            plan_file.to_str().unwrap(),
+            "--replay",
+            log.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = cyberdrill(&["report", log.to_str().unwrap(), "--format", "json"]);
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["teams"][0]["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["command"].as_str().unwrap().to_owned(),
+                    d["team_turn"].as_u64(),
+                    d["verdict"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let clean = verdicts(
+        "clean",
+        r#"[(turn: 1, actions: [Act("reimage", Host("pc-01"))])]"#,
+    );
+    let (_, _, v) = clean.iter().find(|d| d.1 == Some(1)).unwrap();
+    assert_eq!(v, "a mistake: the host was clean when it was rebuilt");
+    let early = verdicts(
+        "early",
+        r#"[(turn: 3, actions: [Act("reimage", Host("pc-01"))])]"#,
+    );
+    let (_, _, v) = early.iter().find(|d| d.1 == Some(3)).unwrap();
+    assert!(v.contains("before the disk image"), "{v}");
+    // The tutorial's question comes when the deputy mayor hears of the incident: a team that
+    // never told them was never asked, so its answer is not "missing".
+    let idle = verdicts("idle", "[]");
+    let asked = idle.iter().any(|d| d.0.starts_with("Answer"));
+    let walk = golden_report(Lang::En);
+    assert!(
+        walk.teams[0]
+            .decisions
+            .iter()
+            .any(|d| d.command.starts_with("Answer"))
+    );
+    assert!(!asked, "{idle:?}");
 }

@@ -245,6 +245,25 @@ async fn two_bot_teams_play_the_tutorial_to_the_end_under_both_pacings() {
         let listed = &list["drills"][0];
         assert_eq!(listed["status"], "ended");
         assert_eq!(listed["teams"][0]["score"], red.score);
+        // Both teams are in the server's history, with their members and scores.
+        let db = server.data.join("history.sqlite");
+        let mut records = Vec::new();
+        for _ in 0..100 {
+            if let Ok(h) = cyberdrill::history::History::open_existing(&db) {
+                records = h.sessions(&Default::default()).unwrap();
+                if records.len() == 2 {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        records.sort_by_key(|r| r.team_index);
+        assert_eq!(records.len(), 2, "{pacing}: both teams recorded");
+        assert_eq!(records[0].members, ["Walker"]);
+        assert_eq!(records[0].score, red.score);
+        assert_eq!(records[0].drill.as_deref(), Some(drill.as_str()));
+        assert_eq!(records[1].members, ["Dice"]);
+        assert!(records.iter().all(|r| r.source.word() == "serve"));
         server.stop().await;
     }
 }
@@ -1059,6 +1078,45 @@ async fn a_restarted_server_brings_back_drills_input_tokens_and_pause() {
     let (_, list) = server.get("/api/drills", &server.token).await;
     assert_eq!(list["drills"][0]["id"], drill.as_str());
     assert_eq!(list["drills"][0]["teams"][0]["members"], json!(["Aoki"]));
+    server.stop().await;
+}
+
+/// Found by the fuzz driver: a wrong method got an empty answer, and bodies of the wrong shape
+/// were described by the server's type names ("struct CommandBody", "RawCommand::Answer").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_methods_and_wrong_shapes_get_errors_in_the_apis_terms() {
+    let server = start("shapes").await;
+    let (_, codes) = server
+        .drill(json!({"scenario": "tutorial", "teams": ["Red"]}))
+        .await;
+    let token = server.join(&codes[0], "Aoki").await;
+    let (status, body) = server
+        .call(
+            reqwest::Method::PUT,
+            "/api/team/queue",
+            Some(&token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["code"], "method_not_allowed", "{body}");
+    for (bad, expected) in [
+        (json!("Act"), "expected a JSON object"),
+        (
+            json!({"command": {"Answer": ["x"]}}),
+            "expected Answer with 2 elements",
+        ),
+        (json!({"command": {"Reply": 3}}), "expected Reply"),
+    ] {
+        let (status, body) = server.post("/api/team/queue", &token, bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{bad}: {message}");
+        assert!(
+            !message.contains("struct") && !message.contains("::") && !message.contains("Raw"),
+            "{bad}: {message}"
+        );
+    }
     server.stop().await;
 }
 

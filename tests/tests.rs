@@ -6,6 +6,8 @@
 //!   editing the tutorial, so each one differs from a valid scenario by exactly one problem).
 //! - `hostile.rs`: hostile input through the real binary and parsers: pipes, outputs over
 //!   files and inputs, control characters, parser messages, mutated scenarios and action files.
+//! - `history.rs`: the drill history: recording, import, migrations, concurrent writers,
+//!   damaged and newer databases, profiles, CSV and xAPI.
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
@@ -30,6 +32,7 @@ mod balance;
 mod check;
 mod determinism;
 mod engine;
+mod history;
 mod hostile;
 mod play_e2e;
 mod replay;

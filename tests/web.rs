@@ -391,3 +391,121 @@ async fn the_facilitator_console_signs_in_creates_drills_and_runs_the_room() {
     assert!(!html.contains("invalid"), "the shipped scenarios are valid");
     server.stop().await;
 }
+
+/// After a drill ends: the console's history lists it with its room report, its trainees with
+/// their profiles, every session (filtered, and as CSV); none of it without the facilitator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_history_shows_past_drills_trainees_profiles_and_csv() {
+    use cyberdrill::cli::bot::{self, BotArgs};
+    let server = start("web-history").await;
+    let fac = format!("cyberdrill_facilitator={}", server.token);
+    let (_, empty) = page(&server, "/facilitator/history", &fac, "en").await;
+    assert!(
+        empty.contains("No drill has ended on this server yet"),
+        "{empty}"
+    );
+
+    let (drill, codes) = server
+        .drill(
+            json!({"scenario": "tutorial", "teams": ["Red", "Blue", "Green"], "seed": 2, "pacing": "self"}),
+        )
+        .await;
+    // A person in a team of their own, who never ends a turn: the facilitator ends the drill.
+    let member = join_page(&server, &codes[2], "Kimura").await;
+    let mut bots = Vec::new();
+    for (code, (policy, name)) in codes
+        .iter()
+        .zip([("walkthrough", "Aoki"), ("idle", "Sato")])
+    {
+        let args = BotArgs {
+            server: server.base.clone(),
+            join: code.clone(),
+            policy: policy.to_owned(),
+            name: name.to_owned(),
+            seed: 1,
+            scenarios: crate::util::root().join("scenarios"),
+        };
+        bots.push(tokio::spawn(async move { bot::play(&args).await }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    server.control(&drill, json!({"action": "start"})).await;
+    for b in bots {
+        tokio::time::timeout(std::time::Duration::from_secs(120), b)
+            .await
+            .expect("the bot finishes")
+            .unwrap()
+            .unwrap();
+    }
+    let (status, _) = server.control(&drill, json!({"action": "end"})).await;
+    assert_eq!(status, StatusCode::OK);
+    // Recorded off the drill's task: wait for it.
+    let mut html = String::new();
+    for _ in 0..100 {
+        html = page(&server, "/facilitator/history", &fac, "en").await.1;
+        if html.contains("Past drills") && html.contains("Sato") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for part in [
+        "Past drills",
+        drill.as_str(),
+        &format!("/api/drills/{drill}/report?format=html"),
+        "/facilitator/history/profile?name=Aoki",
+        "/facilitator/history/profile?name=Sato",
+        "/facilitator/history/profile?name=Kimura",
+        "Download as CSV",
+    ] {
+        assert!(html.contains(part), "{part}: {html}");
+    }
+    let (_, ja) = page(&server, "/facilitator/history", &fac, "ja").await;
+    assert!(ja.contains("過去の演習") && ja.contains("受講者"));
+
+    let (status, profile) = page(
+        &server,
+        "/facilitator/history/profile?name=Aoki",
+        &fac,
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for part in [
+        "Competency profile: Aoki",
+        "<svg",
+        "Weakest competencies",
+        "Printable page",
+    ] {
+        assert!(profile.contains(part), "{part}");
+    }
+    let (status, _) = page(
+        &server,
+        "/facilitator/history/profile?name=Nobody",
+        &fac,
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, printable) = page(
+        &server,
+        "/facilitator/history/profile.html?name=Sato&lang=ja",
+        &fac,
+        "en",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(printable.starts_with("<!DOCTYPE html>") && printable.contains("コンピテンシー"));
+
+    let (status, csv) = page(&server, "/facilitator/history.csv?trainee=Sato", &fac, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv.lines().count(), 2, "a header and Sato's session: {csv}");
+    assert!(csv.contains(",Blue,Sato,"), "{csv}");
+
+    // Not for teams, nor for strangers.
+    for cookie in ["", member.as_str()] {
+        let (_, html) = page(&server, "/facilitator/history", cookie, "en").await;
+        assert!(!html.contains("Past drills"));
+        let (status, _) = page(&server, "/facilitator/history.csv", cookie, "en").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    server.stop().await;
+}

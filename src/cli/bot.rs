@@ -84,17 +84,28 @@ impl Client {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, BotError> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req
-            .send()
-            .await
-            .map_err(|e| BotError::Server(format!("{}: {e}", self.base)))?;
+        // A request refused for coming too fast was not acted on: wait and send it again.
+        let mut attempt = 0u64;
+        let res = loop {
+            let mut req = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.base));
+            if let Some(t) = &self.token {
+                req = req.bearer_auth(t);
+            }
+            if let Some(b) = &body {
+                req = req.json(b);
+            }
+            let res = req
+                .send()
+                .await
+                .map_err(|e| BotError::Server(format!("{}: {e}", self.base)))?;
+            if res.status() != reqwest::StatusCode::TOO_MANY_REQUESTS || attempt >= 50 {
+                break res;
+            }
+            attempt += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(100 * attempt.min(10))).await;
+        };
         let status = res.status();
         let value: Value = res.json().await.unwrap_or(Value::Null);
         if status.is_success() {
@@ -151,6 +162,7 @@ pub async fn play(args: &BotArgs) -> Result<BotResult, BotError> {
     client.token = joined["token"].as_str().map(str::to_owned);
     let mut after: Option<u64> = None;
     let mut queued_for = 0;
+    let mut ready_for = 0;
     loop {
         let path = match after {
             Some(v) => format!("/api/team?after={v}&wait=20"),
@@ -197,7 +209,8 @@ pub async fn play(args: &BotArgs) -> Result<BotResult, BotError> {
             }
             queued_for = turn;
         }
-        if status == "running" {
+        // Ready once per turn: a teammate who is not ready yet is waited for, not nagged.
+        if status == "running" && ready_for != turn {
             match client
                 .call(
                     reqwest::Method::POST,
@@ -206,7 +219,7 @@ pub async fn play(args: &BotArgs) -> Result<BotResult, BotError> {
                 )
                 .await
             {
-                Ok(_) => {}
+                Ok(_) => ready_for = turn,
                 // Paused or ended in between: the next view says which.
                 Err(BotError::Server(m)) if m.starts_with("409") => {}
                 Err(e) => return Err(e),

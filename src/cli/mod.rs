@@ -6,6 +6,7 @@
 mod balance;
 pub mod bot;
 mod check;
+pub mod history;
 mod play;
 mod replay;
 mod report;
@@ -100,8 +101,9 @@ pub enum Command {
     },
     /// Play a scenario alone in the terminal, turn by turn, and get a debrief at the end.
     Play {
-        /// Scenario file.
-        scenario: PathBuf,
+        /// Scenario file (with --from: default, the one the log names).
+        #[arg(required_unless_present = "from")]
+        scenario: Option<PathBuf>,
         /// Seed of the team's world (a branch takes the log's).
         #[arg(long, default_value_t = 1, conflicts_with = "from")]
         seed: u64,
@@ -120,14 +122,23 @@ pub enum Command {
         /// The team's name in the replay and the report.
         #[arg(long, value_name = "NAME", default_value = play::SOLO_TEAM)]
         team: String,
-        /// Your name, recorded beside every decision in the replay and shown in the report.
+        /// Your name, recorded beside every decision in the replay and shown in the report;
+        /// your competency profile is kept under it (`cyberdrill history profile NAME`).
         #[arg(long, value_name = "NAME")]
         player: Option<String>,
+        /// Record the session in this history database (default: $CYBERDRILL_HISTORY, else
+        /// history.sqlite in the user's data directory).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_history")]
+        history: Option<PathBuf>,
+        /// Do not record the session in the history.
+        #[arg(long)]
+        no_history: bool,
     },
     /// Play one bot team through a scenario, headless, and print the timeline and score.
     Run {
-        /// Scenario file.
-        scenario: PathBuf,
+        /// Scenario file (with --from: default, the one the log names).
+        #[arg(required_unless_present = "from")]
+        scenario: Option<PathBuf>,
         /// `idle`, `random`, `first-choice`, `walkthrough`, or an action file (RON, as a
         /// walkthrough).
         #[arg(long, value_name = "P")]
@@ -156,6 +167,9 @@ pub enum Command {
         /// With --from: the turn of the log to continue after.
         #[arg(long, value_name = "N", requires = "from")]
         turn: Option<u32>,
+        /// With --replay: record the session in this history database.
+        #[arg(long, value_name = "FILE", requires = "replay")]
+        history: Option<PathBuf>,
     },
     /// Many seeded playthroughs by one policy: score distribution, win rate, objectives.
     Balance {
@@ -175,10 +189,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The after-action report of a replay log.
+    /// The after-action report of a replay log; of several logs of the same scenario and
+    /// seed (teams that played on separate machines), the room report.
     Report {
-        /// The replay log.
-        log: PathBuf,
+        /// The replay log(s).
+        #[arg(required = true, value_name = "LOG")]
+        logs: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = report::Format::Md)]
         format: report::Format,
@@ -243,6 +259,30 @@ pub enum Command {
         /// Print JSON lines: one per team ({team, code, url}), then the facilitator's link.
         #[arg(long)]
         json: bool,
+    },
+    /// The sessions recorded in the history, newest first; a trainee's competency profile;
+    /// importing replay logs; exporting xAPI statements.
+    #[command(args_conflicts_with_subcommands = true)]
+    History {
+        /// What to do (default: list the sessions).
+        #[command(subcommand)]
+        command: Option<history::HistoryCommand>,
+        /// The history database (default: $CYBERDRILL_HISTORY, else history.sqlite in the
+        /// user's data directory).
+        #[arg(long, value_name = "FILE", global = true)]
+        history: Option<PathBuf>,
+        /// Only this trainee's sessions (a member's name, or a team's).
+        #[arg(long, value_name = "NAME")]
+        trainee: Option<String>,
+        /// Only this scenario's sessions.
+        #[arg(long, value_name = "ID")]
+        scenario: Option<String>,
+        /// Print the records as one JSON array.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print one CSV row per session, for a spreadsheet.
+        #[arg(long)]
+        csv: bool,
     },
     /// A bot seat in a served drill: joins a team and plays it to the end.
     Bot {
@@ -321,6 +361,25 @@ impl From<LangArg> for crate::scenario::model::Lang {
     }
 }
 
+/// The scenario given, else the one the `--from` log names (found as `replay verify` finds
+/// it: the recorded path, or beside the log). Says why on stderr when neither is there.
+fn scenario_or_logs(given: Option<PathBuf>, from: Option<&Path>) -> Result<PathBuf, u8> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    let Some(log_path) = from else {
+        print_error("name a scenario file");
+        return Err(EXIT_INVALID);
+    };
+    match read_log(log_path) {
+        Ok(log) => Ok(PathBuf::from(replay::scenario_file(log_path, &log, None))),
+        Err(e) => {
+            print_error(format!("{}: {e}", log_path.display()));
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
 /// Parses the process arguments, runs the command and returns its exit code.
 ///
 /// A panic is a bug, never the way out: it is reported as an internal error and the process
@@ -356,20 +415,25 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             force,
             from,
             turn,
-        } => run::run(
-            &run::RunArgs {
-                scenario,
-                policy,
-                seed,
-                turns,
-                json,
-                lang: lang.into(),
-                replay,
-                force,
-                from: from.zip(turn),
-            },
-            out,
-        ),
+            history,
+        } => match scenario_or_logs(scenario, from.as_deref()) {
+            Err(code) => Ok(code),
+            Ok(scenario) => run::run(
+                &run::RunArgs {
+                    scenario,
+                    policy,
+                    seed,
+                    turns,
+                    json,
+                    lang: lang.into(),
+                    replay,
+                    force,
+                    from: from.zip(turn),
+                    history,
+                },
+                out,
+            ),
+        },
         Command::Balance {
             scenario,
             policy,
@@ -378,14 +442,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             json,
         } => balance::run(&scenario, &policy, runs, seed, json, out),
         Command::Report {
-            log,
+            logs,
             format,
             lang,
             out: out_path,
             force,
             scenario,
         } => report::run(
-            &log,
+            &logs,
             scenario.as_deref(),
             format,
             lang.map(Into::into),
@@ -401,18 +465,28 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
             turn,
             team,
             player,
-        } => play::run(
-            &play::PlayArgs {
-                scenario,
-                seed,
-                lang: lang.map(Into::into),
-                replay,
-                from: from.zip(turn),
-                team,
-                player,
-            },
-            out,
-        ),
+            history,
+            no_history,
+        } => match scenario_or_logs(scenario, from.as_deref()) {
+            Err(code) => Ok(code),
+            Ok(scenario) => play::run(
+                &play::PlayArgs {
+                    scenario,
+                    seed,
+                    lang: lang.map(Into::into),
+                    replay,
+                    from: from.zip(turn),
+                    team,
+                    player,
+                    history: if no_history {
+                        None
+                    } else {
+                        Some(history::resolve(history.as_deref()))
+                    },
+                },
+                out,
+            ),
+        },
         Command::Serve {
             listen,
             data,
@@ -460,6 +534,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> u8 {
                 name,
                 seed,
                 scenarios,
+            },
+            out,
+        ),
+        Command::History {
+            command,
+            history: db,
+            trainee,
+            scenario,
+            json,
+            csv,
+        } => history::run(
+            history::HistoryArgs {
+                history: db,
+                command,
+                trainee,
+                scenario,
+                json,
+                csv,
             },
             out,
         ),

@@ -32,6 +32,9 @@ pub struct PlayArgs {
     pub team: String,
     /// The player's name.
     pub player: Option<String>,
+    /// The history database the session is recorded in (none: not recorded; an error: where
+    /// it would be is unknown, said at the end).
+    pub history: Option<Result<PathBuf, crate::history::HistoryError>>,
 }
 
 /// UTC calendar date and time of a Unix time, as `YYYYmmdd-HHMMSS`.
@@ -199,6 +202,25 @@ pub fn run(args: &PlayArgs, out: &mut dyn Write) -> io::Result<u8> {
     result?;
     for (line, _) in app.replay().lines(lang) {
         writeln!(out, "{line}")?;
+    }
+    // The sealed log goes into the history; a failure there costs nothing but the record.
+    match &args.history {
+        None => {}
+        Some(Err(e)) => eprintln!("warning: the session was not recorded in the history: {e}"),
+        Some(Ok(db)) => {
+            match crate::history::record_log(
+                db,
+                &path,
+                &args.scenario,
+                crate::history::Source::Play,
+            ) {
+                Ok(_) => writeln!(out, "Recorded in the history: {}", db.display())?,
+                Err(e) => eprintln!(
+                    "warning: the session was not recorded in the history: {}",
+                    crate::text::escape(&e)
+                ),
+            }
+        }
     }
     Ok(EXIT_OK)
 }

@@ -217,6 +217,8 @@ pub struct RunArgs {
     pub force: bool,
     /// Log and turn to branch from.
     pub from: Option<(std::path::PathBuf, u32)>,
+    /// With `replay`: the history database to record the session in.
+    pub history: Option<std::path::PathBuf>,
 }
 
 /// Runs the command.
@@ -283,6 +285,13 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<u8> {
         && let Err(e) = session.seal(None, None)
     {
         super::print_error(e);
+        return Ok(super::EXIT_FAILURE);
+    }
+    if let (Some(db), Some(log)) = (&args.history, &args.replay)
+        && let Err(e) =
+            crate::history::record_log(db, log, &args.scenario, crate::history::Source::Run)
+    {
+        super::print_error(format!("the session was not recorded in the history: {e}"));
         return Ok(super::EXIT_FAILURE);
     }
     let card = session.scorecard(team);

@@ -326,52 +326,73 @@ impl View<'_> {
         }
     }
 
+    /// The distinct alerts in the inbox, in the order they were first raised. Every alert
+    /// raised is marked seen, so the scan stops as soon as it has found as many as are seen:
+    /// its length does not grow with the repeats in a long session's inbox.
+    fn inbox_alerts(&self) -> Vec<AlertId> {
+        let k = self.knowledge;
+        let distinct = k.seen.iter().filter(|&&seen| seen).count();
+        let mut found = vec![false; k.seen.len()];
+        let mut out = Vec::with_capacity(distinct);
+        for x in &k.alerts {
+            if out.len() >= distinct {
+                break;
+            }
+            let slot = Knowledge::alert_slot(self.s, x.alert);
+            if !std::mem::replace(&mut found[slot], true) {
+                out.push(x.alert);
+            }
+        }
+        out
+    }
+
     /// Every target the action may take now, in scenario order (empty for targetless and
     /// findings actions, whose target the team composes).
     pub fn legal_targets(&self, action: ActionId) -> Vec<Target> {
         let a = &self.s.actions[action];
-        let candidates: Vec<Target> = if !a.only.is_empty() {
-            a.only.clone()
-        } else {
-            match a.verb.target_kind() {
-                TargetKind::Org | TargetKind::Findings => Vec::new(),
-                TargetKind::Host => self.s.hosts.ids().map(Target::Host).collect(),
-                TargetKind::Segment => self.s.segments.ids().map(Target::Segment).collect(),
-                TargetKind::Account => self.s.accounts.ids().map(Target::Account).collect(),
-                TargetKind::Address => self.s.addresses.ids().map(Target::Address).collect(),
-                TargetKind::Alert => self
-                    .knowledge
-                    .alerts
+        let legal = |t: &Target| {
+            self.check_target(a.verb, t).is_ok()
+                && !self
+                    .staff
+                    .tasks
                     .iter()
-                    .map(|x| x.alert)
-                    .fold(Vec::<AlertId>::new(), |mut acc, alert| {
-                        if !acc.contains(&alert) {
-                            acc.push(alert);
-                        }
-                        acc
-                    })
-                    .into_iter()
-                    .map(Target::Alert)
-                    .collect(),
-                TargetKind::Stakeholder => {
-                    self.s.stakeholders.ids().map(Target::Stakeholder).collect()
-                }
-                TargetKind::Mitigation => {
-                    self.s.mitigations.ids().map(Target::Mitigation).collect()
-                }
-            }
+                    .any(|task| task.action == action && task.target == *t)
         };
-        candidates
-            .into_iter()
-            .filter(|t| {
-                self.check_target(a.verb, t).is_ok()
-                    && !self
-                        .staff
-                        .tasks
-                        .iter()
-                        .any(|task| task.action == action && task.target == *t)
-            })
-            .collect()
+        // Candidates are filtered as they are made: no list of every host is built.
+        if !a.only.is_empty() {
+            return a.only.iter().filter(|t| legal(t)).cloned().collect();
+        }
+        fn keep(
+            targets: impl Iterator<Item = Target>,
+            legal: impl Fn(&Target) -> bool,
+        ) -> Vec<Target> {
+            targets.filter(|t| legal(t)).collect()
+        }
+        match a.verb.target_kind() {
+            TargetKind::Org | TargetKind::Findings => Vec::new(),
+            // Hosts that can never be patched or restored are left out before the checks
+            // that depend on the state (the same list, found sooner).
+            TargetKind::Host => keep(
+                self.s
+                    .hosts
+                    .iter()
+                    .filter(|(_, h)| match a.verb {
+                        Verb::Patch => !h.vulnerabilities.is_empty(),
+                        Verb::RestoreBackup => h.backup,
+                        _ => true,
+                    })
+                    .map(|(id, _)| Target::Host(id)),
+                legal,
+            ),
+            TargetKind::Segment => keep(self.s.segments.ids().map(Target::Segment), legal),
+            TargetKind::Account => keep(self.s.accounts.ids().map(Target::Account), legal),
+            TargetKind::Address => keep(self.s.addresses.ids().map(Target::Address), legal),
+            TargetKind::Alert => keep(self.inbox_alerts().into_iter().map(Target::Alert), legal),
+            TargetKind::Stakeholder => {
+                keep(self.s.stakeholders.ids().map(Target::Stakeholder), legal)
+            }
+            TargetKind::Mitigation => keep(self.s.mitigations.ids().map(Target::Mitigation), legal),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ pub mod legality;
 pub mod phases;
 pub mod state;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bevy::app::{App, Plugin, Update};
 use bevy::prelude::{Entity, World};
@@ -53,6 +53,9 @@ pub struct Engine {
     scenario: Arc<Scenario>,
     prepared: TeamBundle,
     teams: Vec<Entity>,
+    /// Per team, what its last state digest hashed (filled only when digests are asked
+    /// for, so engines that never record hold nothing here).
+    digests: Mutex<Vec<digest::Cache>>,
 }
 
 impl Engine {
@@ -84,6 +87,7 @@ impl Engine {
             scenario,
             prepared,
             teams: Vec::new(),
+            digests: Mutex::new(Vec::new()),
         }
     }
 
@@ -259,9 +263,14 @@ impl Engine {
     /// SHA-256 commitment to the team's world state and generator position (the format-2
     /// digest, see [`digest`]): equal digests mean equal worlds. Events are not included (a
     /// replay records and checks them line by line), and the inbox is folded in as it grows,
-    /// so the cost does not grow with the length of the session.
+    /// so the cost does not grow with the length of the session; the organisation and the
+    /// evidence are hashed again only when they changed since the team's last digest.
     pub fn digest(&self, team: TeamId) -> [u8; 32] {
-        digest::v2(&self.parts(team))
+        let mut caches = self.digests.lock().unwrap_or_else(PoisonError::into_inner);
+        if caches.len() <= team.0 {
+            caches.resize_with(team.0 + 1, digest::Cache::default);
+        }
+        digest::v2_cached(&self.parts(team), &mut caches[team.0])
     }
 
     /// The format-1 digest of the team's world, for verifying logs written in format 1.

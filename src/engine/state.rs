@@ -152,10 +152,14 @@ impl Fold {
     /// Folds one item in.
     pub fn push<T: Serialize>(&mut self, item: &T) {
         use sha2::{Digest, Sha256};
-        let bytes = postcard::to_allocvec(item).expect("engine state always serializes");
         let mut h = Sha256::new();
         h.update(self.hash);
-        h.update(&bytes);
+        // Items are small: encoded on the stack, without an allocation.
+        let mut small = [0u8; 64];
+        match postcard::to_slice(item, &mut small) {
+            Ok(bytes) => h.update(bytes),
+            Err(_) => h.update(postcard::to_allocvec(item).expect("engine state serializes")),
+        }
         self.hash = h.finalize().into();
         self.len += 1;
     }
@@ -189,12 +193,11 @@ pub struct FacilitatorQuestion {
 /// What the team knows and has done (visible to the team).
 #[derive(Component, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Knowledge {
-    /// Alerts raised, oldest first. Append only, through [`Knowledge::push_alert`]; the state
-    /// digest commits to it through `alerts_fold`.
+    /// Alerts raised, oldest first. Append only, through [`Knowledge::push_alert`]: the state
+    /// digest commits to it through its running hash (a [`Fold`], computed by the digest as
+    /// the list grows, and only when a digest is asked for).
     #[serde(skip)]
     pub alerts: Vec<InboxAlert>,
-    /// The running hash of `alerts`.
-    pub alerts_fold: Fold,
     /// Per trace id then noise id (see [`Knowledge::alert_slot`]): turn triaged.
     pub triaged: Vec<Option<u32>>,
     /// Per trace id then noise id: seen at least once.
@@ -238,7 +241,6 @@ pub struct Knowledge {
 impl Knowledge {
     /// Adds an alert to the inbox.
     pub fn push_alert(&mut self, alert: InboxAlert) {
-        self.alerts_fold.push(&alert);
         self.alerts.push(alert);
     }
 

@@ -79,6 +79,7 @@ fn problem(e: &serde_json::Error, what: &str) -> String {
                 message.truncate(at);
             }
             for (internal, plain) in [
+                ("struct Kind", "a line (a JSON object)"),
                 ("struct EventRecord", "an event object"),
                 ("struct TurnLine", "a turn line"),
                 ("struct Header", "a header"),
@@ -97,7 +98,11 @@ fn problem(e: &serde_json::Error, what: &str) -> String {
             ] {
                 message = message.replace(internal, plain);
             }
-            format!("{message} (column {})", e.column())
+            format!(
+                "{} (column {})",
+                crate::text::plain_type_names(&message),
+                e.column()
+            )
         }
     }
 }
@@ -242,6 +247,13 @@ impl Log {
             Entry::Seal(s) => Some(s),
             _ => None,
         })
+    }
+
+    /// The chain's head: SHA-256 (hex) of the last complete line, the header if it is the
+    /// only one. It names the log as recorded: any change to any line changes it.
+    pub fn head(&self) -> String {
+        let last = self.entries.last().map_or(&self.header.bytes, |l| &l.bytes);
+        super::record::sha256_hex(last)
     }
 
     /// The members of each team, in the order they joined.

@@ -211,6 +211,16 @@ pub enum SealReason {
     Closed,
 }
 
+impl SealReason {
+    /// The word written in the log.
+    pub fn word(self) -> &'static str {
+        match self {
+            SealReason::Completed => "completed",
+            SealReason::Closed => "closed",
+        }
+    }
+}
+
 /// An Ed25519 signature over a seal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -327,13 +337,28 @@ pub struct TurnRecord {
     pub events: std::ops::Range<usize>,
     /// Who queued each command (empty, or one name per command).
     pub by: Vec<String>,
-    /// The team world's digest after the turn.
-    pub digest: [u8; 32],
+    /// The team world's digest after the turn; `None` when nothing was recording the
+    /// session then (the digest is computed only for a log).
+    pub digest: Option<[u8; 32]>,
+}
+
+/// The digest a line is written with.
+///
+/// # Panics
+///
+/// If there is none: a session computes the digest of every entry it records, and
+/// [`crate::session::Session::record_to`] refuses a history without digests.
+fn line_digest(digest: Option<[u8; 32]>) -> [u8; 32] {
+    digest.expect("a recorded entry carries its state digest")
 }
 
 impl TurnRecord {
     /// Appends the turn line's exact bytes (no newline) to `out`; `events` are all the
     /// team's events. Serializes borrowed views of the scenario's keys, allocating little.
+    ///
+    /// # Panics
+    ///
+    /// If the record has no digest.
     pub fn write_line(&self, s: &Scenario, events: &[Event], prev: &str, out: &mut Vec<u8>) {
         let mut digest = [0u8; 64];
         let view = TurnLineView {
@@ -347,7 +372,7 @@ impl TurnRecord {
                     .iter()
                     .map(|e| EventView::of(s, e)),
             ),
-            digest: hex32(&self.digest, &mut digest),
+            digest: hex32(&line_digest(self.digest), &mut digest),
             prev,
         };
         serde_json::to_writer(out, &view).expect("replay lines always serialize");
@@ -388,8 +413,8 @@ pub struct FacilitatorRecord {
     pub act: crate::engine::Intervention,
     /// The range of the team's events it produced.
     pub events: std::ops::Range<usize>,
-    /// The team world's digest after it.
-    pub digest: [u8; 32],
+    /// The team world's digest after it (`None` as for [`TurnRecord::digest`]).
+    pub digest: Option<[u8; 32]>,
 }
 
 impl FacilitatorRecord {
@@ -409,6 +434,10 @@ impl FacilitatorRecord {
 
     /// Appends the line's exact bytes (no newline) to `out`; `events` are all the team's
     /// events.
+    ///
+    /// # Panics
+    ///
+    /// If the record has no digest.
     pub fn write_line(&self, s: &Scenario, events: &[Event], prev: &str, out: &mut Vec<u8>) {
         let mut digest = [0u8; 64];
         let act = self.raw_act(s);
@@ -422,7 +451,7 @@ impl FacilitatorRecord {
                     .iter()
                     .map(|e| EventView::of(s, e)),
             ),
-            digest: hex32(&self.digest, &mut digest),
+            digest: hex32(&line_digest(self.digest), &mut digest),
             prev,
         };
         serde_json::to_writer(out, &view).expect("replay lines always serialize");

@@ -228,11 +228,11 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
                     actions: commands,
                     by: t.by.clone(),
                     events: start..engine.events(team).len(),
-                    digest: if v1 {
+                    digest: Some(if v1 {
                         engine.digest_v1(team)
                     } else {
                         engine.digest(team)
-                    },
+                    }),
                 };
                 expected.clear();
                 record.write_line(s, engine.events(team), &t.prev, &mut expected);
@@ -242,7 +242,7 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
                 }
                 if v1 {
                     // Branches are recorded in the current format.
-                    record.digest = engine.digest(team);
+                    record.digest = Some(engine.digest(team));
                 }
                 history.push(Entry::Turn(record));
             }
@@ -321,7 +321,7 @@ fn replay(log: &Log, s: &Arc<Scenario>, up_to: Option<u32>) -> Result<Resimulate
                     turn: f.turn,
                     act,
                     events: start..engine.events(team).len(),
-                    digest: engine.digest(team),
+                    digest: Some(engine.digest(team)),
                 };
                 expected.clear();
                 record.write_line(s, engine.events(team), &f.prev, &mut expected);
@@ -470,6 +470,17 @@ pub fn verify(
     scenario_bytes: &[u8],
     key: Option<&ed25519_dalek::VerifyingKey>,
 ) -> Result<Verified, ReplayError> {
+    verify_full(log, file, scenario_bytes, key).map(|(verified, _, _)| verified)
+}
+
+/// Verifies a whole log like [`verify`], and also gives the scenario and the re-simulation
+/// (the engine holds every team's events), for what is built from a verified log.
+pub fn verify_full(
+    log: &Log,
+    file: &str,
+    scenario_bytes: &[u8],
+    key: Option<&ed25519_dalek::VerifyingKey>,
+) -> Result<(Verified, Resimulated, Arc<Scenario>), ReplayError> {
     // An altered header is named as such, not blamed on the scenario file.
     check_header_link(log)?;
     let s = scenario_for(log, file, scenario_bytes)?;
@@ -506,7 +517,7 @@ pub fn verify(
         }
     }
     let turns: Vec<&TurnRecord> = resim.turns().collect();
-    Ok(Verified {
+    let verified = Verified {
         lines: resim.lines,
         teams: log.header.value.teams.len(),
         turns: turns.len(),
@@ -514,5 +525,6 @@ pub fn verify(
         format,
         sealed: resim.sealed.as_ref().map(|(_, s)| s.reason),
         signed_by,
-    })
+    };
+    Ok((verified, resim, s))
 }

@@ -29,6 +29,80 @@ pub struct Report {
     pub teams: Vec<TeamReport>,
     /// For several teams: ranking and differences.
     pub room: Option<Room>,
+    /// When and how long it was played, and which version of the scenario (from the log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub played: Option<Played>,
+}
+
+/// When a session was played and on which version of the scenario.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Played {
+    /// Start (UTC, RFC 3339), if the log says.
+    pub started: Option<String>,
+    /// End (UTC, RFC 3339), if the log is sealed with a time.
+    pub ended: Option<String>,
+    /// Minutes from start to end, when both are known.
+    pub minutes: Option<i64>,
+    /// The scenario file's SHA-256 (its version).
+    pub scenario_sha256: String,
+}
+
+impl Played {
+    /// From a log's header and seal.
+    pub fn of_log(log: &crate::replay::Log) -> Self {
+        let started = log.header.value.started.clone();
+        let ended = log.seal().and_then(|s| s.ended.clone());
+        let minutes = started.as_deref().zip(ended.as_deref()).and_then(|(a, b)| {
+            let a: jiff::Timestamp = a.parse().ok()?;
+            let b: jiff::Timestamp = b.parse().ok()?;
+            Some((b.as_second() - a.as_second()) / 60)
+        });
+        Self {
+            started,
+            ended,
+            minutes,
+            scenario_sha256: log.header.value.scenario.sha256.clone(),
+        }
+    }
+
+    /// One line: "played 2026-12-07 09:00–12:30 UTC (210 min) · scenario version 1a2b3c4d5e6f".
+    pub fn line(&self, lang: Lang) -> String {
+        let short = |t: &str| t.get(..16).unwrap_or(t).replace('T', " ");
+        let mut parts = Vec::new();
+        if let Some(start) = &self.started {
+            let end = self
+                .ended
+                .as_deref()
+                .map(|e| {
+                    if e.get(..10) == start.get(..10) {
+                        format!("–{}", e.get(11..16).unwrap_or(""))
+                    } else {
+                        format!(" – {}", short(e))
+                    }
+                })
+                .unwrap_or_default();
+            let minutes = self
+                .minutes
+                .map(|m| match lang {
+                    Lang::En => format!(" ({m} min)"),
+                    Lang::Ja => format!("（{m}分）"),
+                })
+                .unwrap_or_default();
+            parts.push(format!(
+                "{}{}{end} UTC{minutes}",
+                describe::lab(lang, "played", "実施："),
+                short(start)
+            ));
+        }
+        parts.push(format!(
+            "{}{}",
+            describe::lab(lang, "scenario version", "シナリオ版："),
+            self.scenario_sha256
+                .get(..12)
+                .unwrap_or(&self.scenario_sha256)
+        ));
+        parts.join(" · ")
+    }
 }
 
 /// One team's part of a report.
@@ -74,7 +148,8 @@ pub struct TeamReport {
 pub struct TimelineRow {
     /// Turn.
     pub turn: u32,
-    /// In-game time since the start, `HH:MM`.
+    /// The in-world time at the end of the turn: `Tue 10:30` when the scenario says when it
+    /// starts, else the time since the start, `+HH:MM`.
     pub clock: String,
     /// What the team saw and did.
     pub team: Vec<String>,
@@ -165,8 +240,36 @@ pub struct ImprovementRow {
 pub struct Room {
     /// Teams, best first.
     pub ranking: Vec<RankRow>,
-    /// Turns where teams did different things.
+    /// Each objective's points, team by team (teams in report order).
+    pub matrix: Vec<MatrixRow>,
+    /// How long each team took to detect and to contain the attacker.
+    pub times: Vec<TimesRow>,
+    /// Turns where teams did different things (the same things in another order are not).
     pub differences: Vec<DifferenceRow>,
+}
+
+/// One objective across the teams.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    /// The objective.
+    pub objective: String,
+    /// Points available.
+    pub max: u32,
+    /// Per team (in report order): points earned and the status word.
+    pub teams: Vec<(u32, String)>,
+}
+
+/// One team's detection and containment times, counted from the attacker's first foothold.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimesRow {
+    /// Team.
+    pub team: String,
+    /// Turn of the first foothold.
+    pub foothold: Option<u32>,
+    /// Turns from the foothold to the detection, if the team detected it.
+    pub to_detect: Option<u32>,
+    /// Turns from the foothold to containment, if the team contained it.
+    pub to_contain: Option<u32>,
 }
 
 /// One team in the ranking.
@@ -237,6 +340,119 @@ fn same_decision(s: &Scenario, a: &Command, b: &Command) -> bool {
     }
 }
 
+/// Whether the occasion for a reference decision arose in this run: a question that was
+/// never asked, or a remedy for a host or an account the attacker never reached, is not a
+/// decision the team missed.
+fn occasion_arose(s: &Scenario, events: &[Event], reference: &Command) -> bool {
+    match reference {
+        Command::Answer { inject, .. } => events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Inject { inject: i } if i == *inject)),
+        Command::Act { action, target } => match (s.actions[*action].verb, target) {
+            (Verb::Reimage | Verb::RestoreBackup, Target::Host(h)) => events.iter().any(|e| {
+                matches!(e.kind, EventKind::Foothold { host, .. } | EventKind::Encrypted { host } if host == *h)
+            }),
+            (Verb::ResetCredentials | Verb::DisableAccount, Target::Account(a)) => {
+                events.iter().any(|e| {
+                    matches!(e.kind, EventKind::CredentialsStolen { account } if account == *a)
+                })
+            }
+            _ => true,
+        },
+        Command::Hint(_) | Command::Reply { .. } => true,
+    }
+}
+
+/// The verdict on a decision taken at `turn`, against the walkthrough's `reference_turn`:
+/// a notification within its deadline is in time whatever the walkthrough's turn; a rebuild
+/// that wiped evidence not yet imaged is a mistake, not "earlier".
+fn timing_verdict(
+    s: &Scenario,
+    events: &[Event],
+    command: &Command,
+    turn: u32,
+    reference_turn: u32,
+    lang: Lang,
+) -> String {
+    if let Command::Act { action, target } = command {
+        let verb = s.actions[*action].verb;
+        if let (Verb::Notify, Target::Stakeholder(who)) = (verb, target) {
+            let due = events.iter().find_map(|e| match e.kind {
+                EventKind::DeadlineStarted { rule, due }
+                    if s.notifications[rule].stakeholder == *who =>
+                {
+                    Some(due)
+                }
+                _ => None,
+            });
+            if let Some(due) = due {
+                return if turn <= due {
+                    match lang {
+                        Lang::En => format!("in time (due by turn {due})"),
+                        Lang::Ja => format!("期限内（{due}ターン目まで）"),
+                    }
+                } else {
+                    match lang {
+                        Lang::En => {
+                            format!("{} after the deadline", describe::n(turn - due, "turn"))
+                        }
+                        Lang::Ja => format!("期限を{}ターン超過", turn - due),
+                    }
+                };
+            }
+        }
+        // What the rebuild found when it was done (its first rebuild from that turn on).
+        if matches!(verb, Verb::Reimage | Verb::RestoreBackup)
+            && let Target::Host(h) = target
+        {
+            let after = |e: &&Event| e.turn >= turn;
+            let lost = events.iter().filter(after).find_map(|e| match e.kind {
+                EventKind::EvidenceWiped {
+                    host,
+                    was_compromised,
+                    was_imaged,
+                } if host == *h => Some(was_compromised && !was_imaged),
+                _ => None,
+            });
+            if lost == Some(true) {
+                return tr(
+                    lang,
+                    "a mistake: done before the disk image, so the attacker's traces on it were lost",
+                    "誤り：ディスクイメージの取得前に実施したため、攻撃者の痕跡が失われた",
+                )
+                .to_owned();
+            }
+            let clean = events.iter().filter(after).find_map(|e| match e.kind {
+                EventKind::Rebuilt {
+                    host,
+                    was_compromised,
+                    was_encrypted,
+                } if host == *h => Some(!was_compromised && !was_encrypted),
+                _ => None,
+            });
+            if clean == Some(true) {
+                return tr(
+                    lang,
+                    "a mistake: the host was clean when it was rebuilt",
+                    "誤り：再構築の時点でこのホストは侵害されていなかった",
+                )
+                .to_owned();
+            }
+        }
+    }
+    match turn.cmp(&reference_turn) {
+        std::cmp::Ordering::Less => match lang {
+            Lang::En => format!("{} earlier", describe::n(reference_turn - turn, "turn")),
+            Lang::Ja => format!("{}ターン早い", reference_turn - turn),
+        },
+        std::cmp::Ordering::Equal => tr(lang, "same turn", "同じターン").to_owned(),
+        std::cmp::Ordering::Greater => match lang {
+            Lang::En => format!("{} later", describe::n(turn - reference_turn, "turn")),
+            Lang::Ja => format!("{}ターン遅い", turn - reference_turn),
+        },
+    }
+}
+
 fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<DecisionRow> {
     let mut team = decisions(events);
     let mut used = vec![false; team.len()];
@@ -257,19 +473,7 @@ fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<D
                         {
                             tr(lang, "answered differently", "異なる回答").to_owned()
                         }
-                        _ => match turn.cmp(&plan.turn) {
-                            std::cmp::Ordering::Less => match lang {
-                                Lang::En => format!("{} turn(s) earlier", plan.turn - turn),
-                                Lang::Ja => format!("{}ターン早い", plan.turn - turn),
-                            },
-                            std::cmp::Ordering::Equal => {
-                                tr(lang, "same turn", "同じターン").to_owned()
-                            }
-                            std::cmp::Ordering::Greater => match lang {
-                                Lang::En => format!("{} turn(s) later", turn - plan.turn),
-                                Lang::Ja => format!("{}ターン遅い", turn - plan.turn),
-                            },
-                        },
+                        _ => timing_verdict(s, events, command, *turn, plan.turn, lang),
                     };
                     DecisionRow {
                         command: describe::command(s, command, lang),
@@ -278,6 +482,8 @@ fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<D
                         verdict,
                     }
                 }
+                // Never needed in this run: not a missing decision.
+                None if !occasion_arose(s, events, reference) => continue,
                 None => DecisionRow {
                     command: describe::command(s, reference, lang),
                     reference_turn: Some(plan.turn),
@@ -381,7 +587,7 @@ fn penalty_advice(kind: &PenaltyKind, lang: Lang) -> &'static str {
 }
 
 fn clock(minutes: u32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+    format!("+{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamReport, Scorecard) {
@@ -410,7 +616,11 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
         let (team, truth): (Vec<&Event>, Vec<&Event>) = of_turn.partition(|e| e.kind.visible());
         timeline.push(TimelineRow {
             turn,
-            clock: clock(turn * s.minutes_per_turn),
+            clock: if s.start.is_some() {
+                describe::world_time(s, turn * s.minutes_per_turn, lang)
+            } else {
+                clock(turn * s.minutes_per_turn)
+            },
             team: team.iter().map(|e| describe::event(s, e, lang)).collect(),
             truth: truth.iter().map(|e| describe::event(s, e, lang)).collect(),
         });
@@ -503,6 +713,30 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
             Status::NotApplicable | Status::Pending => {}
         }
     }
+    // A penalty concerns the capability of the objectives of its kind.
+    let penalty_capability = |kind: &PenaltyKind| {
+        let wanted = |k: &ObjectiveKind| match kind {
+            PenaltyKind::Downtime(_) => matches!(k, ObjectiveKind::Restore { .. }),
+            PenaltyKind::CleanIsolation
+            | PenaltyKind::CleanRebuild
+            | PenaltyKind::NeedlessBlock => {
+                matches!(k, ObjectiveKind::Contain { .. })
+            }
+            PenaltyKind::EvidenceDestroyed => matches!(k, ObjectiveKind::PreserveEvidence),
+            PenaltyKind::Concealment => {
+                matches!(k, ObjectiveKind::Notify(_) | ObjectiveKind::Answer(_))
+            }
+            PenaltyKind::WrongAnswer => matches!(k, ObjectiveKind::Answer(_)),
+            PenaltyKind::WrongFinding => matches!(k, ObjectiveKind::Finding(_)),
+            PenaltyKind::Hint(_) => false,
+        };
+        s.objectives
+            .ids()
+            .map(|id| &s.objectives[id])
+            .find(|o| wanted(&o.kind) && !o.learning.is_empty())
+            .map(capability)
+            .unwrap_or_default()
+    };
     for p in &card.penalties {
         improvements.push(ImprovementRow {
             observation: format!(
@@ -512,7 +746,7 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
                 p.points
             ),
             recommendation: penalty_advice(&p.kind, lang).to_owned(),
-            capability: String::new(),
+            capability: penalty_capability(&p.kind),
         });
     }
     let report = TeamReport {
@@ -537,6 +771,12 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
 }
 
 impl Report {
+    /// Says when the session was played and on which version of the scenario.
+    pub fn with_played(mut self, played: Played) -> Self {
+        self.played = Some(played);
+        self
+    }
+
     /// Names each team's members (one list per team, in team order).
     pub fn with_members(mut self, members: &[Vec<String>]) -> Self {
         for (team, names) in self.teams.iter_mut().zip(members) {
@@ -594,7 +834,16 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
                             .collect()
                     })
                     .collect();
-                let all_same = did.windows(2).all(|w| w[0] == w[1]);
+                // Compared as sets: the same decisions in another order are the same.
+                let sorted: Vec<Vec<String>> = did
+                    .iter()
+                    .map(|cs| {
+                        let mut keys: Vec<String> = cs.iter().map(|c| format!("{c:?}")).collect();
+                        keys.sort();
+                        keys
+                    })
+                    .collect();
+                let all_same = sorted.windows(2).all(|w| w[0] == w[1]);
                 (!all_same).then(|| DifferenceRow {
                     turn,
                     teams: did
@@ -615,8 +864,43 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
                 })
             })
             .collect();
+        let matrix = s
+            .objectives
+            .ids()
+            .enumerate()
+            .map(|(k, id)| MatrixRow {
+                objective: s.objectives[id].name.get(lang).to_owned(),
+                max: s.objectives[id].points,
+                teams: reports
+                    .iter()
+                    .map(|r| {
+                        r.objectives
+                            .get(k)
+                            .map_or((0, String::new()), |o| (o.points, o.status.clone()))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let times = teams
+            .iter()
+            .enumerate()
+            .map(|(i, (_, events))| {
+                let facts = crate::scoring::facts::Facts::gather(s, events, true);
+                let foothold = facts.first_foothold;
+                let since =
+                    |turn: Option<u32>| foothold.zip(turn).map(|(f, t)| t.saturating_sub(f));
+                TimesRow {
+                    team: reports[i].name.clone(),
+                    foothold,
+                    to_detect: since(facts.detected.as_ref().map(|d| d.0)),
+                    to_contain: since(foothold.and_then(|f| facts.contained_from(f))),
+                }
+            })
+            .collect();
         Room {
             ranking,
+            matrix,
+            times,
             differences,
         }
     });
@@ -629,5 +913,6 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
         minutes_per_turn: s.minutes_per_turn,
         teams: reports,
         room,
+        played: None,
     }
 }

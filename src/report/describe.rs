@@ -16,6 +16,68 @@ pub fn tr<'a>(lang: Lang, en: &'a str, ja: &'a str) -> &'a str {
     }
 }
 
+/// An English count with its noun in the right number: `n(1, "turn")` is "1 turn",
+/// `n(3, "turn")` "3 turns" (nouns of this program take an "s").
+pub fn n(count: impl Into<i128>, noun: &str) -> String {
+    let count = count.into();
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// A title put in the middle of an English sentence: a leading article is lower-cased
+/// ("switches to a second implant", not "switches to A second implant").
+pub fn mid_sentence(title: &str) -> std::borrow::Cow<'_, str> {
+    for article in ["A ", "An ", "The "] {
+        if let Some(rest) = title.strip_prefix(article) {
+            return format!("{}{rest}", article.to_lowercase()).into();
+        }
+    }
+    title.into()
+}
+
+/// A team's heading: "Team Red", but "Team A" for a team called so (not "Team Team A").
+pub fn team_heading(name: &str, lang: Lang) -> String {
+    let lower = name.trim().to_lowercase();
+    let named = lower == "team"
+        || lower.starts_with("team ")
+        || lower.ends_with(" team")
+        || name.contains("チーム")
+        || name.contains("班");
+    if named {
+        name.to_owned()
+    } else {
+        match lang {
+            Lang::En => format!("Team {name}"),
+            Lang::Ja => format!("チーム {name}"),
+        }
+    }
+}
+
+/// The in-world time `minutes` into the exercise: the weekday and wall-clock time when the
+/// scenario says when it starts ("Tue 09:00", "火 9:00"), else the time elapsed ("+1:30").
+pub fn world_time(s: &Scenario, minutes: u32, lang: Lang) -> String {
+    let Some(start) = s.start else {
+        return format!("+{}:{:02}", minutes / 60, minutes % 60);
+    };
+    let at = start
+        .checked_add(jiff::Span::new().minutes(i64::from(minutes)))
+        .unwrap_or(start);
+    let day = at.weekday().to_sunday_zero_offset() as usize;
+    match lang {
+        Lang::En => {
+            const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+            format!("{} {:02}:{:02}", DAYS[day], at.hour(), at.minute())
+        }
+        Lang::Ja => {
+            const DAYS: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
+            format!("{} {}:{:02}", DAYS[day], at.hour(), at.minute())
+        }
+    }
+}
+
 /// A label before a value: `"Label: "` in English, `"ラベル："` in Japanese (a full-width
 /// colon takes no space after it).
 pub fn lab(lang: Lang, en: &str, ja: &str) -> String {
@@ -68,25 +130,27 @@ pub fn severity_word(v: crate::scenario::model::Severity, lang: Lang) -> &'stati
     }
 }
 
-/// A MITRE ATT&CK tactic by its standard (English) name, as ATT&CK writes it in every language.
-pub fn tactic_name(t: crate::scenario::model::Tactic) -> &'static str {
+/// A MITRE ATT&CK tactic by its name: ATT&CK's English name, or the Japanese term in common
+/// use in Japanese incident reports.
+pub fn tactic_name(t: crate::scenario::model::Tactic, lang: Lang) -> &'static str {
     use crate::scenario::model::Tactic as T;
-    match t {
-        T::Reconnaissance => "Reconnaissance",
-        T::ResourceDevelopment => "Resource Development",
-        T::InitialAccess => "Initial Access",
-        T::Execution => "Execution",
-        T::Persistence => "Persistence",
-        T::PrivilegeEscalation => "Privilege Escalation",
-        T::DefenseEvasion => "Defense Evasion",
-        T::CredentialAccess => "Credential Access",
-        T::Discovery => "Discovery",
-        T::LateralMovement => "Lateral Movement",
-        T::Collection => "Collection",
-        T::CommandAndControl => "Command and Control",
-        T::Exfiltration => "Exfiltration",
-        T::Impact => "Impact",
-    }
+    let (en, ja) = match t {
+        T::Reconnaissance => ("Reconnaissance", "偵察"),
+        T::ResourceDevelopment => ("Resource Development", "リソース開発"),
+        T::InitialAccess => ("Initial Access", "初期アクセス"),
+        T::Execution => ("Execution", "実行"),
+        T::Persistence => ("Persistence", "永続化"),
+        T::PrivilegeEscalation => ("Privilege Escalation", "権限昇格"),
+        T::DefenseEvasion => ("Defense Evasion", "防御回避"),
+        T::CredentialAccess => ("Credential Access", "認証情報アクセス"),
+        T::Discovery => ("Discovery", "探索"),
+        T::LateralMovement => ("Lateral Movement", "水平展開"),
+        T::Collection => ("Collection", "収集"),
+        T::CommandAndControl => ("Command and Control", "コマンド＆コントロール"),
+        T::Exfiltration => ("Exfiltration", "持ち出し"),
+        T::Impact => ("Impact", "影響"),
+    };
+    tr(lang, en, ja)
 }
 
 /// A short label for a target.
@@ -108,11 +172,30 @@ pub fn target(s: &Scenario, t: &Target, lang: Lang) -> String {
     }
 }
 
-/// The text of an alert.
+/// The text of an alert. It is always shown after its title ([`alert_title`]: the source and
+/// the host), so a text that opens by naming its host again (`EDR on pc-01: …`) is shown
+/// without that opening.
 pub fn alert_text(s: &Scenario, a: AlertId, lang: Lang) -> &str {
-    match a {
-        AlertId::Trace(t) => s.traces[t].text.get(lang),
-        AlertId::Noise(n) => s.noise[n].text.get(lang),
+    let (text, host) = match a {
+        AlertId::Trace(t) => (s.traces[t].text.get(lang), s.traces[t].host),
+        AlertId::Noise(n) => (s.noise[n].text.get(lang), s.noise[n].host),
+    };
+    without_host_opening(text, s.hosts.key(host))
+}
+
+/// `"EDR on pc-01: WINWORD.EXE …"` → `"WINWORD.EXE …"` when `host` is `pc-01`: a short
+/// opening before the first colon that names the host.
+fn without_host_opening<'a>(text: &'a str, host: &str) -> &'a str {
+    let colon = text
+        .char_indices()
+        .find(|&(_, c)| c == ':' || c == '：')
+        .filter(|&(i, _)| i <= 48);
+    match colon {
+        Some((i, c)) if text[..i].contains(host) => {
+            let rest = text[i + c.len_utf8()..].trim_start();
+            if rest.is_empty() { text } else { rest }
+        }
+        _ => text,
     }
 }
 
@@ -389,12 +472,16 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
         ),
         EventKind::StageDone { stage } => {
             let st = &s.stages[*stage];
+            let (open, close) = match lang {
+                Lang::En => (" (", ")"),
+                Lang::Ja => ("（", "）"),
+            };
             format!(
-                "{}{} ({} {})",
+                "{}{}{open}{} {}{close}",
                 lab(lang, "Attacker:", "攻撃者："),
                 st.name.get(lang),
                 st.technique,
-                tactic_name(st.tactic)
+                tactic_name(st.tactic, lang)
             )
         }
         EventKind::StageBlocked { stage, cause: c } => format!(
@@ -408,10 +495,10 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
                 Reaction::Switch(alt) => format!(
                     "{}{}",
                     lab(lang, "switches to", "経路を変更："),
-                    s.stages[*alt].name.get(lang)
+                    mid_sentence(s.stages[*alt].name.get(lang))
                 ),
                 Reaction::Dormant(n) => match lang {
-                    Lang::En => format!("goes quiet for {n} turn(s)"),
+                    Lang::En => format!("goes quiet for {}", self::n(*n, "turn")),
                     Lang::Ja => format!("{n}ターン潜伏する"),
                 },
                 Reaction::Abandon => tr(lang, "gives up this step", "この手順を断念").to_owned(),
@@ -786,8 +873,8 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
         } => {
             if en {
                 format!(
-                    "contained at turn {turn}, {} turn(s) after the foothold at turn {foothold}; full points within {within}",
-                    turn - foothold
+                    "contained at turn {turn}, {} after the foothold at turn {foothold}; full points within {within}",
+                    n(turn - foothold, "turn")
                 )
             } else {
                 format!(
@@ -978,7 +1065,9 @@ pub fn score_change(s: &Scenario, c: &crate::scoring::ScoreChange, lang: Lang) -
             let what = penalty(s, k, lang);
             let count = c.count.unwrap_or(0);
             let times = match (k, lang) {
-                (PenaltyKind::Downtime(_), Lang::En) => format!(" ({count} turn(s) down so far)"),
+                (PenaltyKind::Downtime(_), Lang::En) => {
+                    format!(" ({} down so far)", n(count, "turn"))
+                }
                 (PenaltyKind::Downtime(_), Lang::Ja) => format!("（これまで{count}ターン停止）"),
                 (PenaltyKind::Hint(_), _) => String::new(),
                 (_, Lang::En) if count > 1 => format!(" (×{count} so far)"),
@@ -1062,5 +1151,49 @@ pub fn host_kind(k: crate::scenario::model::HostKind, lang: Lang) -> &'static st
         K::NetworkDevice => tr(lang, "Network device", "ネットワーク機器"),
         K::Controller => tr(lang, "Control system", "制御システム"),
         K::CloudService => tr(lang, "Cloud service", "クラウドサービス"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_alert_text_does_not_repeat_its_host() {
+        use super::without_host_opening as w;
+        assert_eq!(
+            w("EDR on pc-01: WINWORD.EXE started", "pc-01"),
+            "WINWORD.EXE started"
+        );
+        assert_eq!(
+            w("pc-01のEDR：WINWORD.EXEが起動", "pc-01"),
+            "WINWORD.EXEが起動"
+        );
+        assert_eq!(
+            w("Beacon every 60 s: to 203.0.113.5", "pc-01"),
+            "Beacon every 60 s: to 203.0.113.5"
+        );
+        assert_eq!(w("pc-01:", "pc-01"), "pc-01:");
+    }
+
+    #[test]
+    fn a_team_called_team_is_not_called_so_twice() {
+        use crate::scenario::model::Lang;
+        assert_eq!(super::team_heading("Red", Lang::En), "Team Red");
+        assert_eq!(super::team_heading("Team A", Lang::En), "Team A");
+        assert_eq!(super::team_heading("Aチーム", Lang::Ja), "Aチーム");
+        assert_eq!(super::team_heading("赤", Lang::Ja), "チーム 赤");
+    }
+
+    #[test]
+    fn titles_in_a_sentence_lower_their_article() {
+        assert_eq!(super::mid_sentence("A second implant"), "a second implant");
+        assert_eq!(super::mid_sentence("Anchor"), "Anchor");
+        assert_eq!(super::mid_sentence("DNS tunnel"), "DNS tunnel");
+    }
+
+    #[test]
+    fn english_counts_agree_with_their_nouns() {
+        assert_eq!(super::n(1u32, "turn"), "1 turn");
+        assert_eq!(super::n(0u32, "turn"), "0 turns");
+        assert_eq!(super::n(3u32, "command"), "3 commands");
     }
 }

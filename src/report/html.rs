@@ -36,6 +36,8 @@ h3 { font-size: 1.05rem; margin-top: 1.5rem; color: #1b4f72; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border: 1px solid #ccd; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
+:lang(ja) th, :lang(ja) td.num { word-break: keep-all; }
+td.num { text-align: right; white-space: nowrap; }
 .summary { display: flex; gap: 2rem; flex-wrap: wrap; background: #f6f8fa; padding: .8rem 1rem;
   border-radius: 6px; }
 .summary div b { display: block; font-size: 1.3rem; }
@@ -79,6 +81,9 @@ fn render_raw(r: &Report) -> String {
         esc(&lab(l, "minutes per turn:", "1ターンの分数：")),
         r.minutes_per_turn
     );
+    if let Some(played) = &r.played {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", esc(&played.line(l)));
+    }
     if let Some(room) = &r.room {
         let _ = writeln!(
             out,
@@ -99,6 +104,58 @@ fn render_raw(r: &Report) -> String {
                 row.percent,
                 opt(row.contained),
                 esc(&row.outcome)
+            );
+        }
+        out.push_str("</table>\n");
+        let _ = write!(
+            out,
+            "<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th>",
+            esc(tr(l, "Objectives by team", "チーム別の目標達成")),
+            esc(tr(l, "Objective", "目標")),
+            esc(tr(l, "Points", "配点"))
+        );
+        for t in &r.teams {
+            let _ = write!(out, "<th>{}</th>", esc(&t.name));
+        }
+        out.push_str("</tr>\n");
+        for row in &room.matrix {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td>",
+                esc(&row.objective),
+                row.max
+            );
+            for (points, status) in &row.teams {
+                let _ = write!(
+                    out,
+                    "<td class=\"num\">{points} <small>{}</small></td>",
+                    esc(status)
+                );
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            esc(tr(
+                l,
+                "Time to detect and to contain (turns after the first foothold)",
+                "検知・封じ込めまでの時間（最初の侵入からのターン数）"
+            )),
+            esc(tr(l, "Team", "チーム")),
+            esc(tr(l, "First foothold (turn)", "最初の侵入（ターン）")),
+            esc(tr(l, "Detected after", "検知まで")),
+            esc(tr(l, "Contained after", "封じ込めまで"))
+        );
+        for t in &room.times {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&t.team),
+                opt(t.foothold),
+                opt(t.to_detect),
+                opt(t.to_contain)
             );
         }
         out.push_str("</table>\n");
@@ -151,10 +208,9 @@ fn status_class(status: &str, l: Lang) -> &'static str {
 fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
     let _ = writeln!(
         out,
-        "<h2{}>{} {}</h2>",
+        "<h2{}>{}</h2>",
         if first { " class=\"first\"" } else { "" },
-        esc(tr(l, "Team", "チーム")),
-        esc(&t.name)
+        esc(&super::describe::team_heading(&t.name, l))
     );
     if !t.members.is_empty() {
         let _ = writeln!(
@@ -346,7 +402,7 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
     for row in &t.timeline {
         let _ = writeln!(
             out,
-            "<div class=\"turn\"><b>{} {}</b> <span class=\"meta\">+{}</span><ul>",
+            "<div class=\"turn\"><b>{} {}</b> <span class=\"meta\">{}</span><ul>",
             esc(tr(l, "Turn", "ターン")),
             row.turn,
             esc(&row.clock)
@@ -357,8 +413,9 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang, first: bool) {
         for e in &row.truth {
             let _ = writeln!(
                 out,
-                "<li class=\"truth\">{} {}</li>",
-                esc(tr(l, "[attacker]", "［攻撃者］")),
+                "<li class=\"truth\">{}{}{}</li>",
+                esc(tr(l, "[unseen by the team]", "［チームには見えない］")),
+                tr(l, " ", ""),
                 esc(e)
             );
         }

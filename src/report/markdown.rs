@@ -47,6 +47,9 @@ fn render_raw(r: &Report) -> String {
         lab(l, "minutes per turn:", "1ターンの分数："),
         r.minutes_per_turn
     );
+    if let Some(played) = &r.played {
+        let _ = writeln!(out, "{}\n", played.line(l));
+    }
     if let Some(room) = &r.room {
         let _ = writeln!(out, "## {}\n", tr(l, "Room summary", "全体のまとめ"));
         let _ = writeln!(
@@ -67,6 +70,63 @@ fn render_raw(r: &Report) -> String {
                 row.percent,
                 opt(row.contained),
                 row.outcome
+            );
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "### {}\n",
+            tr(l, "Objectives by team", "チーム別の目標達成")
+        );
+        let names: Vec<String> = r.teams.iter().map(|t| cell(&team_name(&t.name))).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |\n|---|---|{}",
+            tr(l, "Objective", "目標"),
+            tr(l, "Points", "配点"),
+            names.join(" | "),
+            "---|".repeat(names.len())
+        );
+        for row in &room.matrix {
+            let cells: Vec<String> = row
+                .teams
+                .iter()
+                .map(|(points, status)| format!("{points} ({status})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&row.objective),
+                row.max,
+                cells.join(" | ")
+            );
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "### {}\n",
+            tr(
+                l,
+                "Time to detect and to contain (turns after the first foothold)",
+                "検知・封じ込めまでの時間（最初の侵入からのターン数）"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |\n|---|---|---|---|",
+            tr(l, "Team", "チーム"),
+            tr(l, "First foothold (turn)", "最初の侵入（ターン）"),
+            tr(l, "Detected after", "検知まで"),
+            tr(l, "Contained after", "封じ込めまで")
+        );
+        for t in &room.times {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&team_name(&t.team)),
+                opt(t.foothold),
+                opt(t.to_detect),
+                opt(t.to_contain)
             );
         }
         out.push('\n');
@@ -94,9 +154,8 @@ fn render_raw(r: &Report) -> String {
 fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
     let _ = writeln!(
         out,
-        "## {} {}\n",
-        tr(l, "Team", "チーム"),
-        team_name(&t.name)
+        "## {}\n",
+        crate::report::describe::team_heading(&team_name(&t.name), l)
     );
     if !t.members.is_empty() {
         let _ = writeln!(
@@ -115,12 +174,15 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
         .as_ref()
         .map(|g| format!(" — {g}"))
         .unwrap_or_default();
+    // The label's space goes outside the emphasis: `**Outcome: **Win` is not bold in
+    // CommonMark (a closing `**` after a space does not close).
+    let sep = if l == Lang::En { " " } else { "" };
     let _ = writeln!(
         out,
-        "**{}**{}  \n**{}**{} / {} ({}%){grade}\n",
-        lab(l, "Outcome:", "結果："),
+        "**{}**{sep}{}  \n**{}**{sep}{} / {} ({}%){grade}\n",
+        lab(l, "Outcome:", "結果：").trim_end(),
         t.outcome,
-        lab(l, "Score:", "得点："),
+        lab(l, "Score:", "得点：").trim_end(),
         t.total,
         t.max,
         t.percent
@@ -269,7 +331,7 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
     for row in &t.timeline {
         let _ = writeln!(
             out,
-            "**{} {} (+{})**\n",
+            "**{} {} ({})**\n",
             tr(l, "Turn", "ターン"),
             row.turn,
             row.clock
@@ -278,7 +340,12 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
             let _ = writeln!(out, "- {e}");
         }
         for e in &row.truth {
-            let _ = writeln!(out, "- *{}* {e}", tr(l, "[attacker]", "［攻撃者］"));
+            let _ = writeln!(
+                out,
+                "- *{}*{}{e}",
+                tr(l, "[unseen by the team]", "［チームには見えない］"),
+                tr(l, " ", "")
+            );
         }
         out.push('\n');
     }

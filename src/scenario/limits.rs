@@ -7,7 +7,7 @@
 //! Numbers (turns, points, effort, chances) have their own ranges, checked by the validator
 //! (`MAX_TURNS`, `MAX_POINTS` and [`MAX_TOTAL_POINTS`]).
 
-use super::locate::{SourceMap, Visit};
+use super::locate::{LineCol, walk};
 use super::problem::{Problem, Severity};
 
 /// Largest scenario file, in bytes (4 MiB; the shipped scenarios are about 100 KB).
@@ -34,7 +34,7 @@ pub const MAX_TOTAL_POINTS: u64 = 1_000_000;
 /// team and compares pairwise.
 pub const LISTS: &[(&str, usize)] = &[
     ("organisation.segments", 256),
-    ("organisation.hosts", 5_000),
+    ("organisation.hosts", 20_000),
     ("organisation.accounts", 1_000),
     ("organisation.data_sets", 1_000),
     ("organisation.business_functions", 256),
@@ -45,7 +45,7 @@ pub const LISTS: &[(&str, usize)] = &[
     ("learning_objectives", 256),
     ("adversary.infrastructure", 256),
     ("adversary.stages", 1_000),
-    ("noise", 1_000),
+    ("noise", 20_000),
     ("injects", 1_000),
     ("actions", 256),
     ("hints", 256),
@@ -61,32 +61,19 @@ pub fn list_limit(pattern: &str) -> usize {
         .map_or(MAX_ITEMS, |&(_, n)| n)
 }
 
-/// Everything in the source that is over a limit, one problem per offending value (at most
-/// [`MAX_REPORTED`], then one saying how many more there are).
-pub fn check(map: &SourceMap) -> Vec<Problem> {
-    let mut found = Vec::new();
-    let mut more = 0usize;
-    let mut over = |v: &Visit<'_>, message: String, hint: &str| {
-        if found.len() >= MAX_REPORTED {
-            more += 1;
-            return;
-        }
-        let at = map.line_col(v.span.start);
-        found.push(Problem {
-            severity: Severity::Error,
-            line: at.line,
-            col: at.col,
-            path: v.shown.to_owned(),
-            message,
-            hint: Some(hint.to_owned()),
-            span: v.span.clone(),
-        });
-    };
-    map.walk(&mut |v| {
+/// Everything in `src` that is over a limit, one problem per offending value in file order
+/// (at most [`MAX_REPORTED`], then one saying how many more there are). The text is read
+/// once and nothing is built from it; `line_col` places the problems found.
+pub fn check(src: &str, line_col: &dyn Fn(usize) -> LineCol) -> Vec<Problem> {
+    // (position in file order, where, path, message, hint)
+    let mut found: Vec<(usize, std::ops::Range<usize>, String, String, &'static str)> = Vec::new();
+    walk(src, &mut |seq, v| {
+        let mut over = |message: String, hint: &'static str| {
+            found.push((seq, v.span.clone(), v.shown.to_owned(), message, hint));
+        };
         let limit = list_limit(v.pattern);
         if v.items > limit {
             over(
-                v,
                 format!("{} items, more than the limit of {limit}", v.items),
                 "see \"Limits\" in docs/scenario-format.md",
             );
@@ -100,7 +87,6 @@ pub fn check(map: &SourceMap) -> Vec<Problem> {
             };
             if chars > limit {
                 over(
-                    v,
                     format!("{what} of {chars} characters, more than the limit of {limit}"),
                     "see \"Limits\" in docs/scenario-format.md",
                 );
@@ -108,7 +94,6 @@ pub fn check(map: &SourceMap) -> Vec<Problem> {
         }
         if v.name_chars > MAX_NAME_CHARS {
             over(
-                v,
                 format!(
                     "a name of {} characters, more than the limit of {MAX_NAME_CHARS}",
                     v.name_chars
@@ -117,13 +102,33 @@ pub fn check(map: &SourceMap) -> Vec<Problem> {
             );
         }
     });
+    // Visits come children first; file order is the order of their positions (a value's
+    // own problems in the order they were found).
+    found.sort_by_key(|(seq, ..)| *seq);
+    let more = found.len().saturating_sub(MAX_REPORTED);
+    found.truncate(MAX_REPORTED);
+    let mut problems: Vec<Problem> = found
+        .into_iter()
+        .map(|(_, span, path, message, hint)| {
+            let at = line_col(span.start);
+            Problem {
+                severity: Severity::Error,
+                line: at.line,
+                col: at.col,
+                path,
+                message,
+                hint: Some(hint.to_owned()),
+                span,
+            }
+        })
+        .collect();
     if more > 0 {
-        let mut last = found.last().cloned().expect("the list is full");
+        let mut last = problems.last().cloned().expect("the list is full");
         last.message = format!("and {more} more values over a limit");
         last.hint = None;
-        found.push(last);
+        problems.push(last);
     }
-    found
+    problems
 }
 
 /// Problems over a limit reported one by one; the rest are counted.
@@ -134,7 +139,8 @@ mod tests {
     use super::*;
 
     fn problems(src: &str) -> Vec<Problem> {
-        check(&SourceMap::new(src))
+        let map = crate::scenario::locate::SourceMap::new(src);
+        check(src, &|offset| map.line_col(offset))
     }
 
     #[test]

@@ -36,6 +36,8 @@ struct Node {
     items: Vec<Node>,
     /// The unescaped contents, for plain string literals.
     string: Option<String>,
+    /// Fields and items met (when walking, they are counted, not kept).
+    count: usize,
 }
 
 /// One value met by [`SourceMap::walk`].
@@ -78,6 +80,7 @@ impl SourceMap {
             src: src.as_bytes(),
             text: src,
             pos: 0,
+            stream: None,
         };
         parser.skip_trivia_and_attributes();
         let root = parser.value(0);
@@ -180,8 +183,8 @@ impl SourceMap {
         }
     }
 
-    /// Calls `visit` for every value in the text, parents before children, with where it is
-    /// and how big it is: for enforcing limits before anything expensive is built from it.
+    /// Calls `visit` for every value in the indexed text, parents before children, with
+    /// where it is and how big it is (see [`walk`], which does the same without a map).
     pub fn walk(&self, visit: &mut dyn FnMut(&Visit<'_>)) {
         if let Some(root) = &self.root {
             let mut pattern = String::new();
@@ -288,6 +291,38 @@ impl SourceMap {
     }
 }
 
+/// Calls `visit` for every value in `src` with where it is and how big it is, as
+/// [`SourceMap::walk`] does, while reading the text once and building nothing: for enforcing
+/// limits before anything is built from a file. Visits come children first; each carries its
+/// position in the parents-first order of [`SourceMap::walk`].
+pub fn walk(src: &str, visit: &mut dyn FnMut(usize, &Visit<'_>)) {
+    let mut parser = Parser {
+        src: src.as_bytes(),
+        text: src,
+        pos: 0,
+        stream: Some(Stream {
+            pattern: String::new(),
+            shown: String::new(),
+            next: 0,
+            muted: 0,
+            visit,
+        }),
+    };
+    parser.skip_trivia_and_attributes();
+    parser.value(0);
+}
+
+/// The state of [`walk`]: the paths to where the parser is, and where visits go.
+struct Stream<'a> {
+    pattern: String,
+    shown: String,
+    /// The position of the next visit in parents-first order.
+    next: usize,
+    /// Inside the key of a `{ … }` map (not walked).
+    muted: usize,
+    visit: &'a mut dyn FnMut(usize, &Visit<'_>),
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -299,9 +334,80 @@ struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// Walking ([`walk`]): children are visited and counted, not kept.
+    stream: Option<Stream<'a>>,
 }
 
 impl Parser<'_> {
+    /// When walking, the position of a visit about to begin.
+    fn begin(&mut self) -> Option<usize> {
+        let stream = self.stream.as_mut().filter(|s| s.muted == 0)?;
+        stream.next += 1;
+        Some(stream.next - 1)
+    }
+
+    /// Walking: a value is complete.
+    fn visited(&mut self, seq: Option<usize>, node: &Node) {
+        if let (Some(seq), Some(stream)) = (seq, self.stream.as_mut()) {
+            (stream.visit)(
+                seq,
+                &Visit {
+                    pattern: &stream.pattern,
+                    shown: &stream.shown,
+                    span: node.span.clone(),
+                    items: node.count,
+                    string_chars: node.string.as_ref().map(|s| s.chars().count()),
+                    name_chars: node.name.as_ref().map_or(0, |n| n.chars().count()),
+                },
+            );
+        }
+    }
+
+    /// Walking: the paths into a field; returns their lengths before.
+    fn push_field(&mut self, name: &str) -> (usize, usize) {
+        let Some(stream) = self.stream.as_mut() else {
+            return (0, 0);
+        };
+        let before = (stream.pattern.len(), stream.shown.len());
+        if !stream.pattern.is_empty() {
+            stream.pattern.push('.');
+            stream.shown.push('.');
+        }
+        // A field name is shown in full only if it is short; limits report long ones.
+        for c in name.chars().take(64) {
+            stream.pattern.push(c);
+            stream.shown.push(c);
+        }
+        before
+    }
+
+    /// Walking: the paths into the `i`-th item of a list (not of a variant's contents).
+    fn push_item(&mut self, named: bool, i: usize) -> (usize, usize) {
+        let Some(stream) = self.stream.as_mut() else {
+            return (0, 0);
+        };
+        let before = (stream.pattern.len(), stream.shown.len());
+        if !named {
+            use std::fmt::Write;
+            stream.pattern.push_str("[]");
+            let _ = write!(stream.shown, "[{i}]");
+        }
+        before
+    }
+
+    fn pop(&mut self, (pattern, shown): (usize, usize)) {
+        if let Some(stream) = self.stream.as_mut() {
+            stream.pattern.truncate(pattern);
+            stream.shown.truncate(shown);
+        }
+    }
+
+    /// Keeps a parsed child (or, walking, counts it).
+    fn keep(&self, list: &mut Vec<Node>, child: Node) {
+        if self.stream.is_none() {
+            list.push(child);
+        }
+    }
     fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }
@@ -399,6 +505,7 @@ impl Parser<'_> {
         if depth > MAX_DEPTH {
             return None;
         }
+        let seq = self.begin();
         self.skip_trivia();
         let start = self.pos;
         let first = self.peek()?;
@@ -456,6 +563,7 @@ impl Parser<'_> {
             _ => return None,
         }
         node.span = start..self.pos;
+        self.visited(seq, &node);
         Some(node)
     }
 
@@ -480,10 +588,33 @@ impl Parser<'_> {
             if !self.eat(b':') {
                 return;
             }
-            let Some(value) = self.value(depth + 1) else {
+            // Walking: the field is visited before its value, as a value of its own.
+            let field_seq = self.begin();
+            let paths = self.push_field(&field);
+            let value = self.value(depth + 1);
+            if let (Some(value), Some(seq), Some(stream)) =
+                (&value, field_seq, self.stream.as_mut())
+            {
+                (stream.visit)(
+                    seq,
+                    &Visit {
+                        pattern: &stream.pattern,
+                        shown: &stream.shown,
+                        span: value.span.clone(),
+                        items: 0,
+                        string_chars: None,
+                        name_chars: field.chars().count(),
+                    },
+                );
+            }
+            self.pop(paths);
+            let Some(value) = value else {
                 return;
             };
-            node.fields.push((field, value));
+            node.count += 1;
+            if self.stream.is_none() {
+                node.fields.push((field, value));
+            }
             if !self.eat(b',') {
                 self.eat(close);
                 return;
@@ -496,10 +627,14 @@ impl Parser<'_> {
             if self.eat(close) {
                 return;
             }
-            let Some(value) = self.value(depth + 1) else {
+            let paths = self.push_item(node.name.is_some(), node.count);
+            let value = self.value(depth + 1);
+            self.pop(paths);
+            let Some(value) = value else {
                 return;
             };
-            node.items.push(value);
+            node.count += 1;
+            self.keep(&mut node.items, value);
             if !self.eat(b',') {
                 self.eat(close);
                 return;
@@ -513,13 +648,24 @@ impl Parser<'_> {
             if self.eat(b'}') {
                 return;
             }
-            if self.value(depth + 1).is_none() || !self.eat(b':') {
+            if let Some(stream) = self.stream.as_mut() {
+                stream.muted += 1;
+            }
+            let key = self.value(depth + 1);
+            if let Some(stream) = self.stream.as_mut() {
+                stream.muted -= 1;
+            }
+            if key.is_none() || !self.eat(b':') {
                 return;
             }
-            let Some(value) = self.value(depth + 1) else {
+            let paths = self.push_item(false, node.count);
+            let value = self.value(depth + 1);
+            self.pop(paths);
+            let Some(value) = value else {
                 return;
             };
-            node.items.push(value);
+            node.count += 1;
+            self.keep(&mut node.items, value);
             if !self.eat(b',') {
                 self.eat(b'}');
                 return;
@@ -677,6 +823,43 @@ Scenario(
         );
         assert!(!map.contains(&[Field("hosts"), Index(7)]));
         assert!(map.contains(&[Field("hosts"), Index(1)]));
+    }
+
+    /// Every visit of a walk, in the parents-first order.
+    fn visits(src: &str, streamed: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let record = |v: &Visit<'_>| {
+            format!(
+                "{} {} {:?} {} {:?} {}",
+                v.pattern, v.shown, v.span, v.items, v.string_chars, v.name_chars
+            )
+        };
+        if streamed {
+            let mut numbered = Vec::new();
+            walk(src, &mut |seq, v| numbered.push((seq, record(v))));
+            numbered.sort_by_key(|(seq, _)| *seq);
+            out.extend(numbered.into_iter().map(|(_, v)| v));
+        } else {
+            SourceMap::new(src).walk(&mut |v| out.push(record(v)));
+        }
+        out
+    }
+
+    #[test]
+    fn walking_the_text_visits_what_walking_the_map_does() {
+        let tutorial = include_str!("../../scenarios/tutorial.ron");
+        let samples = [
+            tutorial,
+            &tutorial[..tutorial.len() / 2],
+            r#"(a: [1, (b: "x", c: Some("y")), {"k": (d: 1), 2: [3]}], e: Host("h"), f: r"raw")"#,
+            "(a: [1, 2,, 3], b: (c: , d: 1)",
+            "([[[[]]]], x: \"unterminated",
+        ];
+        for src in samples {
+            let (streamed, mapped) = (visits(src, true), visits(src, false));
+            assert_eq!(streamed, mapped, "{src:.60}");
+            assert!(!mapped.is_empty());
+        }
     }
 
     #[test]

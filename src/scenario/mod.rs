@@ -4,6 +4,7 @@
 //! [`check`] is the whole pipeline behind `cyberdrill check`: bytes → UTF-8 → RON → raw
 //! structs → validated [`Scenario`], collecting every problem on the way with its location.
 
+pub mod csf;
 pub mod limits;
 pub mod locate;
 pub mod model;
@@ -113,7 +114,8 @@ fn file_problem(map: &SourceMap, offset: usize, message: String, hint: Option<St
     }
 }
 
-/// Checks a scenario given as bytes; `file` names it in messages.
+/// Checks a scenario given as bytes; `file` names it in messages. The source is indexed for
+/// positions ([`SourceMap`]) only when there is a problem to point at.
 pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return too_big(file, bytes.len() as u64);
@@ -125,25 +127,33 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
             Some(e.valid_up_to()),
         ),
     };
-    let map = SourceMap::new(&source);
-    let mut result = Checked {
+    let (problems, stats, scenario) = check_source(&source, utf8_error);
+    Checked {
         file: file.to_owned(),
         source,
-        problems: Vec::new(),
-        stats: Stats::default(),
-        scenario: None,
-    };
+        problems,
+        stats,
+        scenario,
+    }
+}
+
+/// The problems, contents and model of a source text (see [`check_bytes`]).
+fn check_source(
+    source: &str,
+    utf8_error: Option<usize>,
+) -> (Vec<Problem>, Stats, Option<Scenario>) {
+    let map = std::cell::LazyCell::new(|| SourceMap::new(source));
     if let Some(valid) = utf8_error {
-        result.problems.push(file_problem(
+        let problem = file_problem(
             &map,
             valid,
             format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
             Some("scenario files are UTF-8 text; is this the right file?".into()),
-        ));
-        return result;
+        );
+        return (vec![problem], Stats::default(), None);
     }
-    if result.source.trim().is_empty() {
-        result.problems.push(file_problem(
+    if source.trim().is_empty() {
+        let problem = file_problem(
             &map,
             0,
             "the file is empty".into(),
@@ -151,27 +161,33 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
                 "a scenario starts with `(format: 1, id: \"…\", …)`; see docs/scenario-format.md"
                     .into(),
             ),
-        ));
-        return result;
+        );
+        return (vec![problem], Stats::default(), None);
     }
-    let over = limits::check(&map);
+    let over = limits::check(source, &|offset| map.line_col(offset));
     if !over.is_empty() {
-        result.problems = over;
-        return result;
+        return (over, Stats::default(), None);
     }
-    let raw = match ron_options().from_str::<raw::RawScenario>(&result.source) {
+    let raw = match ron_options().from_str::<raw::RawScenario>(source) {
         Ok(raw) => raw,
         Err(e) => {
-            result.problems = recover::ron_problems(&result.source, &map, &e);
-            return result;
+            return (
+                recover::ron_problems(source, &map, &e),
+                Stats::default(),
+                None,
+            );
         }
     };
     let mut problems = Problems::default();
     let outcome = validate::validate(&raw, &mut problems);
-    result.problems = problems.list.into_iter().map(|p| p.locate(&map)).collect();
-    result.problems.sort_by_key(|p| (p.line, p.col, p.severity));
-    result.problems.dedup();
-    result.stats = Stats {
+    let mut located: Vec<Problem> = if problems.list.is_empty() {
+        Vec::new()
+    } else {
+        problems.list.into_iter().map(|p| p.locate(&map)).collect()
+    };
+    located.sort_by_key(|p| (p.line, p.col, p.severity));
+    located.dedup();
+    let stats = Stats {
         segments: raw.organisation.segments.len(),
         hosts: raw.organisation.hosts.len(),
         accounts: raw.organisation.accounts.len(),
@@ -186,8 +202,7 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> Checked {
         walkthrough_turns: raw.walkthrough.len(),
         languages: outcome.languages,
     };
-    result.scenario = outcome.scenario;
-    result
+    (located, stats, outcome.scenario)
 }
 
 /// The check result for a file over [`limits::MAX_FILE_BYTES`]: nothing of it is read.

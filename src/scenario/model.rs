@@ -301,6 +301,8 @@ pub struct Scenario {
     pub difficulty: Difficulty,
     /// In-game minutes per turn.
     pub minutes_per_turn: u32,
+    /// When the exercise starts in the story (the organisation's wall clock), if it says.
+    pub start: Option<jiff::civil::DateTime>,
     /// Last turn.
     pub max_turns: u32,
     /// Effort per turn.
@@ -396,6 +398,8 @@ pub struct LearningObjective {
     pub key: String,
     /// Text.
     pub text: Text,
+    /// The competency it trains (a NIST CSF 2.0 category id), if the scenario names one.
+    pub competency: Option<String>,
 }
 
 /// A network segment.

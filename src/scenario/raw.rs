@@ -39,6 +39,10 @@ pub struct RawScenario {
     pub difficulty: Difficulty,
     /// In-game minutes that one turn stands for.
     pub minutes_per_turn: u32,
+    /// When the exercise starts in the story, as the organisation's wall clock shows it
+    /// (`"2026-07-14T09:00"`): the clock shows the day and time instead of the time elapsed.
+    #[serde(default)]
+    pub start: Option<String>,
     /// The session ends after this turn.
     pub max_turns: u32,
     /// Effort points a team has each turn (its staff).
@@ -101,6 +105,9 @@ pub struct RawLearningObjective {
     pub id: String,
     /// What the trainee should be able to do afterwards.
     pub text: RawText,
+    /// The competency it trains: a NIST CSF 2.0 category id such as `"RS.AN"`.
+    #[serde(default)]
+    pub competency: Option<String>,
 }
 
 /// The organisation: its network and what depends on it.

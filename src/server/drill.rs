@@ -9,6 +9,7 @@
 //! queued input, the timers and the pause state.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -292,6 +293,9 @@ pub struct Drill {
     /// A disk failure: the drill takes no more changes until the server restarts.
     broken: Option<String>,
     scenario_sha256: String,
+    /// Where the drill's log is recorded in the history when it ends: the database and the
+    /// drill's folder.
+    history: Option<(PathBuf, DrillDir)>,
 }
 
 fn scenario_of(dir: &DrillDir) -> Result<Arc<Scenario>, String> {
@@ -360,6 +364,7 @@ impl Drill {
             updates,
             broken: None,
             scenario_sha256,
+            history: None,
         }
     }
 
@@ -555,6 +560,12 @@ impl Drill {
 
     fn teams(&self) -> usize {
         self.config.teams.len()
+    }
+
+    /// Records the drill's teams in the history database `db` when the drill ends.
+    pub fn with_history(mut self, db: PathBuf, dir: DrillDir) -> Self {
+        self.history = Some((db, dir));
+        self
     }
 
     /// Starts the drill's task; returns its handle.
@@ -1098,6 +1109,20 @@ impl Drill {
         self.status = Status::Ended;
         self.turn_deadline = None;
         self.drill_deadline = None;
+        if let Some((db, dir)) = self.history.clone() {
+            let id = self.config.id.clone();
+            // Off the drill's task: re-simulating the log takes a moment.
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = crate::history::record_log(
+                    &db,
+                    &dir.log(),
+                    &dir.scenario(),
+                    crate::history::Source::Serve,
+                ) {
+                    eprintln!("drill {id}: not recorded in the history: {e}");
+                }
+            });
+        }
         self.index_put();
         self.bump(None);
         Ok(())
@@ -1327,7 +1352,13 @@ impl Drill {
             .iter()
             .map(|&t| self.session.members(TeamId(t)).to_vec())
             .collect();
-        let report = aar::build(s, self.session.seed(), &teams, lang).with_members(&members);
+        let report = aar::build(s, self.session.seed(), &teams, lang)
+            .with_members(&members)
+            .with_played(aar::Played {
+                started: Some(self.config.created.clone()),
+                scenario_sha256: self.scenario_sha256.clone(),
+                ..aar::Played::default()
+            });
         Ok(match format {
             ReportFormat::Md => ("text/markdown; charset=utf-8", markdown::render(&report)),
             ReportFormat::Html => ("text/html; charset=utf-8", html::render(&report)),

@@ -97,7 +97,18 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
                 "payload_too_large",
                 "the request body is too large or unreadable",
             ),
-            other => Self::bad_request(other.body_text()),
+            other => Self::bad_request(crate::text::plain_type_names(
+                &other
+                    .body_text()
+                    .replace(
+                        "Failed to deserialize the JSON body into the target type: ",
+                        "the body does not fit: ",
+                    )
+                    .replace(
+                        "Failed to parse the request body as JSON: ",
+                        "the body is not JSON: ",
+                    ),
+            )),
         }
     }
 }

@@ -103,6 +103,9 @@ impl Index {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A cache rebuilt from the drill folders at every start: no disk flush per update
+        // (WAL stays consistent; a crash can only lose the last updates, which are rebuilt).
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA {
             return Err(rusqlite::Error::InvalidParameterName(format!(

@@ -313,10 +313,15 @@ impl AppState {
             self.index.clone(),
         )
         .map_err(ApiError::internal)?;
-        let handle = drill.spawn();
+        let handle = drill.with_history(self.history(), dir).spawn();
         let teams = self.join_infos(&handle.config);
         self.register(handle, Vec::new());
         Ok(Created { id, teams })
+    }
+
+    /// The server's history database: every team of every drill that ends.
+    pub fn history(&self) -> PathBuf {
+        self.data.join("history.sqlite")
     }
 
     /// A drill not yet ended with this very setup (so that running the same `serve --drill`
@@ -500,10 +505,34 @@ pub async fn start(
             .unwrap_or_default();
         let dir = DrillDir::new(&config.data, &id);
         match Drill::recover(&dir, state.key.clone(), state.index.clone()) {
-            Ok((drill, seats)) => state.register(drill.spawn(), seats),
+            Ok((drill, seats)) => {
+                let drill = drill.with_history(state.history(), dir.clone());
+                state.register(drill.spawn(), seats);
+            }
             Err(e) => unrecovered.push((id, e)),
         }
     }
+    // Drills that ended while the server was down (or before their record was made) go into
+    // the history now; those already there are skipped without re-simulating them.
+    let ended: Vec<DrillDir> = read(&state.drills)
+        .keys()
+        .map(|id| DrillDir::new(&config.data, id))
+        .collect();
+    let db = state.history();
+    tokio::task::spawn_blocking(move || {
+        for dir in ended {
+            if crate::replay::Log::read(&dir.log()).is_ok_and(|log| log.seal().is_some())
+                && let Err(e) = crate::history::record_log(
+                    &db,
+                    &dir.log(),
+                    &dir.scenario(),
+                    crate::history::Source::Serve,
+                )
+            {
+                eprintln!("not recorded in the history: {e}");
+            }
+        }
+    });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(state.clone());
     let task = tokio::spawn(async move {

@@ -262,6 +262,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
         "lang": lang.code(),
         "turn": obs.turn,
         "minutes": obs.minutes,
+        "clock": describe::world_time(s, obs.minutes, lang),
         "ended": obs.ended.map(|e| json!({
             "outcome": e.outcome,
             "reason": e.reason,

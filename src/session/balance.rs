@@ -1,9 +1,9 @@
 //! Balancing: many seeded playthroughs of one scenario by one policy, and their statistics.
 //!
-//! Run `i` plays seed `seed + i`. Runs are played in fixed batches of [`BATCH`] teams, one
-//! engine per batch, batches spread over all cores with rayon; every run depends only on its
-//! own seed, and results are gathered in run order, so the statistics are the same whatever
-//! the number of threads.
+//! Run `i` plays seed `seed + i`. Runs are played in batches (up to [`BATCH`] teams, fewer
+//! on large networks: see [`batch_size`]), one engine per batch, batches spread over all
+//! cores with rayon; every run depends only on its own seed, and results are gathered in run
+//! order, so the statistics are the same whatever the number of threads or the batch size.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,8 +22,20 @@ use crate::scoring::{self, Status};
 /// objectives).
 pub const MAX_RUNS: u64 = 1_000_000;
 
-/// Teams played together in one engine.
+/// Most teams played together in one engine.
 pub const BATCH: usize = 256;
+
+/// Hosts (and other per-team items) a batch's worlds may hold together: a team world takes
+/// about 100 bytes per host with its event log, so a batch stays within tens of megabytes
+/// however large the network, and memory does not grow with it.
+const BATCH_ITEMS: usize = 256_000;
+
+/// Teams in one batch for this scenario: [`BATCH`] up to about a thousand hosts, then fewer,
+/// at least 4.
+pub fn batch_size(s: &Scenario) -> usize {
+    let per_team = s.hosts.len() + s.accounts.len() + s.traces.len() + s.noise.len();
+    (BATCH_ITEMS / per_team.max(1)).clamp(4, BATCH)
+}
 
 /// Which policy plays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,9 +116,10 @@ pub fn play_runs(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<Run> {
     let done = AtomicU64::new(0);
+    let size = batch_size(s);
     let batches: Vec<(u64, u64)> = (0..runs)
-        .step_by(BATCH)
-        .map(|first| (first, (runs - first).min(BATCH as u64)))
+        .step_by(size)
+        .map(|first| (first, (runs - first).min(size as u64)))
         .collect();
     let results: Vec<Vec<Run>> = batches
         .par_iter()

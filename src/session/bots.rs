@@ -388,7 +388,8 @@ pub fn load_plan(path: &Path, s: &Scenario) -> Result<Vec<TurnPlan>, PlanError> 
 
 /// Parses action-file text (see [`load_plan`]); `file` names it in errors.
 pub fn parse_plan(file: &str, text: &str, s: &Scenario) -> Result<Vec<TurnPlan>, PlanError> {
-    let map = SourceMap::new(text);
+    // Positions are looked for only when there is a problem to point at.
+    let map = std::cell::LazyCell::new(|| SourceMap::new(text));
     let invalid = |at: LineCol, message: String| PlanError::Invalid {
         file: file.to_owned(),
         line: at.line,

@@ -187,12 +187,24 @@ impl Session {
     }
 
     /// Starts recording the session to `out`: the header, every turn played so far (a branched
-    /// session's history), then each turn as it is played, flushed line by line.
+    /// session's history), then each turn as it is played, flushed line by line. A session
+    /// that played turns unrecorded cannot start a log (their state digests were never
+    /// computed): start recording before the first turn, or branch from a log.
     pub fn record_to(
         &mut self,
         out: Box<dyn Write + Send>,
         header: Header,
     ) -> Result<(), SessionError> {
+        let undigested = self.history.iter().any(|e| match e {
+            Entry::Turn(r) => r.digest.is_none(),
+            Entry::Facilitator(r) => r.digest.is_none(),
+            _ => false,
+        });
+        if undigested {
+            return Err(SessionError::Record(
+                "recording must start before the first turn: earlier turns were played without a log".into(),
+            ));
+        }
         // The log records the rules this session plays by (a branch of an older log keeps
         // playing by the older rules, so that its re-recorded lines still verify).
         let mut header = header;
@@ -356,7 +368,7 @@ impl Session {
             turn: self.engine.turn(team),
             act,
             events: start..self.engine.events(team).len(),
-            digest: self.engine.digest(team),
+            digest: self.line_digest(team),
         };
         self.commit(Entry::Facilitator(record))
     }
@@ -365,6 +377,13 @@ impl Session {
     pub fn announce(&mut self, text: &str) -> Result<(), SessionError> {
         self.open()?;
         self.commit(Entry::Announcement(text.to_owned()))
+    }
+
+    /// The team's state digest for the entry being committed: computed only when a log
+    /// records it (nothing else reads it, and at thousands of hosts it is most of a turn's
+    /// cost).
+    fn line_digest(&self, team: TeamId) -> Option<[u8; 32]> {
+        self.recorder.is_some().then(|| self.engine.digest(team))
     }
 
     /// Whether the session is being recorded.
@@ -420,7 +439,7 @@ impl Session {
                 actions,
                 by,
                 events: start..self.engine.events(team).len(),
-                digest: self.engine.digest(team),
+                digest: self.line_digest(team),
             };
             if let Err(e) = self.commit(Entry::Turn(record)) {
                 failure = Some(e);

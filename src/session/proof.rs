@@ -141,12 +141,15 @@ pub fn extend(checked: &mut Checked) {
     let s = Arc::new(s);
     let mut problems = Problems::default();
     prove(&s, PROOF_SEEDS, &mut problems);
-    let map = SourceMap::new(&checked.source);
-    checked
-        .problems
-        .extend(problems.list.into_iter().map(|p| p.locate(&map)));
-    checked
-        .problems
-        .sort_by_key(|p| (p.line, p.col, p.severity));
+    // Positions in the source are looked for only when there is a problem to point at.
+    if !problems.list.is_empty() {
+        let map = SourceMap::new(&checked.source);
+        checked
+            .problems
+            .extend(problems.list.into_iter().map(|p| p.locate(&map)));
+        checked
+            .problems
+            .sort_by_key(|p| (p.line, p.col, p.severity));
+    }
     checked.scenario = Arc::try_unwrap(s).ok();
 }

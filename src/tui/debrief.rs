@@ -71,8 +71,11 @@ pub(crate) fn result_doc(app: &App) -> Doc {
     doc.push((
         match lang {
             Lang::En => format!(
-                "Score {} of {} ({}%){grade}, after {} turn(s)",
-                card.total, card.max, card.percent, app.obs.turn
+                "Score {} of {} ({}%){grade}, after {}",
+                card.total,
+                card.max,
+                card.percent,
+                crate::report::describe::n(app.obs.turn, "turn")
             ),
             Lang::Ja => format!(
                 "得点 {} / {}（{}%）{grade}・{}ターン",
@@ -201,7 +204,12 @@ pub(crate) fn timeline_doc(app: &App) -> Doc {
     for e in app.session.events(app.team) {
         if e.turn != turn {
             turn = e.turn;
-            let clock = words::clock(turn.saturating_sub(1) * s.minutes_per_turn);
+            let minutes = turn.saturating_sub(1) * s.minutes_per_turn;
+            let clock = if s.start.is_some() {
+                crate::report::describe::world_time(s, minutes, lang)
+            } else {
+                words::clock(minutes)
+            };
             doc.push((
                 match lang {
                     Lang::En => format!("Turn {turn} (from {clock})"),

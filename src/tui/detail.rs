@@ -173,8 +173,9 @@ pub(crate) fn detail(app: &App, item: &Item) -> (String, Doc) {
             let mut doc = vec![(describe::command(s, &cmd, lang), heading())];
             doc.push(plain(match lang {
                 Lang::En => format!(
-                    "Started in turn {}; {} more turn(s) to go.",
-                    t.started, t.remaining
+                    "Started in turn {}; {} more to go.",
+                    t.started,
+                    describe::n(t.remaining, "turn")
                 ),
                 Lang::Ja => format!("{}ターン目に開始、残り{}ターン。", t.started, t.remaining),
             }));

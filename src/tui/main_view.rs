@@ -327,7 +327,10 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
                 lang,
             );
             let left = match lang {
-                Lang::En => format!(" ({} more turn(s))", t.remaining),
+                Lang::En => format!(
+                    " ({} more)",
+                    crate::report::describe::n(t.remaining, "turn")
+                ),
                 Lang::Ja => format!("（残り{}ターン）", t.remaining),
             };
             let text = format!(
@@ -419,14 +422,14 @@ fn status_line(app: &App, width: usize) -> Line<'static> {
     let o = &app.obs;
     let lang = app.lang;
     let next = (o.turn + 1).min(o.max_turns);
-    let clock = words::clock(o.minutes);
+    let clock = words::clock_phrase(app.s(), o.minutes, lang);
     let text = match lang {
         Lang::En => format!(
-            " Turn {next}/{} · {clock} elapsed · Effort {}/{} left · Score {}",
+            " Turn {next}/{} · {clock} · Effort {}/{} left · Score {}",
             o.max_turns, o.effort_available, o.effort_per_turn, o.score.total
         ),
         Lang::Ja => format!(
-            " ターン{next}/{}・経過{clock}・残り工数{}/{}・得点{}",
+            " ターン{next}/{}・{clock}・残り工数{}/{}・得点{}",
             o.max_turns, o.effort_available, o.effort_per_turn, o.score.total
         ),
     };

@@ -157,9 +157,10 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
                 text_window(frame, title, doc, close.clone(), scroll, 76, 22)
             }
             Layer::Summary { turn, scroll } => {
+                let clock = words::clock_phrase(app.s(), app.obs.minutes, lang);
                 let title = match lang {
-                    Lang::En => format!("Turn {turn} — {} elapsed", words::clock(app.obs.minutes)),
-                    Lang::Ja => format!("ターン{turn}（経過{}）", words::clock(app.obs.minutes)),
+                    Lang::En => format!("Turn {turn} — {clock}"),
+                    Lang::Ja => format!("ターン{turn}（{clock}）"),
                 };
                 let doc = summary_doc(app, *turn);
                 text_window(
@@ -194,9 +195,9 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
             let o = &app.obs;
             let text = match lang {
                 Lang::En => format!(
-                    "End turn {} and play it? {} command(s) queued, {} effort unused.",
+                    "End turn {} and play it? {} queued, {} effort unused.",
                     o.turn + 1,
-                    o.queued.len(),
+                    crate::report::describe::n(o.queued.len() as u64, "command"),
                     o.effort_available
                 ),
                 Lang::Ja => format!(
@@ -231,7 +232,8 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
             (_, _, Screen::Debrief { .. }, Lang::En) => "Leave cyberdrill?".to_owned(),
             (_, _, Screen::Debrief { .. }, Lang::Ja) => "cyberdrillを終了しますか？".to_owned(),
             (Some(p), None, _, Lang::En) => format!(
-                "Quit the exercise? The replay of the {turns} turn(s) played is kept in {}.",
+                "Quit the exercise? The replay of the {} played is kept in {}.",
+                crate::report::describe::n(turns, "turn"),
                 p.display()
             ),
             (Some(p), None, _, Lang::Ja) => format!(

@@ -13,6 +13,18 @@ pub fn clock(minutes: u32) -> String {
     format!("{}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// The clock as the status line and the summaries show it: the in-world day and time when
+/// the scenario says when it starts ("Tue 10:30"), else the time elapsed ("1:30 elapsed").
+pub fn clock_phrase(s: &Scenario, minutes: u32, lang: Lang) -> String {
+    if s.start.is_some() {
+        return describe::world_time(s, minutes, lang);
+    }
+    match lang {
+        Lang::En => format!("{} elapsed", clock(minutes)),
+        Lang::Ja => format!("経過{}", clock(minutes)),
+    }
+}
+
 /// A turn as a short tag (`T3`).
 pub fn turn_tag(turn: u32) -> String {
     format!("T{turn}")

@@ -192,13 +192,26 @@ fn err<E: std::fmt::Display>(what: &str) -> impl Fn(E) -> String + '_ {
     move |e| format!("{what}: {e}")
 }
 
+/// The page's text. A page that is being replaced (a form's redirect, a reload) leaves the
+/// element found a moment before stale: read the new page instead.
 async fn text(c: &Client) -> Result<String, String> {
-    c.find(Locator::Css("body"))
-        .await
-        .map_err(err("the page"))?
-        .text()
-        .await
-        .map_err(err("its text"))
+    let mut last = String::new();
+    for _ in 0..40 {
+        let read = async {
+            c.find(Locator::Css("body"))
+                .await
+                .map_err(err("the page"))?
+                .text()
+                .await
+                .map_err(err("its text"))
+        };
+        match read.await {
+            Ok(t) => return Ok(t),
+            Err(e) => last = e,
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err(last)
 }
 
 /// Waits until the page's text contains `needle` (the page updates itself).
@@ -225,26 +238,50 @@ async fn wait_text(c: &Client, needle: &str) -> Result<(), String> {
     ))
 }
 
+/// Whether a WebDriver error is an element replaced by a live update between finding and
+/// using it: find it again.
+fn stale(e: &fantoccini::error::CmdError) -> bool {
+    e.to_string().contains("stale element")
+}
+
 async fn click(c: &Client, css: &str) -> Result<(), String> {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .map_err(err(css))?
-        .click()
-        .await
-        .map_err(err(css))
+    for _ in 0..20 {
+        let el = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(err(css))?;
+        match el.click().await {
+            Err(e) if stale(&e) => tokio::time::sleep(Duration::from_millis(50)).await,
+            other => return other.map_err(err(css)),
+        }
+    }
+    Err(format!(
+        "{css}: replaced again and again while being clicked"
+    ))
 }
 
 async fn fill(c: &Client, css: &str, value: &str) -> Result<(), String> {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .map_err(err(css))?;
-    el.clear().await.map_err(err(css))?;
-    el.send_keys(value).await.map_err(err(css))
+    for _ in 0..20 {
+        let el = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(err(css))?;
+        let done = async {
+            el.clear().await?;
+            el.send_keys(value).await
+        };
+        match done.await {
+            Err(e) if stale(&e) => tokio::time::sleep(Duration::from_millis(50)).await,
+            other => return other.map_err(err(css)),
+        }
+    }
+    Err(format!(
+        "{css}: replaced again and again while being filled"
+    ))
 }
 
 fn css_string(s: &str) -> String {
@@ -292,7 +329,11 @@ async fn composer_home(c: &Client) -> Result<(), String> {
         .await
         .map_err(err("the composer"))?;
     if let Some(b) = back.into_iter().next() {
-        b.click().await.map_err(err("back"))?;
+        match b.click().await {
+            // Replaced by a live update: the composer was drawn again, at its start.
+            Err(e) if stale(&e) => {}
+            other => other.map_err(err("back"))?,
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Ok(())
@@ -397,7 +438,13 @@ async fn play_command(c: &Client, command: &RawCommand) -> Result<(), String> {
     // The page's flash says what happened.
     for _ in 0..100 {
         let flash = c.find(Locator::Css("#flash")).await.map_err(err("flash"))?;
-        let t = flash.text().await.map_err(err("flash"))?;
+        let t = match flash.text().await {
+            Err(e) if stale(&e) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            other => other.map_err(err("flash"))?,
+        };
         if !t.is_empty() {
             if flash
                 .attr("class")

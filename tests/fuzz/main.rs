@@ -1,13 +1,17 @@
 //! A fuzz driver for the stable toolchain: mutates a committed seed corpus and feeds the
-//! mutants to the scenario loader and the action-file reader, as the binary reads them, and
-//! looks for panics and broken promises (a problem outside the text, a control character in a
-//! rendering, an accepted action file naming a turn outside the session). Accepted scenarios
-//! and action files are also played for a few turns.
+//! mutants to the scenario loader, the action-file reader and the replay reader, as the binary
+//! reads them, and looks for panics and broken promises (a problem outside the text, a control
+//! character in a rendering, an accepted action file naming a turn outside the session, a
+//! replay log that verifies with a line no session wrote), and to the drill server's message
+//! decoder (any answer but success or a clear client error is a failure). Accepted scenarios
+//! and action files are also played for a few turns; parsed logs are verified by
+//! re-simulation; messages go to a real server on a loopback port, whose drill's log must
+//! still verify at the end.
 //!
 //! ```sh
-//! cargo run --example fuzz -- [--target scenario|plan|all] [--iterations N] [--seconds S]
-//!                             [--seed N] [--corpus DIR] [--crashes DIR]
-//! cargo run --example fuzz -- --target scenario|plan --check FILE   # one saved input again
+//! cargo run --example fuzz -- [--target scenario|plan|replay|message|all] [--iterations N]
+//!                             [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR]
+//! cargo run --example fuzz -- --target TARGET --check FILE   # one saved input again
 //! ```
 //!
 //! Defaults: all targets, 2,000 iterations each, no time limit (`--seconds` bounds each
@@ -91,6 +95,8 @@ const TOKENS: &[&str] = &[
 enum Target {
     Scenario,
     Plan,
+    Replay,
+    Message,
 }
 
 struct Args {
@@ -105,7 +111,7 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: cargo run --example fuzz -- [--target scenario|plan|all] [--iterations N] \
+        "usage: cargo run --example fuzz -- [--target scenario|plan|replay|message|all] [--iterations N] \
          [--seconds S] [--seed N] [--corpus DIR] [--crashes DIR] [--check FILE]"
     );
     std::process::exit(2)
@@ -114,7 +120,12 @@ fn usage() -> ! {
 fn parse_args() -> Args {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut args = Args {
-        targets: vec![Target::Scenario, Target::Plan],
+        targets: vec![
+            Target::Scenario,
+            Target::Plan,
+            Target::Replay,
+            Target::Message,
+        ],
         iterations: 2_000,
         seconds: None,
         seed: 1,
@@ -130,7 +141,14 @@ fn parse_args() -> Args {
                 args.targets = match value().as_str() {
                     "scenario" => vec![Target::Scenario],
                     "plan" => vec![Target::Plan],
-                    "all" => vec![Target::Scenario, Target::Plan],
+                    "replay" => vec![Target::Replay],
+                    "message" => vec![Target::Message],
+                    "all" => vec![
+                        Target::Scenario,
+                        Target::Plan,
+                        Target::Replay,
+                        Target::Message,
+                    ],
                     _ => usage(),
                 }
             }
@@ -263,6 +281,222 @@ fn plan_case(bytes: &[u8], s: &Arc<Scenario>) -> Result<(), String> {
     }
 }
 
+/// The lines sessions really wrote: every line of the seed logs.
+struct Written {
+    lines: std::collections::HashSet<Vec<u8>>,
+    /// The tutorial, as it is and as the earliest logs were recorded with it.
+    tutorials: Vec<Vec<u8>>,
+}
+
+/// Checks one replay-log mutant: read, then verified against the tutorial. A message must
+/// speak the reader's terms and stay short; a log that verifies may hold only lines that a
+/// session wrote (its seal aside, which a signature protects), unless it is a format-1 log
+/// (which has no seal, so a cut at a line boundary reads as a shorter session).
+fn replay_case(bytes: &[u8], written: &Written) -> Result<(), String> {
+    use cyberdrill::replay::{Log, LogEntry, verify};
+    let message_ok = |m: &str| -> Result<(), String> {
+        if m.contains("struct ") || m.contains("::") || m.contains("enum ") {
+            return Err(format!("a message in Rust's terms: {m}"));
+        }
+        if m.chars().count() > 4_000 {
+            return Err(format!("a message of {} characters", m.chars().count()));
+        }
+        Ok(())
+    };
+    let log = match Log::parse(bytes) {
+        Ok(log) => log,
+        Err(e) => return message_ok(&e.to_string()),
+    };
+    // The tutorial the log names (a mutated digest names neither: the current one).
+    let recorded = &log.header.value.scenario.sha256;
+    let tutorial = written
+        .tutorials
+        .iter()
+        .find(|t| cyberdrill::replay::record::sha256_hex(t) == *recorded)
+        .unwrap_or(&written.tutorials[0]);
+    match verify(&log, "tutorial.ron", tutorial, None) {
+        Err(e) => message_ok(&e.to_string()),
+        Ok(v) => {
+            if v.format < 2 {
+                return Ok(());
+            }
+            for line in std::iter::once(&log.header.bytes).chain(
+                log.entries
+                    .iter()
+                    .filter(|l| !matches!(l.value, LogEntry::Seal(_)))
+                    .map(|l| &l.bytes),
+            ) {
+                if !written.lines.contains(line) {
+                    return Err(format!(
+                        "a log verifies with a line no session wrote: {}",
+                        String::from_utf8_lossy(line)
+                    ));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Whether a message names the program's types (`struct X`, `Type::Variant`) rather than
+/// saying what was expected in the user's terms.
+fn rust_terms(m: &str) -> bool {
+    m.contains("struct ")
+        || m.contains("enum ")
+        || m.as_bytes().windows(3).enumerate().any(|(i, w)| {
+            w[0].is_ascii_alphanumeric()
+                && &w[1..] == b"::"
+                && m.as_bytes().get(i + 3).is_some_and(u8::is_ascii_uppercase)
+        })
+}
+
+/// A drill server on a loopback port, with a drill of the tutorial running and one member.
+struct Room {
+    runtime: tokio::runtime::Runtime,
+    http: reqwest::Client,
+    base: String,
+    facilitator: String,
+    member: String,
+    drill: String,
+    data: PathBuf,
+    tutorial: Vec<u8>,
+}
+
+impl Room {
+    fn open(root: &Path) -> Room {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let data = std::env::temp_dir().join(format!("cyberdrill-fuzz-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let running = runtime
+            .block_on(cyberdrill::server::start(
+                cyberdrill::server::ServeConfig {
+                    listen: "127.0.0.1:0".parse().expect("an address"),
+                    data: data.clone(),
+                    scenarios: root.join("scenarios"),
+                    public_url: None,
+                },
+                std::future::pending(),
+            ))
+            .expect("the server starts");
+        let base = format!("http://{}", running.addr);
+        let facilitator = running.facilitator_token.clone();
+        // The server runs as long as the runtime does.
+        std::mem::forget(running);
+        let http = reqwest::Client::new();
+        let post = |path: String, token: &str, body: serde_json::Value| {
+            let req = http
+                .post(format!("{base}{path}"))
+                .bearer_auth(token)
+                .json(&body);
+            runtime.block_on(async {
+                req.send()
+                    .await
+                    .expect("the server answers")
+                    .json::<serde_json::Value>()
+                    .await
+                    .expect("JSON")
+            })
+        };
+        let created = post(
+            "/api/drills".into(),
+            &facilitator,
+            serde_json::json!({"scenario": "tutorial", "teams": ["Red"], "pacing": "sync"}),
+        );
+        let drill = created["id"].as_str().expect("a drill").to_owned();
+        let code = created["teams"][0]["code"].as_str().expect("a code");
+        let joined = post(
+            "/api/join".into(),
+            "",
+            serde_json::json!({"code": code, "name": "Fuzz"}),
+        );
+        let member = joined["token"].as_str().expect("a token").to_owned();
+        post(
+            format!("/api/drills/{drill}/control"),
+            &facilitator,
+            serde_json::json!({"action": "start"}),
+        );
+        Room {
+            runtime,
+            http,
+            base,
+            facilitator,
+            member,
+            drill,
+            data,
+            tutorial: std::fs::read(root.join("scenarios/tutorial.ron")).expect("the tutorial"),
+        }
+    }
+
+    /// Sends one message (`METHOD PATH` on the first line, the body after it; `CONTROL`
+    /// stands for the drill's control endpoint).
+    fn send(&self, bytes: &[u8]) -> Result<(), String> {
+        let cut = bytes
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap_or(bytes.len());
+        let line = String::from_utf8_lossy(&bytes[..cut]).into_owned();
+        let body = bytes.get(cut + 1..).unwrap_or_default().to_vec();
+        let (method, path) = line.split_once(' ').unwrap_or(("POST", "/api/team/queue"));
+        let (path, token) = match path {
+            "CONTROL" => (
+                format!("/api/drills/{}/control", self.drill),
+                &self.facilitator,
+            ),
+            "/api/drills" => (path.to_owned(), &self.facilitator),
+            p if p.starts_with("/api/") => (p.to_owned(), &self.member),
+            _ => ("/api/team/queue".to_owned(), &self.member),
+        };
+        let method = match method {
+            "PUT" => reqwest::Method::PUT,
+            "DELETE" => reqwest::Method::DELETE,
+            _ => reqwest::Method::POST,
+        };
+        let req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body);
+        self.runtime.block_on(async {
+            let res = req.send().await.map_err(|e| format!("no answer: {e}"))?;
+            let status = res.status();
+            let text = res.text().await.map_err(|e| format!("a cut answer: {e}"))?;
+            if status.is_server_error() {
+                return Err(format!("{status}: {text}"));
+            }
+            if status.is_client_error() && status.as_u16() != 429 {
+                let v: serde_json::Value = serde_json::from_str(&text)
+                    .map_err(|_| format!("{status} without a JSON error: {text}"))?;
+                if !v["code"].is_string() || !v["message"].is_string() {
+                    return Err(format!("{status} without code and message: {text}"));
+                }
+                let m = v["message"].as_str().unwrap_or_default();
+                if rust_terms(m) {
+                    return Err(format!("a message in Rust's terms: {m}"));
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The drill's log still verifies (the server may have ended the drill or not).
+    fn log_verifies(&self) -> Result<(), String> {
+        let bytes = std::fs::read(self.data.join(&self.drill).join("log.jsonl"))
+            .map_err(|e| e.to_string())?;
+        let log = cyberdrill::replay::Log::parse(&bytes).map_err(|e| e.to_string())?;
+        let s = cyberdrill::scenario::check_bytes("tutorial.ron", &self.tutorial)
+            .scenario
+            .expect("the tutorial");
+        cyberdrill::replay::verify::resimulate(&log, &Arc::new(s), None)
+            .map(|_| ())
+            .map_err(|e| format!("the drill's log no longer verifies: {e}"))
+    }
+}
+
 fn main() -> ExitCode {
     let args = parse_args();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -281,6 +515,42 @@ fn main() -> ExitCode {
                 let (s, _) = cyberdrill::scenario::load(&tutorial).expect("the tutorial loads");
                 (files(&args.corpus.join("plan"), "ron"), Some(Arc::new(s)))
             }
+            Target::Message => (files(&args.corpus.join("message"), "txt"), None),
+            // The golden logs of the tutorial, in both formats.
+            Target::Replay => {
+                let golden = root.join("tests/fixtures/golden");
+                let mut seeds = files(&golden, "jsonl");
+                seeds.extend(files(&golden.join("rules-1"), "jsonl"));
+                seeds.extend(files(&golden.join("format-1"), "jsonl"));
+                (seeds, None)
+            }
+        };
+        let written = Written {
+            lines: seeds
+                .iter()
+                .filter(|_| *target == Target::Replay)
+                .flat_map(|p| {
+                    std::fs::read(p)
+                        .unwrap_or_default()
+                        .split(|b| *b == b'\n')
+                        .map(<[u8]>::to_vec)
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            tutorials: [
+                "scenarios/tutorial.ron",
+                "tests/fixtures/golden/rules-1/tutorial.ron",
+            ]
+            .iter()
+            .map(|p| std::fs::read(root.join(p)).expect("the tutorial"))
+            .collect(),
+        };
+        let room = (*target == Target::Message).then(|| Room::open(&root));
+        let case = |bytes: &[u8]| match target {
+            Target::Scenario => scenario_case(bytes),
+            Target::Plan => plan_case(bytes, scenario.as_ref().expect("the plan's scenario")),
+            Target::Replay => replay_case(bytes, &written),
+            Target::Message => room.as_ref().expect("the room").send(bytes),
         };
         let corpus: Vec<Vec<u8>> = seeds
             .iter()
@@ -295,7 +565,7 @@ fn main() -> ExitCode {
         }
         // Plans are also cut out of the shipped walkthroughs, so the corpus can stay small.
         let corpus: Vec<Vec<u8>> = match target {
-            Target::Scenario => corpus,
+            Target::Scenario | Target::Replay | Target::Message => corpus,
             Target::Plan => {
                 let mut all = corpus;
                 for p in files(&root.join("scenarios"), "ron") {
@@ -312,10 +582,7 @@ fn main() -> ExitCode {
         };
         if let Some(file) = &args.check {
             let bytes = std::fs::read(file).expect("a readable input");
-            let outcome = catch_unwind(AssertUnwindSafe(|| match &scenario {
-                None => scenario_case(&bytes),
-                Some(s) => plan_case(&bytes, s),
-            }));
+            let outcome = catch_unwind(AssertUnwindSafe(|| case(&bytes)));
             return match outcome {
                 Ok(Ok(())) => {
                     println!("fuzz {target:?}: {} passes", file.display());
@@ -342,27 +609,35 @@ fn main() -> ExitCode {
             let seed = &corpus[rng.random_range(0..corpus.len())];
             let other = &corpus[rng.random_range(0..corpus.len())];
             let mutant = mutate(&mut rng, seed, other);
-            let outcome = catch_unwind(AssertUnwindSafe(|| match &scenario {
-                None => scenario_case(&mutant),
-                Some(s) => plan_case(&mutant, s),
-            }))
-            .unwrap_or_else(|panic| {
-                let why = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                    .unwrap_or_default();
-                Err(format!("panic: {why}"))
-            });
+            let outcome =
+                catch_unwind(AssertUnwindSafe(|| case(&mutant))).unwrap_or_else(|panic| {
+                    let why = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                        .unwrap_or_default();
+                    Err(format!("panic: {why}"))
+                });
             done += 1;
             if let Err(why) = outcome {
                 failures += 1;
                 let _ = std::fs::create_dir_all(&args.crashes);
-                let name = format!("{target:?}-seed{}-{i}.ron", args.seed).to_lowercase();
+                let extension = match target {
+                    Target::Replay => "jsonl",
+                    Target::Message => "txt",
+                    _ => "ron",
+                };
+                let name = format!("{target:?}-seed{}-{i}.{extension}", args.seed).to_lowercase();
                 let path = args.crashes.join(name);
                 let _ = std::fs::write(&path, &mutant);
                 eprintln!("fuzz: {target:?} #{i}: {why} (input: {})", path.display());
             }
+        }
+        if let Some(room) = &room
+            && let Err(why) = room.log_verifies()
+        {
+            failures += 1;
+            eprintln!("fuzz: {target:?}: {why}");
         }
         println!(
             "fuzz {target:?}: {done} mutants of {} seeds in {:.1} s, {failures} failures so far",

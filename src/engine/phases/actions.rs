@@ -211,9 +211,22 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
             nothing_found(t, &task, &[*h], n);
         }
         (Verb::Scan, Target::Segment(seg)) => {
+            // What a sweep can find in the segment, in the order of its hosts (file order)
+            // then of the traces: one pass over the traces, not one per host of the segment.
+            let mut sweep: Vec<TraceId> = s
+                .traces
+                .iter()
+                .filter(|(_, tr)| tr.seen_in == SeenIn::Scan && s.hosts[tr.host].segment == *seg)
+                .map(|(id, _)| id)
+                .collect();
+            sweep.sort_by_key(|&id| (s.traces[id].host, id));
             let mut n = 0;
-            for &h in &s.segments[*seg].hosts {
-                n += investigate(s, t, h, SeenIn::Scan);
+            for id in sweep {
+                let st = &t.evidence.traces[id.index()];
+                if st.present && st.found_at.is_none() {
+                    found(s, t, id, true);
+                    n += 1;
+                }
             }
             nothing_found(t, &task, &s.segments[*seg].hosts, n);
         }
@@ -302,10 +315,17 @@ fn rebuild(s: &Scenario, t: &mut TeamMut, h: HostId, verb: Verb) {
 
 /// A host is suspicious while an alert on it waits for triage.
 fn refresh_suspicion(s: &Scenario, t: &mut TeamMut, h: HostId) {
-    let pending = t.knowledge.alerts.iter().any(|x| {
-        alert_host(s, x.alert) == h
-            && t.knowledge.triaged[Knowledge::alert_slot(s, x.alert)].is_none()
-    });
+    // An alert is in the inbox exactly when it has been seen (raising does both), so this
+    // looks at the host's alert sources, not at every alert ever raised.
+    let k = &t.knowledge;
+    let untriaged = |slot: usize| k.seen[slot] && k.triaged[slot].is_none();
+    let pending = s
+        .traces
+        .iter()
+        .any(|(id, tr)| tr.host == h && untriaged(id.index()))
+        || s.noise
+            .iter()
+            .any(|(id, n)| n.host == h && untriaged(s.traces.len() + id.index()));
     t.knowledge.hosts[h.index()].suspicious = pending && !t.knowledge.hosts[h.index()].confirmed;
 }
 

@@ -31,14 +31,16 @@ pub(crate) fn is_attack_id(technique: &str) -> bool {
     }
 }
 
-fn covered(d: &Declared, host: &str, source: Source) -> bool {
-    d.hosts.iter().any(|(_, h)| {
-        h.id == host
-            && (h.monitoring.contains(&source)
-                || d.segments
-                    .iter()
-                    .any(|(_, s)| s.id == h.segment && s.monitoring.contains(&source)))
-    })
+/// Whether the host (looked up by id, not searched for) or its segment is monitored by
+/// `source`.
+fn covered(ctx: &Ctx, d: &Declared, host: &str, source: Source) -> bool {
+    let Some(h) = ctx.lookup(Kind::Host, host).map(|i| d.hosts[i].1) else {
+        return false;
+    };
+    h.monitoring.contains(&source)
+        || ctx
+            .lookup(Kind::Segment, &h.segment)
+            .is_some_and(|i| d.segments[i].1.monitoring.contains(&source))
 }
 
 pub(crate) fn reveals(ctx: &mut Ctx, list: &[RawReveal], path: &Path) -> Option<Vec<Reveal>> {
@@ -83,7 +85,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Ad
                 // The stage target is checked (and reported) with the stage.
                 None => ctx.lookup(Kind::Host, &stage.target).map(HostId::new),
             };
-            if t.seen_in == SeenIn::Alert && host.is_some() && !covered(d, host_key, t.source) {
+            if t.seen_in == SeenIn::Alert && host.is_some() && !covered(ctx, d, host_key, t.source) {
                 ctx.p.warn_hint(
                     &path.field("source"),
                     format!(
@@ -120,7 +122,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Ad
             let text = ctx.text(&n.text, &path.field("text"));
             let host = ctx.resolve(Kind::Host, &n.host, &path.field("host"));
             ctx.range(n.chance, 1, 100, &path.field("chance"), "chance");
-            if host.is_some() && !covered(d, &n.host, n.source) {
+            if host.is_some() && !covered(ctx, d, &n.host, n.source) {
                 ctx.p.warn(
                     &path.field("source"),
                     format!(
@@ -228,14 +230,15 @@ fn stage(
     let uses = match &s.uses {
         Some(a) => {
             let id = ctx.resolve(Kind::Account, a, &path.field("uses"));
-            if let (Some(acc), Some(_)) = (d.accounts.iter().find(|(_, x)| x.id == *a), target) {
-                let valid = acc.1.valid_on.iter().any(|place| match place {
+            let account = ctx.lookup(Kind::Account, a).map(|i| d.accounts[i].1);
+            if let (Some(acc), Some(_)) = (account, target) {
+                let target_host = ctx.lookup(Kind::Host, &s.target).map(|i| d.hosts[i].1);
+                let valid = acc.valid_on.iter().any(|place| match place {
                     crate::scenario::raw::RawPlace::Everywhere => true,
                     crate::scenario::raw::RawPlace::Host(h) => *h == s.target,
-                    crate::scenario::raw::RawPlace::Segment(seg) => d
-                        .hosts
-                        .iter()
-                        .any(|(_, h)| h.id == s.target && h.segment == *seg),
+                    crate::scenario::raw::RawPlace::Segment(seg) => {
+                        target_host.is_some_and(|h| h.segment == *seg)
+                    }
                 });
                 if !valid {
                     ctx.p.error_hint(
@@ -250,7 +253,7 @@ fn stage(
         None => Some(None),
     };
     if let Some(v) = &s.exploits
-        && let Some((_, host)) = d.hosts.iter().find(|(_, h)| h.id == s.target)
+        && let Some(host) = ctx.lookup(Kind::Host, &s.target).map(|i| d.hosts[i].1)
         && !host.vulnerabilities.contains(v)
     {
         ctx.p.error_hint(

@@ -25,6 +25,7 @@ pub(crate) struct Meta {
     pub title: Text,
     pub summary: Text,
     pub learning: Table<LearningObjective>,
+    pub start: Option<jiff::civil::DateTime>,
 }
 
 /// Title, summary, numbers and learning objectives.
@@ -53,6 +54,17 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         &root.field("effort_per_turn"),
         "effort_per_turn",
     );
+    let start = raw.start.as_deref().and_then(|text| {
+        let parsed = text.trim().parse::<jiff::civil::DateTime>().ok();
+        if parsed.is_none() {
+            ctx.p.error_hint(
+                &root.field("start"),
+                format!("`{}` is not a date and time", text.escape_debug()),
+                "write it as \"2026-07-14T09:00\" (the organisation's local time, no time zone)",
+            );
+        }
+        parsed
+    });
     for (i, tag) in raw.tags.iter().enumerate() {
         if tag.trim().is_empty() {
             ctx.p.warn(&root.field("tags").index(i), "empty tag");
@@ -62,9 +74,24 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         .learning
         .iter()
         .map(|(path, lo)| {
+            if let Some(c) = &lo.competency
+                && !crate::scenario::csf::is_category(c)
+            {
+                let known = crate::scenario::csf::CATEGORIES.iter().map(|(id, _, _)| *id);
+                let close = super::closest(&c.to_uppercase(), known);
+                ctx.p.error_hint(
+                    &path.field("competency"),
+                    format!("`{}` is not a NIST CSF 2.0 category", c.escape_debug()),
+                    match close {
+                        Some(id) => format!("did you mean `{id}`? Categories look like `RS.AN`"),
+                        None => "a category id looks like `RS.AN` (Incident Analysis); docs/scenario-format.md lists them".to_owned(),
+                    },
+                );
+            }
             Some(LearningObjective {
                 key: lo.id.clone(),
                 text: ctx.text(&lo.text, &path.field("text")),
+                competency: lo.competency.clone(),
             })
         })
         .collect();
@@ -72,6 +99,7 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         title,
         summary,
         learning: table(learning)?,
+        start,
     })
 }
 
@@ -429,12 +457,18 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
         })
         .collect();
 
+    // Data sets held by some host, gathered once (not a search of every host per data set).
+    let stored: std::collections::BTreeSet<&str> = d
+        .hosts
+        .iter()
+        .flat_map(|(_, h)| h.data.iter().map(String::as_str))
+        .collect();
     let data_sets: Vec<Option<DataSet>> = d
         .data_sets
         .iter()
         .map(|(path, x)| {
             let name = ctx.text(&x.name, &path.field("name"));
-            if !d.hosts.iter().any(|(_, h)| h.data.contains(&x.id)) {
+            if !stored.contains(x.id.as_str()) {
                 ctx.p.warn_hint(
                     path,
                     format!("data set `{}` is not stored on any host", x.id),

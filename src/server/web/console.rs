@@ -85,7 +85,11 @@ fn plain_page(l: Lang, title: &str, here: &str, body: Markup) -> Markup {
         seat: String::new(),
         class: None,
         here: here.to_owned(),
-        top: html! { a href="/facilitator" { (tr(l, "Drills", "演習一覧")) } },
+        top: html! {
+            a href="/facilitator" { (tr(l, "Drills", "演習一覧")) }
+            " · "
+            a href="/facilitator/history" { (tr(l, "History", "履歴")) }
+        },
         body,
     })
 }

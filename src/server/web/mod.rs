@@ -8,6 +8,7 @@
 //! Browsers keep their token in an HttpOnly, SameSite=Strict cookie.
 
 mod console;
+mod history;
 mod layout;
 mod map;
 mod team;
@@ -43,6 +44,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/lang", get(set_lang))
         .merge(team::router())
         .merge(console::router())
+        .merge(history::router())
 }
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {

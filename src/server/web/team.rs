@@ -293,7 +293,7 @@ fn top_stats(v: &Value, l: Lang) -> Markup {
         span.stat { (s(&v["team"]["name"])) }
         span.stat { (tr(l, "Turn ", "ターン ")) b { (v["turn"]) } "/" (v["scenario"]["max_turns"]) }
         span.stat title=(tr(l, "In-game time since the start", "演習開始からの経過時間（演習内）")) {
-            (format!("+{}:{:02}", v["minutes"].as_u64().unwrap_or(0) / 60, v["minutes"].as_u64().unwrap_or(0) % 60))
+            (s(&v["clock"]))
         }
         span.stat { (tr(l, "Effort ", "工数 ")) b { (v["effort"]["available"]) } "/" (v["effort"]["per_turn"]) }
         span.stat { (tr(l, "Score ", "得点 ")) b { (v["score"]["total"]) } "/" (v["score"]["max"]) }
@@ -646,7 +646,7 @@ pub(super) fn work_part(v: &Value, seat: &Seat, l: Lang) -> Markup {
         @if !tasks.is_empty() {
             h3 { (tr(l, "In progress", "実行中")) }
             ul { @for t in tasks {
-                li { (s(&t["label"])) " " span.muted { "(" (match l { Lang::En => format!("{} turn(s) left", t["remaining"]), Lang::Ja => format!("残り{}ターン", t["remaining"]) }) ")" } }
+                li { (s(&t["label"])) " " span.muted { "(" (match l { Lang::En => format!("{} left", crate::report::describe::n(t["remaining"].as_u64().unwrap_or(0), "turn")), Lang::Ja => format!("残り{}ターン", t["remaining"]) }) ")" } }
             } }
         }
         @if !deadlines.is_empty() {
@@ -798,7 +798,7 @@ async fn composer_doc(
                             data-compose=(format!("/team/compose?action={}", s(&o["action"]))) {
                             b { (s(&o["name"])) } br;
                             small.muted { (effort_word(o["cost"].as_u64().unwrap_or(0), l))
-                                (match l { Lang::En => format!(" · {} turn(s)", o["turns"]), Lang::Ja => format!("・{}ターン", o["turns"]) }) }
+                                (match l { Lang::En => format!(" · {}", crate::report::describe::n(o["turns"].as_u64().unwrap_or(0), "turn")), Lang::Ja => format!("・{}ターン", o["turns"]) }) }
                         }
                     }
                 }
@@ -854,7 +854,7 @@ async fn composer_doc(
                     p { b { (s(&p["label"])) } }
                     ul.preview {
                         li { (effort_word(p["cost"].as_u64().unwrap_or(0), l))
-                            (match l { Lang::En => format!(" every turn it runs, for {} turn(s); {} effort left for the next turn once queued.", p["turns"], p["effort_after"]),
+                            (match l { Lang::En => format!(" every turn it runs, for {}; {} effort left for the next turn once queued.", crate::report::describe::n(p["turns"].as_u64().unwrap_or(0), "turn"), p["effort_after"]),
                                        Lang::Ja => format!("（実行中は毎ターン）、{}ターンかかります。予約後の次のターンの残り工数は{}。", p["turns"], p["effort_after"]) }) }
                         @for st in p["stops"].as_array().unwrap_or(empty()) {
                             li.notice.warn { (match (l, s(&st["lasting"])) {
