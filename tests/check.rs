@@ -909,7 +909,7 @@ fn walkthrough_turns_after_the_end_are_a_warning() {
 #[test]
 fn a_win_condition_that_holds_from_the_start_is_a_warning() {
     let src = tutorial_with(
-        "team_wins: All([Evicted, FindingsSubmitted, Not(FunctionDown(\"reception\"))])",
+        "team_wins: All([Evicted, FindingsRight(50), Not(FunctionDown(\"reception\"))])",
         "team_wins: Not(FindingsSubmitted)",
     );
     let checked = cyberdrill::session::proof::check_bytes("early.ron", src.as_bytes());
@@ -1036,4 +1036,20 @@ fn a_circle_through_after_any_with_another_way_in_is_no_circle() {
             .map(|p| format!("{} {}", p.path, p.message))
             .collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn a_win_condition_met_by_any_report_is_a_warning() {
+    let src = tutorial_with("FindingsRight(50)", "FindingsSubmitted");
+    let checked = cyberdrill::session::proof::check_bytes("gesture.ron", src.as_bytes());
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.path == "end.team_wins" && p.message.contains("any report"))
+        .expect("reported");
+    assert_eq!(p.severity, Severity::Warning);
+    // A percentage outside 1 to 100 is an error.
+    let src = tutorial_with("FindingsRight(50)", "FindingsRight(0)");
+    let checked = cyberdrill::session::proof::check_bytes("zero.ron", src.as_bytes());
+    assert!(!checked.is_valid());
 }

@@ -1083,3 +1083,221 @@ fn an_out_of_range_answer_is_refused() {
     // And the scorecard of that world does not trip over it.
     let _ = cyberdrill::scoring::score(&lab.s, engine.events(t), false);
 }
+
+// --- endings: warned before, explained after
+
+/// The preview warns when queuing a command ends the exercise (the win conditions then hold),
+/// only then; and the end lists the win conditions met and missing.
+#[test]
+fn the_command_that_ends_the_exercise_is_foreseen_and_the_end_is_explained() {
+    use cyberdrill::engine::state::EndReason;
+    let s = lab();
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    let mut warned_at = Vec::new();
+    for turn in 1..=s.max_turns {
+        if session.ending(T).is_some() {
+            break;
+        }
+        let plan: Vec<Command> = s
+            .walkthrough
+            .iter()
+            .filter(|p| p.turn == turn)
+            .flat_map(|p| p.commands.iter().cloned())
+            .collect();
+        for c in plan {
+            if session.preview(T, &c).ends_exercise {
+                warned_at.push(turn);
+            }
+            session.submit(T, vec![c]).unwrap();
+        }
+        session.advance_team(T).unwrap();
+    }
+    let ending = session.ending(T).expect("the walkthrough ends");
+    assert_eq!(ending.reason, EndReason::TeamWon);
+    assert_eq!(
+        warned_at,
+        vec![ending.turn],
+        "warned once, in the last turn"
+    );
+    assert!(session.win_conditions(T).iter().all(|(_, held)| *held));
+    // An idle team loses, and is told what was missing.
+    let mut idle = Session::new(s.clone(), 1, &["t"]).unwrap();
+    cyberdrill::session::bots::play(&mut idle, T, &mut cyberdrill::session::bots::Idle, None)
+        .unwrap();
+    let missing: Vec<String> = idle
+        .win_conditions(T)
+        .iter()
+        .filter(|(_, held)| !held)
+        .map(|(c, _)| {
+            cyberdrill::report::describe::condition(&s, c, cyberdrill::scenario::model::Lang::En)
+        })
+        .collect();
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.starts_with("a findings report that is mostly right")),
+        "{missing:?}"
+    );
+}
+
+/// A win needs a findings report that is mostly right, not just any report.
+#[test]
+fn a_wrong_report_does_not_win() {
+    let s = lab();
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    let mut plans = s.walkthrough.clone();
+    // The walkthrough, with its report naming the wrong entry vector and a clean host.
+    for p in &mut plans {
+        for c in &mut p.commands {
+            if let Command::Act {
+                target: cyberdrill::scenario::model::Target::Findings(f),
+                ..
+            } = c
+            {
+                f.entry = s
+                    .entry_vectors
+                    .ids()
+                    .find(|&e| e != f.entry)
+                    .expect("a second entry vector");
+                f.hosts = vec![s.hosts.id("plc").unwrap()];
+            }
+        }
+    }
+    cyberdrill::session::bots::play(
+        &mut session,
+        T,
+        &mut cyberdrill::session::bots::Scripted::new(plans),
+        None,
+    )
+    .unwrap();
+    let v = session.view(T);
+    assert!(v.knowledge.findings.is_some());
+    assert!(!v.findings_right(50));
+    assert_ne!(
+        session.ending(T).map(|e| e.reason),
+        Some(cyberdrill::engine::state::EndReason::TeamWon)
+    );
+    let mut right = Session::new(s.clone(), 1, &["t"]).unwrap();
+    cyberdrill::session::bots::play(
+        &mut right,
+        T,
+        &mut cyberdrill::session::bots::Scripted::walkthrough(&s),
+        None,
+    )
+    .unwrap();
+    assert!(right.view(T).findings_right(50));
+}
+
+/// A hint names its topic before it is taken, and is offered only while it is relevant.
+#[test]
+fn a_hint_is_offered_only_while_it_is_relevant() {
+    let s = Arc::new(
+        cyberdrill::scenario::load(&root().join("scenarios/tutorial.ron"))
+            .unwrap()
+            .0,
+    );
+    let hint = s.hints.id("hint-alert").unwrap();
+    assert_eq!(
+        cyberdrill::report::describe::hint_title(&s, hint, cyberdrill::scenario::model::Lang::En),
+        "Which alert to look at first"
+    );
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    session.advance_team(T).unwrap();
+    // Turn 2: the alert is not triaged yet, so the hint about it is offered.
+    assert_eq!(session.check(T, &Command::Hint(hint)), Ok(()));
+    session
+        .submit(T, vec![cmd(&s, r#"Act("triage", Alert("edr-macro"))"#)])
+        .unwrap();
+    session.advance_team(T).unwrap();
+    // Once triaged, a hint telling the team to triage it is no longer offered.
+    assert_eq!(
+        session.check(T, &Command::Hint(hint)),
+        Err(Refusal::HintNotRelevant)
+    );
+}
+
+/// What the team has been told it can act on: an address named in an alert can be blocked as
+/// soon as the alert arrives (rules 2), not only after the alert is triaged (rules 1).
+#[test]
+fn an_address_named_in_an_alert_can_be_blocked_at_once() {
+    let s = lab();
+    let c2 = s.addresses.id("c2").unwrap();
+    for (rules, known) in [(2, true), (1, false)] {
+        let engine = play_rules(&s, rules, &[&[]]);
+        let v = engine.view(TeamId(0));
+        assert!(
+            v.knowledge
+                .alerts
+                .iter()
+                .any(|a| a.alert == s.alert_id("waf-alert").unwrap()),
+            "the WAF alert arrived"
+        );
+        assert_eq!(
+            v.knowledge.known_addresses[c2.index()],
+            known,
+            "rules {rules}"
+        );
+        let block = cmd(&s, r#"Act("block", Address("c2"))"#);
+        assert_eq!(
+            v.check(&block, 5).is_ok(),
+            known,
+            "rules {rules}: blocking before triage"
+        );
+    }
+}
+
+/// `check` warns when every protective setting offered stops a stage (the list would give the
+/// attacker's route away), and the shipped scenarios offer others too.
+#[test]
+fn a_list_of_settings_that_all_matter_is_a_warning() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/base.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"usb-block\", name: (",
+            "(id: \"usb-block\", disrupts: [], name: (",
+            1,
+        );
+    assert!(text.contains("usb-block"));
+    let without: String = {
+        let i = text.find("            (id: \"usb-block\"").unwrap();
+        let j = i + text[i..].find(")),\n").unwrap() + 4;
+        format!("{}{}", &text[..i], &text[j..])
+    };
+    let checked = cyberdrill::scenario::check_bytes("base.ron", without.as_bytes());
+    assert!(
+        checked
+            .problems
+            .iter()
+            .any(|p| p.path == "organisation.mitigations"
+                && p.message.contains("every protective setting"))
+    );
+    let checked = cyberdrill::scenario::check_bytes("base.ron", text.as_bytes());
+    assert!(
+        !checked
+            .problems
+            .iter()
+            .any(|p| p.path == "organisation.mitigations")
+    );
+}
+
+/// An address a message names (the vendor on the phone) can be blocked once the message has
+/// arrived, without a triage first.
+#[test]
+fn an_address_named_in_a_message_can_be_blocked() {
+    let s = Arc::new(
+        cyberdrill::scenario::load(&root().join("scenarios/municipal-breach.ron"))
+            .unwrap()
+            .0,
+    );
+    let c2 = s.addresses.id("c2-https").unwrap();
+    let mut session = Session::new(s.clone(), 1, &["t"]).unwrap();
+    session.advance_team(T).unwrap();
+    let v = session.view(T);
+    assert!(v.knowledge.delivered[s.injects.id("vendor-call").unwrap().index()].is_some());
+    assert!(v.knowledge.known_addresses[c2.index()]);
+    let block = Command::Act {
+        action: s.actions.id("block").unwrap(),
+        target: cyberdrill::scenario::model::Target::Address(c2),
+    };
+    assert_eq!(session.check(T, &block), Ok(()));
+}

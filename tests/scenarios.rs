@@ -225,6 +225,27 @@ fn the_first_choice_shown_is_right_no_more_often_than_chance() {
     );
 }
 
+/// A team that takes the first choice shown to every question and triages nothing scores no
+/// better than random play: its mean percentage of the maximum (the score a trainee is shown
+/// and graded on; the maximum is the same for every team on a seed) is no higher.
+#[test]
+fn a_first_choice_team_that_triages_nothing_scores_no_better_than_random() {
+    use cyberdrill::session::balance::{PolicyKind, play_runs};
+    for s in shipped() {
+        let mean = |policy: PolicyKind| {
+            let runs = play_runs(&s, &policy, 500, 1, &|_| {});
+            runs.iter().map(|r| f64::from(r.percent)).sum::<f64>() / runs.len() as f64
+        };
+        let first = mean(PolicyKind::FirstChoice);
+        let random = mean(PolicyKind::Random);
+        assert!(
+            first <= random,
+            "{}: first-choice {first}%, random {random}%",
+            s.id
+        );
+    }
+}
+
 /// The choices of every question are shown in an order that depends on the team and the seed,
 /// and the right answer is not written first in any shipped scenario.
 #[test]

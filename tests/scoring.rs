@@ -794,3 +794,89 @@ fn containment_is_judged_over_every_foothold() {
         .at(6, EventKind::Containment { contained: true });
     assert_eq!(quick.objective("contain", true).0, Status::Met);
 }
+
+/// A choice can be right under a condition: the same answer is right when the data was stolen
+/// before it was given and wrong when it was not, and the debrief says why.
+#[test]
+fn an_answer_can_be_right_under_a_condition() {
+    let text = std::fs::read_to_string(crate::util::root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen(
+            "(id: \"no\", correct: true, text: (en: \"No\", ja: \"いいえ\")),",
+            "(id: \"no\", right_if: DataExfiltrated(\"customers\"), text: (en: \"No\", ja: \"いいえ\")),",
+            1,
+        );
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let s = std::sync::Arc::new(checked.scenario.expect("valid"));
+    let ask = s.injects.id("ask").unwrap();
+    let customers = s.data_sets.id("customers").unwrap();
+    let answer = s.objectives.id("answer").unwrap();
+    let status = |stolen: bool| {
+        let mut events = vec![Event {
+            turn: 1,
+            kind: EventKind::Inject { inject: ask },
+        }];
+        if stolen {
+            events.push(Event {
+                turn: 1,
+                kind: EventKind::Exfiltrated { data: customers },
+            });
+        }
+        events.push(Event {
+            turn: 2,
+            kind: EventKind::Answered {
+                inject: ask,
+                choice: 0,
+            },
+        });
+        let card = score(&s, &events, true);
+        card.objectives
+            .iter()
+            .find(|o| o.objective == answer)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(true), Status::Met);
+    assert_eq!(status(false), Status::Missed);
+    let cond = s.injects[ask].question.as_ref().unwrap().choices[0]
+        .right_if
+        .clone()
+        .unwrap();
+    let why = cyberdrill::report::describe::right_if(
+        &s,
+        &cond,
+        true,
+        cyberdrill::scenario::model::Lang::En,
+    );
+    assert!(why.starts_with("Right this time"), "{why}");
+    // The objective's reason, in every report and debrief, says so too.
+    let events = [
+        Event {
+            turn: 1,
+            kind: EventKind::Inject { inject: ask },
+        },
+        Event {
+            turn: 2,
+            kind: EventKind::Answered {
+                inject: ask,
+                choice: 0,
+            },
+        },
+    ];
+    let card = score(&s, &events, true);
+    let o = card
+        .objectives
+        .iter()
+        .find(|o| o.objective == answer)
+        .unwrap();
+    let reason =
+        cyberdrill::report::describe::reason(&s, &o.reason, cyberdrill::scenario::model::Lang::En);
+    assert!(reason.contains("Not right this time"), "{reason}");
+    // Both `correct` and `right_if` is an error.
+    let both = text.replacen(
+        "(id: \"no\", right_if:",
+        "(id: \"no\", correct: true, right_if:",
+        1,
+    );
+    assert!(!cyberdrill::scenario::check_bytes("lab.ron", both.as_bytes()).is_valid());
+}

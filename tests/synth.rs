@@ -149,7 +149,7 @@ pub fn scenario_with(hosts: usize, max_turns: u32) -> String {
         penalties: (clean_isolation: 2, clean_reimage: 5, evidence_destroyed: 10, concealment: 10, wrong_finding: 2),
         grades: [(min_percent: 0, label: (en: "Done", ja: "完了"))],
     ),
-    end: (team_wins: All([Evicted, FindingsSubmitted]), at_time_limit: Loss),
+    end: (team_wins: All([Evicted, FindingsRight(50)]), at_time_limit: Loss),
     walkthrough: [
         (turn: 2, actions: [Act("triage", Alert("t-phish")), Act("isolate", Host("pc-0")), Act("notify", Stakeholder("boss"))]),
         (turn: 3, actions: [Act("image", Host("pc-0")), Act("block", Address("c2")), Act("reset", Account("adm")),

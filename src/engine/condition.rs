@@ -32,9 +32,62 @@ impl View<'_> {
             Condition::Contained => self.contained(),
             Condition::Evicted => self.evicted(),
             Condition::FindingsSubmitted => k.findings.is_some(),
+            Condition::FindingsRight(percent) => self.findings_right(*percent),
             Condition::All(list) => list.iter().all(|c| self.holds(c)),
             Condition::Any(list) => list.iter().any(|c| self.holds(c)),
             Condition::Not(c) => !self.holds(c),
         }
+    }
+}
+
+impl View<'_> {
+    /// Whether the team's last findings report is mostly right: its entry vector stands for
+    /// the stage by which the attacker got in (when such a stage happened), and of the hosts
+    /// and data sets it names and should name (those the attacker held or stole), at least
+    /// `percent` are right: right × 100 ≥ `percent` × (right + wrong + missed).
+    pub fn findings_right(&self, percent: u32) -> bool {
+        let s = self.s;
+        let Some((report, _)) = &self.knowledge.findings else {
+            return false;
+        };
+        // The first stage to happen that an entry vector names.
+        let entry = s
+            .entry_vectors
+            .iter()
+            .flat_map(|(_, e)| e.stages.iter().copied())
+            .filter_map(|st| self.attacker.done[st.index()].map(|t| (t, st.index(), st)))
+            .min()
+            .map(|(_, _, st)| st);
+        if let Some(st) = entry
+            && !s.entry_vectors[report.entry].stages.contains(&st)
+        {
+            return false;
+        }
+        let held: Vec<bool> = self.assets.hosts.iter().map(|h| h.ever_held).collect();
+        let stolen: Vec<bool> = self
+            .assets
+            .exfiltrated
+            .iter()
+            .map(Option::is_some)
+            .collect();
+        let (mut right, mut wrong) = (0u64, 0u64);
+        for h in &report.hosts {
+            if held[h.index()] {
+                right += 1;
+            } else {
+                wrong += 1;
+            }
+        }
+        for d in &report.data {
+            if stolen[d.index()] {
+                right += 1;
+            } else {
+                wrong += 1;
+            }
+        }
+        let should = held.iter().filter(|x| **x).count() as u64
+            + stolen.iter().filter(|x| **x).count() as u64;
+        let missed = should.saturating_sub(right);
+        right * 100 >= u64::from(percent) * (right + wrong + missed)
     }
 }

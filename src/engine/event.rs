@@ -321,6 +321,8 @@ pub enum Refusal {
         /// First turn it is offered.
         from_turn: u32,
     },
+    /// The hint is not offered now: what it is about is done (or not yet the case).
+    HintNotRelevant,
     /// The hint was already taken.
     HintTaken,
     /// There is no such hint.
@@ -365,6 +367,7 @@ impl Refusal {
             Refusal::HintNotYet { from_turn } => {
                 format!("that hint is offered from turn {from_turn}")
             }
+            Refusal::HintNotRelevant => "that hint is not offered now: it is about something already done or not yet the case".into(),
             Refusal::HintTaken => "you have already taken that hint".into(),
             Refusal::NoSuchHint => "there is no such hint".into(),
             Refusal::MessageNumberUsed => "a message with that number was already sent".into(),

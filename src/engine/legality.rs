@@ -122,6 +122,8 @@ impl View<'_> {
                     Err(Refusal::HintNotYet {
                         from_turn: hint.from_turn,
                     })
+                } else if hint.when.as_ref().is_some_and(|c| !self.holds(c)) {
+                    Err(Refusal::HintNotRelevant)
                 } else {
                     Ok(())
                 }

@@ -36,7 +36,8 @@ use state::{
 /// - 2: a trace confirms a host compromised only if the attacker acted on that host (a mail
 ///   gateway's record of a phishing mail no longer marks the gateway compromised); hosts that
 ///   are offline (isolated, in an isolated segment, being rebuilt) raise no noise alerts (the
-///   roll is still made); an investigation that finds nothing says so (`nothing_found`).
+///   roll is still made); an investigation that finds nothing says so (`nothing_found`); an
+///   address an alert names can be blocked as soon as the alert arrives, before any triage.
 pub const RULES: u32 = 2;
 
 /// The oldest rules revision this build can still play (to verify old logs).
@@ -129,6 +130,19 @@ impl Engine {
             rng: w.get::<TeamRng>(e).expect("team entity").clone(),
             log: w.get::<EventLog>(e).expect("team entity").clone(),
         }
+    }
+
+    /// Plays the team's next turn with `commands` on a copy of its world (same state, same
+    /// generator position) and tells how the session would end in it, if it would; the team's
+    /// own world does not move. Front-ends ask it to warn that a command ends the exercise.
+    pub fn trial_turn(&self, team: TeamId, commands: Vec<Command>) -> Option<Ending> {
+        let mut scratch = Self::build(self.scenario.clone(), self.rules());
+        let mut bundle = self.bundle(team);
+        bundle.staff.pending = commands;
+        let entity = scratch.world.spawn((bundle, TeamIndex(0))).id();
+        scratch.teams.push(entity);
+        scratch.step(&[TeamId(0)]);
+        scratch.ending(TeamId(0))
     }
 
     /// Number of teams.

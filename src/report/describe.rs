@@ -267,6 +267,9 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
             Refusal::AlreadyAnswered => "すでに回答済み".into(),
             Refusal::QuestionExpired => "回答の期限を過ぎている".into(),
             Refusal::HintNotYet { from_turn } => format!("そのヒントは{from_turn}ターン目から"),
+            Refusal::HintNotRelevant => {
+                "そのヒントは今は提供されていない（対応済みか、まだその段階ではない）".into()
+            }
             Refusal::HintTaken => "そのヒントはすでに使った".into(),
             Refusal::NoSuchHint => "そのヒントはない".into(),
             Refusal::MessageNumberUsed => "その番号のメッセージはすでに送られている".into(),
@@ -608,6 +611,212 @@ pub fn ending(outcome: Outcome, reason: EndReason, lang: Lang) -> String {
     }
 }
 
+/// A win condition (or any condition) as a phrase: what must hold.
+pub fn condition(s: &Scenario, c: &crate::scenario::model::Condition, lang: Lang) -> String {
+    use crate::scenario::model::Condition as C;
+    let en = lang == Lang::En;
+    let list = |cs: &[C], sep_en: &str, sep_ja: &str| {
+        cs.iter()
+            .map(|c| condition(s, c, lang))
+            .collect::<Vec<_>>()
+            .join(if en { sep_en } else { sep_ja })
+    };
+    match c {
+        C::Turn(n) => {
+            if en {
+                format!("turn {n} reached")
+            } else {
+                format!("{n}ターン目に到達")
+            }
+        }
+        C::StageDone(st) => {
+            let name = s.stages[*st].name.get(lang);
+            if en {
+                format!("the attacker's step “{name}” happened")
+            } else {
+                format!("攻撃者の段階「{name}」が発生")
+            }
+        }
+        C::TraceFound(t) => {
+            let text = s.traces[*t].text.get(lang);
+            if en {
+                format!("found: {text}")
+            } else {
+                format!("発見：{text}")
+            }
+        }
+        C::AlertSeen(a) => {
+            let title = alert_title(s, *a, lang);
+            if en {
+                format!("alert seen: {title}")
+            } else {
+                format!("アラートを確認：{title}")
+            }
+        }
+        C::InjectReceived(i) => {
+            let subject = s.injects[*i].subject.get(lang);
+            if en {
+                format!("message received: {subject}")
+            } else {
+                format!("メッセージを受信：{subject}")
+            }
+        }
+        C::Answered(i, _) => {
+            let subject = s.injects[*i].subject.get(lang);
+            if en {
+                format!("answered: {subject}")
+            } else {
+                format!("回答：{subject}")
+            }
+        }
+        C::Notified(x) => {
+            let who = s.stakeholders[*x].name.get(lang);
+            if en {
+                format!("{who} notified")
+            } else {
+                format!("{who}へ報告")
+            }
+        }
+        C::ActionDone(a) => {
+            let name = s.actions[*a].name.get(lang);
+            if en {
+                format!("done: {name}")
+            } else {
+                format!("実施：{name}")
+            }
+        }
+        C::HostCompromised(h) => {
+            let h = s.hosts.key(*h);
+            if en {
+                format!("the attacker holds {h}")
+            } else {
+                format!("攻撃者が{h}を掌握")
+            }
+        }
+        C::HostIsolated(h) => {
+            let h = s.hosts.key(*h);
+            if en {
+                format!("{h} isolated")
+            } else {
+                format!("{h}を隔離")
+            }
+        }
+        C::AddressBlocked(a) => {
+            let a = &s.addresses[*a].address;
+            if en {
+                format!("{a} blocked")
+            } else {
+                format!("{a}を遮断")
+            }
+        }
+        C::Mitigated(m) => {
+            let name = s.mitigations[*m].name.get(lang);
+            if en {
+                format!("protection on: {name}")
+            } else {
+                format!("防御設定：{name}")
+            }
+        }
+        C::CredentialsStolen(a) => {
+            let a = s.accounts.key(*a);
+            if en {
+                format!("the credentials of {a} stolen and still valid")
+            } else {
+                format!("{a}の認証情報が盗まれ有効なまま")
+            }
+        }
+        C::DataExfiltrated(d) => {
+            let name = s.data_sets[*d].name.get(lang);
+            if en {
+                format!("{name} stolen")
+            } else {
+                format!("{name}が流出")
+            }
+        }
+        C::FunctionDown(f) => {
+            let name = s.functions[*f].name.get(lang);
+            if en {
+                format!("{name} down")
+            } else {
+                format!("{name}が停止")
+            }
+        }
+        C::Contained => tr(lang, "the attacker contained", "攻撃者を封じ込め").into(),
+        C::Evicted => tr(
+            lang,
+            "the attacker out of every host",
+            "攻撃者をすべてのホストから排除",
+        )
+        .into(),
+        C::FindingsSubmitted => tr(lang, "a findings report filed", "調査報告を提出").into(),
+        C::FindingsRight(p) => {
+            if en {
+                format!(
+                    "a findings report that is mostly right (the right entry vector, {p}% of hosts and data right)"
+                )
+            } else {
+                format!(
+                    "おおむね正しい調査報告（侵入経路が正しく、ホストとデータの{p}%以上が正しい）"
+                )
+            }
+        }
+        C::All(cs) => list(cs, " and ", "かつ"),
+        C::Any(cs) => {
+            if en {
+                format!("one of: {}", list(cs, "; ", "、"))
+            } else {
+                format!("次のいずれか：{}", list(cs, "; ", "、"))
+            }
+        }
+        C::Not(inner) => match inner.as_ref() {
+            C::FunctionDown(f) => {
+                let name = s.functions[*f].name.get(lang);
+                if en {
+                    format!("{name} up")
+                } else {
+                    format!("{name}が稼働中")
+                }
+            }
+            C::CredentialsStolen(a) => {
+                let a = s.accounts.key(*a);
+                if en {
+                    format!("no stolen credentials of {a} still valid")
+                } else {
+                    format!("{a}の盗まれた認証情報が無効")
+                }
+            }
+            other => {
+                let inner = condition(s, other, lang);
+                if en {
+                    format!("not ({inner})")
+                } else {
+                    format!("「{inner}」ではない")
+                }
+            }
+        },
+    }
+}
+
+/// Why an answer that is right only under a condition was right (or not) this time.
+pub fn right_if(
+    s: &Scenario,
+    c: &crate::scenario::model::Condition,
+    right: bool,
+    lang: Lang,
+) -> String {
+    let what = condition(s, c, lang);
+    match (lang, right) {
+        (Lang::En, true) => format!("Right this time, because when you answered: {what}."),
+        (Lang::En, false) => {
+            format!("Not right this time: it is right only when {what}, and that was not so.")
+        }
+        (Lang::Ja, true) => format!("今回は正解：回答した時点で「{what}」だったため。"),
+        (Lang::Ja, false) => {
+            format!("今回は不正解：「{what}」の場合にのみ正しいが、そうではなかった。")
+        }
+    }
+}
+
 /// An objective's status as a word.
 pub fn status(st: Status, lang: Lang) -> &'static str {
     match st {
@@ -766,12 +975,27 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
             "報告すべき事項はなかった",
         )
         .into(),
-        Reason::Answered { correct, .. } => if *correct {
-            tr(lang, "answered well", "適切に回答")
-        } else {
-            tr(lang, "answered badly", "不適切な回答")
+        Reason::Answered {
+            inject,
+            choice,
+            correct,
+        } => {
+            let word = if *correct {
+                tr(lang, "answered well", "適切に回答")
+            } else {
+                tr(lang, "answered badly", "不適切な回答")
+            };
+            // An answer right only under a condition says why it was (or was not) this time.
+            match s.injects[*inject]
+                .question
+                .as_ref()
+                .and_then(|q| q.choices.get(*choice))
+                .and_then(|c| c.right_if.as_ref())
+            {
+                Some(cond) => format!("{word} — {}", right_if(s, cond, *correct, lang)),
+                None => word.into(),
+            }
         }
-        .into(),
         Reason::NotAnswered => tr(lang, "not answered", "回答しなかった").into(),
         Reason::NotAsked => tr(lang, "the question never came up", "質問は届かなかった").into(),
         Reason::NeverBrought { turn } => match lang {
@@ -855,19 +1079,16 @@ pub fn score_change(s: &Scenario, c: &crate::scoring::ScoreChange, lang: Lang) -
     }
 }
 
-/// A hint's title: the first sentence of its text, for screens and reports (ids are never
-/// shown to trainees).
+/// A hint's title: its `topic`, or else its number ("Hint 2"), for screens and reports (ids
+/// are never shown to trainees, and the text stays hidden until the hint is taken).
 pub fn hint_title(s: &Scenario, h: crate::scenario::model::HintId, lang: Lang) -> String {
-    let text = s.hints[h].text.get(lang);
-    let end = text
-        .char_indices()
-        .find(|&(_, c)| matches!(c, '.' | '。' | '?' | '？' | '!' | '！' | ':' | '：'))
-        .map_or(text.len(), |(i, c)| i + c.len_utf8());
-    let title: String = text[..end].chars().take(60).collect();
-    if title.chars().count() < text[..end].chars().count() {
-        format!("{title}…")
-    } else {
-        title
+    if let Some(topic) = &s.hints[h].topic {
+        return topic.get(lang).to_owned();
+    }
+    let n = h.index() + 1;
+    match lang {
+        Lang::En => format!("Hint {n}"),
+        Lang::Ja => format!("ヒント{n}"),
     }
 }
 

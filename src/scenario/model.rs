@@ -720,6 +720,8 @@ pub struct Inject {
     pub pressure: bool,
     /// Question.
     pub question: Option<Question>,
+    /// Outside addresses it names (known to the team once it arrives).
+    pub addresses: Vec<AddressId>,
 }
 
 /// An inject's question.
@@ -758,6 +760,8 @@ pub struct Choice {
     pub correct: bool,
     /// Concealment.
     pub concealment: bool,
+    /// Right only when this held before the answer (instead of `correct`).
+    pub right_if: Option<Condition>,
     /// Debrief explanation.
     pub feedback: Option<Text>,
 }
@@ -881,6 +885,10 @@ pub struct Hint {
     pub from_turn: u32,
     /// Points.
     pub cost: u32,
+    /// What it is about (shown before it is taken).
+    pub topic: Option<Text>,
+    /// Offered only while this holds.
+    pub when: Option<Condition>,
     /// Text.
     pub text: Text,
 }
@@ -1012,6 +1020,8 @@ pub enum Condition {
     Evicted,
     /// The team has submitted a findings report.
     FindingsSubmitted,
+    /// The last findings report is mostly right (see the format's conditions).
+    FindingsRight(u32),
     /// All hold.
     All(Vec<Condition>),
     /// At least one holds.

@@ -777,6 +777,10 @@ pub struct RawInject {
     /// A question the team must answer.
     #[serde(default)]
     pub question: Option<RawQuestion>,
+    /// Outside addresses the message names: the team can act on them (block them) from the
+    /// next turn.
+    #[serde(default)]
+    pub addresses: Vec<String>,
 }
 
 /// How an inject arrives.
@@ -824,6 +828,10 @@ pub struct RawChoice {
     /// Whether choosing it is concealment (penalised).
     #[serde(default)]
     pub concealment: bool,
+    /// Right only when this held, in what really happened, before the answer was given
+    /// (instead of `correct`): for answers whose truth depends on the run.
+    #[serde(default)]
+    pub right_if: Option<RawCondition>,
     /// Explanation shown at the debrief.
     #[serde(default)]
     pub feedback: Option<RawText>,
@@ -920,6 +928,12 @@ pub struct RawHint {
     pub from_turn: u32,
     /// Points it costs.
     pub cost: u32,
+    /// What it is about, shown before it is taken (and its name everywhere).
+    #[serde(default)]
+    pub topic: Option<RawText>,
+    /// Offered only while this holds (it is about something still to do).
+    #[serde(default)]
+    pub when: Option<RawCondition>,
     /// The hint.
     pub text: RawText,
 }
@@ -1129,6 +1143,9 @@ pub enum RawCondition {
     Evicted,
     /// The team has submitted a findings report.
     FindingsSubmitted,
+    /// The team's last findings report is mostly right: the right entry vector, and at least
+    /// this percentage of the hosts and data sets it names and should name right.
+    FindingsRight(u32),
     /// All hold.
     All(Vec<RawCondition>),
     /// At least one holds.

@@ -141,6 +141,46 @@ impl Facts {
         }
     }
 
+    /// Whether a condition held, in what really happened, by the end of turn `turn` (`Not`
+    /// of a condition the events settle is judged too; conditions they cannot settle are taken
+    /// as not holding).
+    pub fn truth_held_by(
+        &self,
+        s: &Scenario,
+        c: &crate::scenario::model::Condition,
+        turn: u32,
+    ) -> bool {
+        use crate::scenario::model::Condition;
+        match c {
+            Condition::Not(inner) => !self.truth_held_by(s, inner, turn),
+            Condition::All(cs) => cs.iter().all(|c| self.truth_held_by(s, c, turn)),
+            Condition::Any(cs) => cs.iter().any(|c| self.truth_held_by(s, c, turn)),
+            other => self.truth_turn(s, other).is_some_and(|t| t <= turn),
+        }
+    }
+
+    /// Whether an answer is right: its choice is `correct`, or its `right_if` held before the
+    /// turn it was given in.
+    pub fn answer_right(
+        &self,
+        s: &Scenario,
+        inject: crate::scenario::model::InjectId,
+        choice: usize,
+        at: u32,
+    ) -> bool {
+        let Some(c) = s.injects[inject]
+            .question
+            .as_ref()
+            .and_then(|q| q.choices.get(choice))
+        else {
+            return false;
+        };
+        c.correct
+            || c.right_if
+                .as_ref()
+                .is_some_and(|cond| self.truth_held_by(s, cond, at.saturating_sub(1)))
+    }
+
     /// Gathers the facts of `events`; `ended` says whether the session is over.
     pub fn gather(s: &Scenario, events: &[Event], ended: bool) -> Self {
         let mut f = Facts {

@@ -133,6 +133,8 @@ pub enum Reason {
     NothingToFind,
     /// The question was answered.
     Answered {
+        /// The question's inject.
+        inject: crate::scenario::model::InjectId,
         /// The choice.
         choice: usize,
         /// Whether it was a right answer.
@@ -483,10 +485,18 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
         ObjectiveKind::Answer(inject) => {
             let question = s.injects[*inject].question.as_ref();
             match (f.delivered[inject.index()], f.answers[inject.index()]) {
-                (_, Some((choice, _))) => {
-                    let correct = question.is_some_and(|q| q.choices[choice].correct);
+                (_, Some((choice, at))) => {
+                    let correct = question.is_some() && f.answer_right(s, *inject, choice, at);
                     let points = if correct { max } else { 0 };
-                    graded(points, max, Reason::Answered { choice, correct })
+                    graded(
+                        points,
+                        max,
+                        Reason::Answered {
+                            inject: *inject,
+                            choice,
+                            correct,
+                        },
+                    )
                 }
                 (None, None) if f.ended => {
                     let inject = &s.injects[*inject];
@@ -624,10 +634,10 @@ fn penalties(s: &Scenario, f: &Facts) -> Vec<Penalty> {
         .injects
         .iter()
         .filter(|(id, inject)| {
-            f.answers[id.index()].is_some_and(|(choice, _)| {
+            f.answers[id.index()].is_some_and(|(choice, at)| {
                 inject.question.as_ref().is_some_and(|q| {
-                    q.choices.iter().any(|c| c.correct)
-                        && !q.choices[choice].correct
+                    q.choices.iter().any(|c| c.correct || c.right_if.is_some())
+                        && !f.answer_right(s, *id, choice, at)
                         && !q.choices[choice].concealment
                 })
             })

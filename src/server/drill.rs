@@ -956,6 +956,7 @@ impl Drill {
             "wipes": p.wipes.map(|w| json!({"host": s.hosts.key(w.host), "imaged": w.imaged})),
             "adds_effort": p.adds_effort,
             "hint_points": p.hint_points,
+            "ends_exercise": p.ends_exercise,
         }))
     }
 

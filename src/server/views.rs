@@ -268,6 +268,9 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
             "reason": e.reason,
             "turn": e.turn,
             "text": describe::ending(e.outcome, e.reason, lang),
+            "win_conditions": session.win_conditions(team).iter().map(|(c, held)| json!({
+                "text": describe::condition(s, c, lang), "met": held,
+            })).collect::<Vec<_>>(),
         })),
         "effort": {"per_turn": obs.effort_per_turn, "available": obs.effort_available},
         "score": {"total": score.total, "max": score.max, "percent": score.percent},
@@ -310,7 +313,10 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
             })).collect::<Vec<_>>(),
             "offered": s.hints.iter()
                 .filter(|(h, _)| session.check(team, &Command::Hint(*h)).is_ok())
-                .map(|(h, hint)| json!({"id": s.hints.key(h), "cost": hint.cost}))
+                .map(|(h, hint)| json!({
+                    "id": s.hints.key(h), "cost": hint.cost,
+                    "topic": describe::hint_title(s, h, lang),
+                }))
                 .collect::<Vec<_>>(),
         },
         "queued": queued,

@@ -184,7 +184,15 @@ impl Policy for RandomPolicy {
             budget -= s.actions[action].cost;
             commands.push(Command::Act { action, target });
         }
+        // Keep only what the engine will accept, checked as it will check them: each against
+        // the state the ones before it leave (a refused command changes nothing, so dropping
+        // it leaves the others' verdicts as they were).
+        let verdicts = view.check_queue(&commands).verdicts;
         commands
+            .into_iter()
+            .zip(verdicts)
+            .filter_map(|(c, v)| v.is_ok().then_some(c))
+            .collect()
     }
 }
 

@@ -703,6 +703,24 @@ impl Session {
         )
     }
 
+    /// The scenario's win conditions (the parts of `end.team_wins`), each with whether it holds
+    /// in the team's world now: at the end, which were met and which were missing.
+    pub fn win_conditions(&self, team: TeamId) -> Vec<(crate::scenario::model::Condition, bool)> {
+        use crate::scenario::model::Condition;
+        let v = self.engine.view(team);
+        let parts = match &self.scenario().team_wins {
+            Condition::All(parts) => parts.clone(),
+            other => vec![other.clone()],
+        };
+        parts
+            .into_iter()
+            .map(|c| {
+                let held = v.holds(&c);
+                (c, held)
+            })
+            .collect()
+    }
+
     /// What the team sees now.
     pub fn observe(&self, team: TeamId) -> Observation {
         Observation::of(self, team)

@@ -52,14 +52,34 @@ pub struct Preview {
     pub adds_effort: u32,
     /// Points a hint costs.
     pub hint_points: Option<u32>,
+    /// Queued, it ends the exercise when the turn is played (the scenario's win conditions
+    /// then hold, and would not without it): the engine plays the turn on a copy of the world
+    /// to tell.
+    pub ends_exercise: bool,
 }
 
 impl Session {
+    /// Whether queuing `command` after what is queued makes the team win when the turn is
+    /// played, where it would not win without it.
+    fn ends_exercise(&self, team: TeamId, command: &Command) -> bool {
+        use crate::engine::state::EndReason;
+        let queued = self.queued(team).to_vec();
+        let wins = |commands: Vec<Command>| {
+            self.engine
+                .trial_turn(team, commands)
+                .is_some_and(|e| e.reason == EndReason::TeamWon)
+        };
+        let mut with = queued.clone();
+        with.push(command.clone());
+        wins(with) && !wins(queued)
+    }
+
     /// What `command` would do if queued now for the team's next turn.
     pub fn preview(&self, team: TeamId, command: &Command) -> Preview {
         let s = self.scenario();
         let available = self.effort_available(team);
         let refusal = self.check(team, command).err();
+        let ends_exercise = refusal.is_none() && self.ends_exercise(team, command);
         match command {
             Command::Act { action, target } => {
                 let a = &s.actions[*action];
@@ -103,6 +123,7 @@ impl Session {
                     wipes,
                     adds_effort: a.adds_effort,
                     hint_points: None,
+                    ends_exercise,
                 }
             }
             Command::Answer { .. } | Command::Hint(_) | Command::Reply { .. } => Preview {
@@ -117,6 +138,7 @@ impl Session {
                     Command::Hint(h) => Some(s.hints[*h].cost),
                     _ => None,
                 },
+                ends_exercise,
             },
         }
     }

@@ -384,6 +384,17 @@ pub(crate) fn preview_doc(app: &App, command: &Command) -> Doc {
                 };
                 doc.push((text, if w.imaged { notice() } else { warn() }));
             }
+            if p.ends_exercise {
+                doc.push((
+                    tr(
+                        lang,
+                        "This ends the exercise when the turn is played: the win conditions will then hold. Queue anything else you want done first.",
+                        "ターンの実行時に演習が終了する（勝利条件が満たされるため）。先に行いたい対応があれば、あわせて予約すること。",
+                    )
+                    .to_owned(),
+                    warn(),
+                ));
+            }
             if p.adds_effort > 0 {
                 doc.push((
                     match lang {

@@ -42,6 +42,28 @@ pub(crate) fn result_doc(app: &App) -> Doc {
             heading(),
         )),
     }
+    if app.obs.ended.is_some() {
+        let conditions = app.session.win_conditions(app.team);
+        doc.push((
+            tr(
+                lang,
+                "What a win takes (✓ met, ✗ missing):",
+                "勝利の条件（✓ 達成、✗ 未達）：",
+            )
+            .to_owned(),
+            Style::new(),
+        ));
+        for (c, held) in &conditions {
+            doc.push((
+                format!(
+                    "  {} {}",
+                    if *held { "✓" } else { "✗" },
+                    describe::condition(s, c, lang)
+                ),
+                if *held { good() } else { warn() },
+            ));
+        }
+    }
     let grade = card
         .grade
         .map(|g| format!(" — {}", s.grades[g].label.get(lang)))
@@ -119,6 +141,11 @@ pub(crate) fn result_doc(app: &App) -> Doc {
             tr(lang, "Your answers", "あなたの回答").to_owned(),
             heading(),
         ));
+        let facts =
+            crate::scoring::Facts::gather(s, app.session.events(app.team), app.obs.ended.is_some());
+        let answered_at = |inject: crate::scenario::model::InjectId| {
+            app.session.view(app.team).knowledge.answers[inject.index()].map(|(_, t)| t)
+        };
         for (inject, q, answer) in questions.into_iter().rev() {
             doc.push((
                 format!(
@@ -131,10 +158,18 @@ pub(crate) fn result_doc(app: &App) -> Doc {
             match answer {
                 Some(c) => {
                     let choice = &q.choices[c];
+                    let at = answered_at(inject).unwrap_or(app.obs.turn);
+                    let right = facts.answer_right(s, inject, c, at);
                     doc.push((
                         format!("  → {}", choice.text.get(lang)),
-                        if choice.correct { good() } else { warn() },
+                        if right { good() } else { warn() },
                     ));
+                    if let Some(cond) = &choice.right_if {
+                        doc.push((
+                            format!("    {}", describe::right_if(s, cond, right, lang)),
+                            if right { good() } else { warn() },
+                        ));
+                    }
                     if let Some(f) = &choice.feedback {
                         doc.push((format!("    {}", f.get(lang)), dim()));
                     }

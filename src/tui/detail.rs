@@ -142,7 +142,7 @@ pub(crate) fn detail(app: &App, item: &Item) -> (String, Doc) {
             (tr(lang, "Findings report", "調査報告").to_owned(), doc)
         }
         Item::Hint(h) => (
-            words::hint_name(*h, lang),
+            words::hint_name(s, *h, lang),
             vec![plain(s.hints[*h].text.get(lang))],
         ),
         Item::Queued(i) => {

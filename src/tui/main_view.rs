@@ -202,7 +202,7 @@ pub(crate) fn rows(app: &App, pane: Pane, width: usize) -> Vec<Row> {
                 for &(h, _) in &o.hints {
                     let text = format!(
                         "{} {}",
-                        words::hint_name(h, lang),
+                        words::hint_name(s, h, lang),
                         s.hints[h].text.get(lang)
                     );
                     out.push(row(fit(&text, width), Style::new(), Item::Hint(h)));

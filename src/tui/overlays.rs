@@ -180,7 +180,7 @@ pub(crate) fn draw(app: &mut App, frame: &mut Frame) {
         }
         if let Layer::ConfirmHint { hint, .. } = &layer {
             let points = app.s().hints[*hint].cost;
-            let name = words::hint_name(*hint, lang);
+            let name = words::hint_name(app.s(), *hint, lang);
             let text = match lang {
                 Lang::En => format!(
                     "Take {name}? It costs {points} points off your score. You will read it when the turn is played."
@@ -289,7 +289,7 @@ fn draw_hints(app: &App, frame: &mut Frame, cursor: usize) {
     let mut lines = Vec::new();
     let mut at = 0;
     for (n, (h, hint)) in s.hints.iter().enumerate() {
-        let name = words::hint_name(h, lang);
+        let name = words::hint_name(s, h, lang);
         let taken = app.obs.hints.iter().find(|(x, _)| *x == h);
         let queued = app.obs.queued.contains(&Command::Hint(h));
         let (state, style) = if taken.is_some() {

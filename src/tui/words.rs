@@ -63,12 +63,17 @@ pub fn host_state(h: &HostView, lang: Lang) -> String {
     words.join(tr(lang, ", ", "・"))
 }
 
-/// A hint's name: hints are numbered in scenario order (their text stays hidden until taken).
-pub fn hint_name(h: crate::scenario::model::HintId, lang: Lang) -> String {
-    let n = h.index() + 1;
-    match lang {
-        Lang::En => format!("Hint {n}"),
-        Lang::Ja => format!("ヒント{n}"),
+/// A hint's name: its topic, or its number in scenario order (its text stays hidden until
+/// taken).
+pub fn hint_name(s: &Scenario, h: crate::scenario::model::HintId, lang: Lang) -> String {
+    let title = crate::report::describe::hint_title(s, h, lang);
+    if s.hints[h].topic.is_some() {
+        match lang {
+            Lang::En => format!("Hint: {title}"),
+            Lang::Ja => format!("ヒント：{title}"),
+        }
+    } else {
+        title
     }
 }
 

@@ -14,6 +14,19 @@ fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
     t.knowledge.push_alert(InboxAlert { alert, turn });
     let slot = Knowledge::alert_slot(s, alert);
     t.knowledge.seen[slot] = true;
+    // From rules 2, an address an alert names can be acted on at once: the team has been told
+    // it (what it means still takes a triage).
+    if t.rules >= 2 {
+        let reveals = match alert {
+            AlertId::Trace(tr) => &s.traces[tr].reveals,
+            AlertId::Noise(n) => &s.noise[n].reveals,
+        };
+        for r in reveals {
+            if let crate::scenario::model::Reveal::Address(a) = r {
+                t.knowledge.known_addresses[a.index()] = true;
+            }
+        }
+    }
     let host = alert_host(s, alert);
     if t.knowledge.triaged[slot].is_none() && !t.knowledge.hosts[host.index()].confirmed {
         t.knowledge.hosts[host.index()].suspicious = true;
@@ -61,6 +74,10 @@ pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
         }
         if t.knowledge.due[i].is_some_and(|due| due <= turn) {
             t.knowledge.delivered[i] = Some(turn);
+            // What the message names, the team has been told and can act on.
+            for a in &inject.addresses {
+                t.knowledge.known_addresses[a.index()] = true;
+            }
             t.emit(EventKind::Inject { inject: id });
         }
     }

@@ -660,6 +660,19 @@ fn after_cycles(s: &Scenario, possible: &[bool]) -> Vec<Vec<usize>> {
 
 /// Finds stages that can never happen, and other whole-adversary problems.
 pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
+    // A list of protective settings in which every one stops a stage gives the attacker's
+    // route away at turn 1.
+    if !s.mitigations.is_empty()
+        && s.mitigations
+            .ids()
+            .all(|m| s.stages.iter().any(|(_, st)| st.stopped_by.contains(&m)))
+    {
+        ctx.p.warn_hint(
+            &Path::root().field("organisation").field("mitigations"),
+            "every protective setting offered stops a stage of this attack, so the list itself tells the team the attacker's route",
+            "offer settings that do not matter for this incident as well",
+        );
+    }
     let base = Path::root().field("adversary").field("stages");
     let mut possible = Possible::new(s);
     loop {

@@ -110,6 +110,16 @@ pub(crate) fn condition(
         RawCondition::Contained => Condition::Contained,
         RawCondition::Evicted => Condition::Evicted,
         RawCondition::FindingsSubmitted => Condition::FindingsSubmitted,
+        RawCondition::FindingsRight(n) => {
+            if !(1..=100).contains(n) {
+                ctx.p.error(
+                    &path.inside(0),
+                    format!("a percentage is 1 to 100, not {n}"),
+                );
+                return None;
+            }
+            Condition::FindingsRight(*n)
+        }
         RawCondition::All(list) | RawCondition::Any(list) => {
             if list.is_empty() {
                 ctx.p.error(
@@ -230,6 +240,12 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 );
             }
             let from = ctx.resolve(Kind::Stakeholder, &x.from, &path.field("from"));
+            let addresses = all(x
+                .addresses
+                .iter()
+                .enumerate()
+                .map(|(i, a)| ctx.resolve(Kind::Address, a, &path.field("addresses").index(i)))
+                .collect());
             let subject = ctx.text(&x.subject, &path.field("subject"));
             let body = ctx.text(&x.body, &path.field("body"));
             let question = match &x.question {
@@ -243,7 +259,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             "a question needs at least two choices",
                         );
                     }
-                    if !q.choices.iter().any(|c| c.correct) {
+                    if !q.choices.iter().any(|c| c.correct || c.right_if.is_some()) {
                         ctx.p.warn_hint(
                             &qp.field("choices"),
                             "no choice is marked `correct: true`, so no answer can earn points",
@@ -276,11 +292,22 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             ctx.p
                                 .error(&cp, "a choice cannot be both correct and concealment");
                         }
+                        if c.correct && c.right_if.is_some() {
+                            ctx.p.error(
+                                &cp.field("right_if"),
+                                "a choice is either always right (`correct: true`) or right under a condition (`right_if`), not both",
+                            );
+                        }
+                        let right_if = match &c.right_if {
+                            None => None,
+                            Some(rc) => condition(ctx, d, rc, &cp.field("right_if")),
+                        };
                         choices.push(Choice {
                             key: c.id.clone(),
                             text: ctx.text(&c.text, &cp.field("text")),
                             correct: c.correct,
                             concealment: c.concealment,
+                            right_if,
                             feedback: ctx.opt_text(c.feedback.as_ref(), &cp.field("feedback")),
                         });
                     }
@@ -301,6 +328,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 body,
                 pressure: x.pressure,
                 question: question?,
+                addresses: addresses?,
             })
         })
         .collect();
@@ -418,10 +446,24 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 "from_turn",
             );
             ctx.range(h.cost, 0, MAX_POINTS, &path.field("cost"), "cost");
+            if h.topic.is_none() {
+                ctx.p.warn_hint(
+                    path,
+                    "a hint without a `topic`: the team cannot tell what it is about before paying for it",
+                    "add `topic: (en: \"…\", ja: \"…\")`, a few words naming what it helps with",
+                );
+            }
+            let topic = h.topic.as_ref().map(|t| ctx.text(t, &path.field("topic")));
+            let when = match &h.when {
+                None => Some(None),
+                Some(c) => condition(ctx, d, c, &path.field("when")).map(Some),
+            };
             Some(Hint {
                 key: h.id.clone(),
                 from_turn: h.from_turn,
                 cost: h.cost,
+                topic,
+                when: when?,
                 text: ctx.text(&h.text, &path.field("text")),
             })
         })
@@ -560,6 +602,13 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         &raw.end.team_wins,
         &root.field("end").field("team_wins"),
     );
+    if gesture_win(&raw.end.team_wins) {
+        ctx.p.warn_hint(
+            &root.field("end").field("team_wins"),
+            "`FindingsSubmitted` is met by any report, even an empty or wrong one, so a team can win with a negative score",
+            "require a report that is mostly right: `FindingsRight(50)`",
+        );
+    }
 
     Some(Content {
         stakeholders: table(stakeholders)?,
@@ -644,7 +693,7 @@ fn objective(
                         .error(&kp.inside(0), format!("inject `{i}` asks no question"));
                     return None;
                 }
-                Some(q) if !q.choices.iter().any(|c| c.correct) => {
+                Some(q) if !q.choices.iter().any(|c| c.correct || c.right_if.is_some()) => {
                     ctx.p.error(
                         &kp.inside(0),
                         format!("inject `{i}` has no correct choice, so this can never be met"),
@@ -764,4 +813,14 @@ pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
         ctx.p.error(&base, "the rubric's maximum is 0 points");
     }
     let _ = raw;
+}
+
+/// Whether a win condition can be met by an empty gesture: `FindingsSubmitted` required
+/// (outside a `Not`), which any report meets.
+fn gesture_win(c: &RawCondition) -> bool {
+    match c {
+        RawCondition::FindingsSubmitted => true,
+        RawCondition::All(cs) | RawCondition::Any(cs) => cs.iter().any(gesture_win),
+        _ => false,
+    }
 }

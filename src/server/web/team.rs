@@ -361,6 +361,14 @@ fn debrief_part(v: &Value, l: Lang) -> Markup {
         section.panel aria-labelledby="debrief-h" {
             h2 #debrief-h { (tr(l, "Debrief", "振り返り")) }
             p.big { b { (s(&v["ended"]["text"])) } }
+            @if let Some(conds) = v["ended"]["win_conditions"].as_array().filter(|c| !c.is_empty()) {
+                p { (tr(l, "What a win takes:", "勝利の条件：")) }
+                ul #win-conditions { @for c in conds {
+                    li class=(if c["met"] == true { "good" } else { "bad" }) {
+                        (if c["met"] == true { tr(l, "✓ met: ", "✓ 達成：") } else { tr(l, "✗ missing: ", "✗ 未達：") }) (s(&c["text"]))
+                    }
+                } }
+            }
             p { (tr(l, "Score: ", "得点：")) b { (d["score"]["total"]) " / " (d["score"]["max"]) } " (" (d["score"]["percent"]) "%)"
                 @if let Some(g) = d["score"]["grade"].as_str() { " — " (g) } }
             table {
@@ -683,7 +691,7 @@ fn evidence_part(v: &Value, l: Lang) -> Markup {
                     p.muted { (tr(l, "A hint helps, but costs points.", "ヒントは役に立ちますが、減点されます。")) }
                     ul { @for (i, h) in offered.iter().enumerate() {
                         li { a href=(format!("/team?hint={}#composer", s(&h["id"]))) data-compose=(format!("/team/compose?hint={}", s(&h["id"]))) {
-                            (match l { Lang::En => format!("Hint {} — costs {} points", i + 1, h["cost"]), Lang::Ja => format!("ヒント{} — {}点減点", i + 1, h["cost"]) })
+                            (match l { Lang::En => format!("{} — costs {} points", h["topic"].as_str().map_or_else(|| format!("Hint {}", i + 1), str::to_owned), h["cost"]), Lang::Ja => format!("{} — {}点減点", h["topic"].as_str().map_or_else(|| format!("ヒント{}", i + 1), str::to_owned), h["cost"]) })
                         } }
                     } }
                 }
@@ -868,6 +876,10 @@ async fn composer_doc(
                         }
                         @if p["adds_effort"].as_u64().unwrap_or(0) > 0 {
                             li { (match l { Lang::En => format!("Once done, adds {} effort to every turn.", p["adds_effort"]), Lang::Ja => format!("完了後は毎ターンの工数が{}増えます。", p["adds_effort"]) }) }
+                        }
+                        @if p["ends_exercise"] == true {
+                            li.notice.warn #ends-exercise { (tr(l, "This ends the exercise when the turn is played: the win conditions will then hold. Queue anything else you want done first.",
+                                                               "ターンの実行時に演習が終了します（勝利条件が満たされるため）。先に行いたい対応があれば、あわせて予約してください。")) }
                         }
                     }
                     @if let Some(r) = p["refusal"].as_str() {
