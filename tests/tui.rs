@@ -682,6 +682,9 @@ fn repeated_alerts_are_one_row_and_triage_marks_them_read() {
     };
     let before = first(&mut app);
     assert!(before.contains('●'), "{before}");
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Up);
+    }
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('t'));
     press(&mut app, KeyCode::Esc);
