@@ -289,3 +289,38 @@ fn early_rebuilds_are_mistakes_and_unneeded_decisions_are_not_missing() {
     );
     assert!(!asked, "{idle:?}");
 }
+
+/// The Markdown reports render in CommonMark as meant: every table a table (with a row per
+/// line written), emphasis closed (no `**` left in the text), in both languages and for a room.
+#[test]
+fn markdown_reports_render_in_commonmark() {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    for (name, md) in [
+        ("golden en", markdown::render(&golden_report(Lang::En))),
+        ("golden ja", markdown::render(&golden_report(Lang::Ja))),
+        ("room en", markdown::render(&room_report(Lang::En))),
+        ("room ja", markdown::render(&room_report(Lang::Ja))),
+    ] {
+        let written_tables = md.lines().filter(|l| l.starts_with("|---")).count();
+        let written_rows = md.lines().filter(|l| l.starts_with('|')).count() - written_tables;
+        let (mut tables, mut rows, mut strong) = (0, 0, 0);
+        let mut text = String::new();
+        for event in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::Table(_)) => tables += 1,
+                Event::Start(Tag::TableRow) | Event::Start(Tag::TableHead) => rows += 1,
+                Event::Start(Tag::Strong) => strong += 1,
+                Event::End(TagEnd::Paragraph) => text.push('\n'),
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        assert_eq!(tables, written_tables, "{name}: every table renders as one");
+        assert_eq!(rows, written_rows, "{name}: every row renders as one");
+        assert!(strong >= 2, "{name}: the outcome and the score are bold");
+        assert!(
+            !text.contains("**"),
+            "{name}: an emphasis that did not close:\n{text}"
+        );
+    }
+}

@@ -176,16 +176,15 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
         .unwrap_or_default();
     // The label's space goes outside the emphasis: `**Outcome: **Win` is not bold in
     // CommonMark (a closing `**` after a space does not close).
-    let sep = if l == Lang::En { " " } else { "" };
+    // The same for a full-width colon followed by a letter: it stays outside in Japanese.
+    let (outcome, score, sep) = match l {
+        Lang::En => ("Outcome:", "Score:", " "),
+        Lang::Ja => ("結果", "得点", "："),
+    };
     let _ = writeln!(
         out,
-        "**{}**{sep}{}  \n**{}**{sep}{} / {} ({}%){grade}\n",
-        lab(l, "Outcome:", "結果：").trim_end(),
-        t.outcome,
-        lab(l, "Score:", "得点：").trim_end(),
-        t.total,
-        t.max,
-        t.percent
+        "**{outcome}**{sep}{}  \n**{score}**{sep}{} / {} ({}%){grade}\n",
+        t.outcome, t.total, t.max, t.percent
     );
 
     let _ = writeln!(out, "### {}\n", tr(l, "Objectives", "評価項目"));
@@ -342,9 +341,9 @@ fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
         for e in &row.truth {
             let _ = writeln!(
                 out,
-                "- *{}*{}{e}",
-                tr(l, "[unseen by the team]", "［チームには見えない］"),
-                tr(l, " ", "")
+                "- {}{e}",
+                // Emphasis inside the full-width brackets: `*［…］*攻撃者` would not close.
+                tr(l, "*[unseen by the team]* ", "［*チームには見えない*］")
             );
         }
         out.push('\n');
