@@ -52,6 +52,10 @@ fn main() {
             run(pages_in_japanese_at_tablet_width)
         })
         .with_ignored_flag(!missing.is_empty()),
+        Trial::test("the_after_action_report_renders_in_both_languages", || {
+            run(report_renders)
+        })
+        .with_ignored_flag(!missing.is_empty()),
     ];
     libtest_mimic::run(&args, trials).exit();
 }
@@ -699,5 +703,74 @@ async fn pages_in_japanese_at_tablet_width() -> Result<(), String> {
     }
     let _ = member.close().await;
     running.stop().await.map_err(err("stop"))?;
+    Ok(())
+}
+
+/// The HTML after-action report of a room (two teams of the flagship) opened from a file, as a
+/// trainee's manager would: every table drawn, nothing wider than the page at 1280 or 768 px,
+/// in English and Japanese; screenshots kept in target/browser-screenshots/.
+async fn report_renders() -> Result<(), String> {
+    use cyberdrill::engine::TeamId;
+    use cyberdrill::report::{aar, html};
+    use cyberdrill::scenario::model::Lang;
+    use cyberdrill::session::Session;
+    use cyberdrill::session::bots::{self, Idle, Scripted};
+    let bytes =
+        std::fs::read(root().join("scenarios/municipal-breach.ron")).map_err(|e| e.to_string())?;
+    let s = std::sync::Arc::new(
+        cyberdrill::scenario::check_bytes("municipal-breach.ron", &bytes)
+            .scenario
+            .ok_or("the flagship is valid")?,
+    );
+    let mut session = Session::new(s.clone(), 2, &["Red", "Blue"]).map_err(|e| e.to_string())?;
+    bots::play(
+        &mut session,
+        TeamId(0),
+        &mut Scripted::walkthrough(&s),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    bots::play(&mut session, TeamId(1), &mut Idle, None).map_err(|e| e.to_string())?;
+    let driver = driver().await?;
+    let dir = std::env::temp_dir().join(format!("cyberdrill-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for lang in [Lang::En, Lang::Ja] {
+        let teams = [
+            ("Red", session.events(TeamId(0))),
+            ("Blue", session.events(TeamId(1))),
+        ];
+        let report = aar::build(&s, 2, &teams, lang);
+        let file = dir.join(format!("report-{}.html", lang.code()));
+        std::fs::write(&file, html::render(&report)).map_err(|e| e.to_string())?;
+        let c = browser(&driver, lang.code()).await?;
+        c.goto(&format!("file://{}", file.display()))
+            .await
+            .map_err(|e| e.to_string())?;
+        let tables = c
+            .find_all(Locator::Css("table"))
+            .await
+            .map_err(err("tables"))?
+            .len();
+        if tables < 8 {
+            return Err(format!("{lang:?}: {tables} tables drawn"));
+        }
+        for width in [1280u32, 768] {
+            viewport(&c, width, 900).await?;
+            let wide = c
+                .execute(
+                    "return document.documentElement.scrollWidth - window.innerWidth",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            if wide.as_i64().unwrap_or(0) > 0 {
+                return Err(format!(
+                    "{lang:?}: {wide} px wider than the page at {width} px"
+                ));
+            }
+        }
+        screenshots(&c, &format!("report-{}", lang.code())).await?;
+        c.close().await.map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
