@@ -722,3 +722,34 @@ fn the_selection_follows_its_entry_across_turns() {
     let again = screen_at(&mut app, 160, 50);
     assert!(again.contains("every 300 seconds"), "{again}");
 }
+
+/// The target list starts on the host the team has reason to suspect, not on the first one.
+#[test]
+fn the_target_list_starts_on_the_suspicious_host() {
+    let mut app = app(Lang::En);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "ey");
+    press(&mut app, KeyCode::Esc);
+    let status = app.session().observe(TEAM).hosts[1].status;
+    assert_ne!(
+        status,
+        cyberdrill::session::observation::HostStatus::Normal,
+        "the EDR alert makes pc-01 suspect"
+    );
+    // Isolate a host: the cursor is on pc-01, the second host listed.
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert_eq!(target_rows(&text)[0], "mx-01", "{text}");
+    let selected = text
+        .lines()
+        .find_map(|l| l.trim_start_matches(['│', '┌', '└']).strip_prefix("› "))
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(selected, "pc-01", "{text}");
+}

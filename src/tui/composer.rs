@@ -215,11 +215,42 @@ impl Composer {
             }
             _ => {
                 self.targets = app.session.legal_targets(app.team, action);
-                self.target = 0;
+                self.target = most_relevant(app, &self.targets);
                 self.step = Step::Target;
             }
         }
     }
+}
+
+/// The target the cursor starts on: the host the team believes compromised, else one it
+/// finds suspicious, else the first; an alert not triaged yet before one that is.
+fn most_relevant(app: &App, targets: &[Target]) -> usize {
+    use crate::session::observation::HostStatus;
+    let rank = |t: &Target| match t {
+        Target::Host(h) => match app
+            .obs
+            .hosts
+            .iter()
+            .find(|v| v.host == *h)
+            .map(|v| v.status)
+        {
+            Some(HostStatus::Compromised) => 0,
+            Some(HostStatus::Suspicious) => 1,
+            _ => 2,
+        },
+        Target::Alert(a) => {
+            let triaged = app.obs.inbox.iter().any(|i| {
+                matches!(i, crate::session::observation::InboxItem::Alert { alert, verdict: Some(_), .. } if alert == a)
+            });
+            if triaged { 2 } else { 1 }
+        }
+        _ => 2,
+    };
+    targets
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, t)| (rank(t), *i))
+        .map_or(0, |(i, _)| i)
 }
 
 /// Whether an action can be chosen now, or why not.
