@@ -324,3 +324,54 @@ fn markdown_reports_render_in_commonmark() {
         );
     }
 }
+
+/// An objective's own advice replaces the general advice for its kind in the improvement plan.
+#[test]
+fn the_improvement_plan_uses_an_objectives_own_advice() {
+    let dir = temp_dir("report-advice");
+    let log = dir.join("idle.jsonl");
+    let out = cyberdrill(&[
+        "run",
+        "scenarios/municipal-breach.ron",
+        "--policy",
+        "idle",
+        "--replay",
+        log.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let out = cyberdrill(&["report", log.to_str().unwrap(), "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plan = r["teams"][0]["improvements"].as_array().unwrap();
+    let stick = plan
+        .iter()
+        .find(|i| {
+            i["observation"]
+                .as_str()
+                .unwrap()
+                .starts_with("Keep the USB stick")
+        })
+        .expect("the idle team did not keep the stick");
+    assert!(
+        stick["recommendation"]
+            .as_str()
+            .unwrap()
+            .starts_with("Physical media that carried the malware is evidence"),
+        "{stick}"
+    );
+    // Another answer objective keeps the general advice for answers.
+    let press = plan
+        .iter()
+        .find(|i| {
+            i["observation"]
+                .as_str()
+                .unwrap()
+                .starts_with("Answer the newspaper")
+        })
+        .expect("the idle team did not answer the newspaper");
+    assert!(
+        press["recommendation"]
+            .as_str()
+            .unwrap()
+            .starts_with("Under pressure")
+    );
+}

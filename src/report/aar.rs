@@ -707,7 +707,10 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
             Status::Met => strengths.push(line),
             Status::Partial | Status::Missed => improvements.push(ImprovementRow {
                 observation: line,
-                recommendation: advice(&o.kind, lang).to_owned(),
+                recommendation: o.advice.as_ref().map_or_else(
+                    || advice(&o.kind, lang).to_owned(),
+                    |a| a.get(lang).to_owned(),
+                ),
                 capability: capability(o),
             }),
             Status::NotApplicable | Status::Pending => {}

@@ -917,6 +917,8 @@ pub struct Objective {
     pub decay: u32,
     /// Learning objectives.
     pub learning: Vec<LearningId>,
+    /// The scenario's own advice for the improvement plan, if it gives one.
+    pub advice: Option<Text>,
     /// What earns it.
     pub kind: ObjectiveKind,
 }

@@ -994,6 +994,10 @@ pub struct RawObjective {
     /// Learning objective ids it counts towards.
     #[serde(default)]
     pub learning: Vec<String>,
+    /// What to do better when it is missed, for the improvement plan (default: advice for
+    /// its kind of objective).
+    #[serde(default)]
+    pub advice: Option<RawText>,
     /// What earns it.
     pub kind: RawObjectiveKind,
 }

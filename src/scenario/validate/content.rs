@@ -632,6 +632,10 @@ fn objective(
     o: &crate::scenario::raw::RawObjective,
 ) -> Option<Objective> {
     let name = ctx.text(&o.name, &path.field("name"));
+    let advice = o
+        .advice
+        .as_ref()
+        .map(|a| ctx.text(a, &path.field("advice")));
     if o.points == 0 {
         ctx.p.error(
             &path.field("points"),
@@ -710,6 +714,7 @@ fn objective(
         points: o.points,
         decay: o.decay,
         learning: learning?,
+        advice,
         kind,
     })
 }
