@@ -83,6 +83,15 @@ fn decisions_are_compared_with_the_walkthrough() {
         "the walkthrough matches itself (and keeps its deadlines): {:?}",
         t.decisions
     );
+    // Strengths name the decision that earned each objective met, and what it earned.
+    assert!(
+        t.strengths
+            .iter()
+            .any(|l| l.starts_with("Triage: EDR alert on pc-01")
+                && l.ends_with("Confirm the compromise by turn 2 (+20)")),
+        "{:?}",
+        t.strengths
+    );
     let room = room_report(Lang::En);
     let idle = &room.teams[1];
     assert!(idle.decisions.iter().all(|d| d.verdict == "missing"));

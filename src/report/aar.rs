@@ -590,6 +590,67 @@ fn clock(minutes: u32) -> String {
     format!("+{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// The team's decision that earned an objective met, as a sentence with its turn, if one did
+/// (keeping an attacker's step from happening may need no decision of its own).
+fn earned_by(s: &Scenario, events: &[Event], kind: &ObjectiveKind, lang: Lang) -> Option<String> {
+    let verb_of = |e: &Event| match &e.kind {
+        EventKind::Completed { action, .. } => Some(s.actions[*action].verb),
+        _ => None,
+    };
+    let completed = |verbs: &[Verb]| {
+        events
+            .iter()
+            .find(|e| verb_of(e).is_some_and(|v| verbs.contains(&v)))
+    };
+    let found: Option<&Event> = match kind {
+        ObjectiveKind::Detect { .. } => events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Triaged { malicious: true, .. })),
+        ObjectiveKind::Contain { .. } | ObjectiveKind::Prevent(_) => {
+            // The containing action completed last before the attacker lost its hold.
+            let contained = events.iter().find_map(|e| match e.kind {
+                EventKind::Containment { contained: true } => Some(e.turn),
+                _ => None,
+            })?;
+            events
+                .iter()
+                .rev()
+                .filter(|e| e.turn <= contained)
+                .find(|e| {
+                    verb_of(e).is_some_and(|v| {
+                        matches!(
+                            v,
+                            Verb::IsolateHost
+                                | Verb::IsolateSegment
+                                | Verb::BlockAddress
+                                | Verb::DisableAccount
+                                | Verb::ResetCredentials
+                        )
+                    })
+                })
+        }
+        ObjectiveKind::PreserveEvidence => completed(&[Verb::ImageDisk]),
+        ObjectiveKind::Notify(rule) => events.iter().find(|e| {
+            matches!(&e.kind, EventKind::Completed { action, target: Target::Stakeholder(x), .. }
+                if s.actions[*action].verb == Verb::Notify && *x == s.notifications[*rule].stakeholder)
+        }),
+        ObjectiveKind::Restore { .. } => {
+            completed(&[Verb::Reconnect, Verb::ReconnectSegment, Verb::RestoreBackup])
+        }
+        ObjectiveKind::Finding(_) => completed(&[Verb::SubmitFindings]),
+        ObjectiveKind::Answer(inject) => events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Answered { inject: i, .. } if i == *inject)),
+    };
+    found.map(|e| {
+        let what = describe::event(s, e, lang);
+        match lang {
+            Lang::En => format!("{what} (turn {})", e.turn),
+            Lang::Ja => format!("{what}（{}ターン目）", e.turn),
+        }
+    })
+}
+
 fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamReport, Scorecard) {
     let ended = events.iter().rev().find_map(|e| match e.kind {
         EventKind::Ended { outcome, reason } => Some((e.turn, outcome, reason)),
@@ -704,7 +765,11 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
             describe::reason(s, &r.reason, lang)
         );
         match r.status {
-            Status::Met => strengths.push(line),
+            Status::Met => strengths.push(match earned_by(s, events, &o.kind, lang) {
+                // What the team did that earned the points, then what it earned.
+                Some(did) => format!("{did} — {} (+{})", o.name.get(lang), r.points),
+                None => line,
+            }),
             Status::Partial | Status::Missed => improvements.push(ImprovementRow {
                 observation: line,
                 recommendation: o.advice.as_ref().map_or_else(
