@@ -753,3 +753,40 @@ fn the_target_list_starts_on_the_suspicious_host() {
         .to_owned();
     assert_eq!(selected, "pc-01", "{text}");
 }
+
+/// A question that must be answered by a turn is listed in the Work pane with its deadline.
+#[test]
+fn questions_with_a_deadline_are_listed_as_work() {
+    use cyberdrill::session::observation::InboxItem;
+    let session = Session::new(scenario("municipal-breach.ron"), 1, &["solo"]).expect("one team");
+    let mut app = App::new(session, Lang::En, ReplayNote::default());
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..10 {
+        keys(&mut app, "ey");
+        press(&mut app, KeyCode::Esc);
+        let obs = app.session().observe(TEAM);
+        let waiting = obs.inbox.iter().find_map(|i| match i {
+            InboxItem::Message {
+                inject,
+                answer: None,
+                expired: false,
+                answer_by: Some(by),
+                ..
+            } => Some((*inject, *by)),
+            _ => None,
+        });
+        if let Some((inject, by)) = waiting {
+            let text = screen_at(&mut app, 160, 60);
+            let subject = app.session().scenario().injects[inject].subject.en.clone();
+            let short: String = subject.chars().take(20).collect();
+            assert!(text.contains("Answers due"), "{text}");
+            assert!(
+                text.lines()
+                    .any(|l| l.contains(&short) && l.contains(&format!("by turn {by}"))),
+                "{subject} by turn {by}: {text}"
+            );
+            return;
+        }
+    }
+    panic!("no question with a deadline came in ten turns");
+}

@@ -409,6 +409,38 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
             out.push(row(text, style, Item::Deadline(d.rule)));
         }
     }
+    // Questions waiting for an answer by a turn are deadlines too (a ministry's request for a
+    // report is one).
+    let waiting: Vec<(usize, crate::scenario::model::InjectId, u32)> = o
+        .inbox
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            InboxItem::Message {
+                inject,
+                answer: None,
+                expired: false,
+                answer_by: Some(by),
+                ..
+            } => Some((i, *inject, *by)),
+            _ => None,
+        })
+        .collect();
+    if !waiting.is_empty() {
+        out.push(heading_row(tr(lang, "Answers due", "回答期限").into()));
+        for (i, inject, by) in waiting {
+            let due = match lang {
+                Lang::En => format!("by turn {by}"),
+                Lang::Ja => format!("{by}ターン目まで"),
+            };
+            let subject = s.injects[inject].subject.get(lang);
+            let text = format!(
+                " {} {due}",
+                fit(subject, width.saturating_sub(ui::width(&due) + 2))
+            );
+            out.push(row(text, notice(), Item::Inbox(i)));
+        }
+    }
     let notified: Vec<_> = o
         .notified
         .iter()
