@@ -509,3 +509,39 @@ async fn the_console_history_shows_past_drills_trainees_profiles_and_csv() {
     }
     server.stop().await;
 }
+
+/// On the team page, an alert raised again and again is one inbox entry with its count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_inbox_shows_a_repeated_alert_once_with_its_count() {
+    let server = start("web-repeats").await;
+    let (drill, codes) = server
+        .drill(json!({"scenario": "municipal-breach", "teams": ["Red"], "seed": 1}))
+        .await;
+    let cookie = join_page(&server, &codes[0], "Aoki").await;
+    server.control(&drill, json!({"action": "start"})).await;
+    for _ in 0..6 {
+        let (status, _) = server.control(&drill, json!({"action": "advance"})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, html) = page(&server, "/team", &cookie, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = html.matches("class=\"inbox-item\"").count();
+    assert!(html.contains("× "), "a repeated alert shows its count");
+    // Each alert's title once.
+    let titles: Vec<&str> = html
+        .split("<details class=\"inbox-item\"")
+        .skip(1)
+        .filter_map(|d| d.split("</summary>").next())
+        .filter(|d| d.contains(" alert on "))
+        // Without the turn it was last raised in: the same alert again is the same text.
+        .filter_map(|d| d.split_once("class=\"turn\">").map(|(_, rest)| rest))
+        .filter_map(|d| d.split_once("</span>").map(|(_, rest)| rest))
+        .collect();
+    assert!(titles.len() > 3, "{titles:?}");
+    let mut unique = titles.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), titles.len(), "{titles:?}");
+    assert!(entries > 0);
+    server.stop().await;
+}

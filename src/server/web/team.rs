@@ -415,9 +415,30 @@ pub(super) fn inbox_part(v: &Value, l: Lang) -> Markup {
         .iter()
         .find(|o| o["target_kind"] == "alert")
         .cloned();
+    // An alert raised again and again (a noisy source) is one entry with its count, as in
+    // the terminal.
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for item in items.iter().filter(|i| i["kind"] == "alert") {
+        *counts.entry(s(&item["id"])).or_default() += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let shown: Vec<(&Value, usize)> = items
+        .iter()
+        .filter(|i| i["kind"] != "alert" || seen.insert(s(&i["id"])))
+        .map(|i| {
+            (
+                i,
+                if i["kind"] == "alert" {
+                    counts[s(&i["id"])]
+                } else {
+                    1
+                },
+            )
+        })
+        .collect();
     html! {
         @if items.is_empty() { p.muted { (tr(l, "Nothing yet.", "まだ何もありません。")) } }
-        @for item in items {
+        @for (item, times) in shown {
             @let key = format!("{}:{}:{}", s(&item["kind"]), item["id"].as_str().map_or_else(|| item["number"].to_string(), str::to_owned), item["turn"]);
             details.inbox-item data-key=(key) {
                 summary {
@@ -425,6 +446,7 @@ pub(super) fn inbox_part(v: &Value, l: Lang) -> Markup {
                     span.turn { "T" (item["turn"]) }
                     @match s(&item["kind"]) {
                         "alert" => span { span class=(format!("sev-{}", s(&item["severity"]))) { (s(&item["severity"])) } " " (s(&item["title"]))
+                            @if times > 1 { " " span.muted title=(tr(l, "raised this many times", "この回数発生")) { "× " (times) } }
                             @if item["verdict"].is_null() { " " span.badge.warn { (tr(l, "to triage", "未トリアージ")) } } },
                         "message" => span { (s(&item["from"])) (tr(l, ": ", "：")) (s(&item["subject"]))
                             @if item["question"].is_object() && item["question"]["answer"].is_null() && item["question"]["expired"] == false { " " span.badge.warn { "?" } } },
