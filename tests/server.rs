@@ -1161,3 +1161,52 @@ fn the_team_view_explains_the_last_turns_score_changes() {
         }
     }
 }
+
+/// A hint taken in a drill is shown at once (its text in the team view) and cannot be given
+/// back; its cost counts when the turn is played.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hint_is_shown_at_once_and_cannot_be_given_back() {
+    let server = start("hint-at-once").await;
+    let (drill, codes) = server
+        .drill(json!({"scenario": "tutorial", "teams": ["Red"], "pacing": "sync"}))
+        .await;
+    let token = server.join(&codes[0], "Aoki").await;
+    server.control(&drill, json!({"action": "start"})).await;
+    // Hints are offered from turn 2.
+    server.control(&drill, json!({"action": "advance"})).await;
+    let view = server.view(&token).await;
+    let hint = view["hints"]["offered"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = server
+        .post(
+            "/api/team/queue",
+            &token,
+            json!({"command": {"Hint": hint}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let view = server.view(&token).await;
+    let shown = &view["hints"]["queued"][0];
+    assert_eq!(shown["id"], hint.as_str());
+    assert!(!shown["text"].as_str().unwrap().is_empty(), "{view}");
+    let (status, body) = server
+        .call(
+            reqwest::Method::DELETE,
+            "/api/team/queue/0",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "hint_shown");
+    assert_eq!(
+        server.view(&token).await["queued"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    server.stop().await;
+}

@@ -375,11 +375,23 @@ fn a_hint_costs_points_only_once_confirmed() {
     );
     keys(&mut app, "n");
     assert!(app.session().queued(TEAM).is_empty());
-    // Confirming queues it; once played it is read and costs its points.
+    // Confirming queues it and shows it at once; once played it costs its points.
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "y");
     assert_eq!(app.session().queued(TEAM).len(), 1);
+    let s = app.session().scenario().clone();
+    let first = s.hints.ids().next().unwrap();
+    let text = screen_at(&mut app, 120, 40);
+    let opening: String = s.hints[first].text.en.chars().take(30).collect();
+    assert!(text.contains(&opening), "shown at once: {text}");
+    assert!(text.contains("counted when the turn is played"), "{text}");
     press(&mut app, KeyCode::Esc);
+    // Read, it cannot be given back.
+    assert!(matches!(
+        app.with_session(|session| session.withdraw(TEAM, 0)),
+        Err(cyberdrill::session::SessionError::HintShown)
+    ));
+    assert_eq!(app.session().queued(TEAM).len(), 1);
     keys(&mut app, "ey");
     let card = app.session().scorecard(TEAM);
     let hints: Vec<_> = card

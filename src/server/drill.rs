@@ -921,10 +921,19 @@ impl Drill {
     fn withdraw(&mut self, seat: &Seat, index: usize) -> Result<(), ApiError> {
         self.open_for(seat)?;
         let team = TeamId(seat.team);
-        if index >= self.session.queued(team).len() {
-            return Err(ApiError::not_found(format!(
-                "there is no queued command {index}"
-            )));
+        match self.session.queued(team).get(index) {
+            None => {
+                return Err(ApiError::not_found(format!(
+                    "there is no queued command {index}"
+                )));
+            }
+            Some(Command::Hint(_)) => {
+                return Err(ApiError::conflict(
+                    "hint_shown",
+                    SessionError::HintShown.to_string(),
+                ));
+            }
+            Some(_) => {}
         }
         self.journal(&JournalOp::Withdraw {
             team: seat.team,

@@ -311,6 +311,14 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
                 "id": s.hints.key(*h), "turn": turn, "text": text(&s.hints[*h].text, lang),
                 "granted": obs.granted_hints.contains(h),
             })).collect::<Vec<_>>(),
+            // Taken this turn: shown at once, paid for when the turn is played.
+            "queued": session.queued(team).iter().filter_map(|c| match c {
+                Command::Hint(h) => Some(json!({
+                    "id": s.hints.key(*h), "topic": describe::hint_title(s, *h, lang),
+                    "text": text(&s.hints[*h].text, lang), "cost": s.hints[*h].cost,
+                })),
+                _ => None,
+            }).collect::<Vec<_>>(),
             "offered": s.hints.iter()
                 .filter(|(h, _)| session.check(team, &Command::Hint(*h)).is_ok())
                 .map(|(h, hint)| json!({

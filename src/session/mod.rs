@@ -58,6 +58,9 @@ pub enum SessionError {
     /// There is no queued command at this position.
     #[error("there is no queued command {0}")]
     NoSuchQueued(usize),
+    /// A hint, once taken, has been read: it cannot be given back.
+    #[error("a hint cannot be taken back: it has already been shown")]
+    HintShown,
     /// The facilitator's intervention cannot apply to this team now.
     #[error("{}", .0.explain())]
     Refused(Refusal),
@@ -571,6 +574,11 @@ impl Session {
     /// Takes back one queued command (by its position in [`Session::queued`]).
     pub fn withdraw(&mut self, team: TeamId, index: usize) -> Result<Command, SessionError> {
         self.valid(team)?;
+        // A hint is shown as soon as it is taken (its cost counts when the turn is played):
+        // giving it back would make it free.
+        if matches!(self.engine.pending(team).get(index), Some(Command::Hint(_))) {
+            return Err(SessionError::HintShown);
+        }
         let removed = self
             .engine
             .remove_pending(team, index)

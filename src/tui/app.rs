@@ -514,6 +514,34 @@ impl App {
             Layer::ConfirmHint { hint, cursor } => match code {
                 KeyCode::Char('y' | 'Y') => {
                     self.queue(Command::Hint(hint));
+                    // Shown at once; its cost counts when the turn is played.
+                    if self
+                        .session
+                        .queued(self.team)
+                        .contains(&Command::Hint(hint))
+                    {
+                        let s = self.s();
+                        let title = describe::hint_title(s, hint, self.lang);
+                        let note = match self.lang {
+                            Lang::En => format!(
+                                "−{} points, counted when the turn is played.",
+                                s.hints[hint].cost
+                            ),
+                            Lang::Ja => {
+                                format!("{}点減点（ターンの実行時に計上）。", s.hints[hint].cost)
+                            }
+                        };
+                        let doc = vec![
+                            (s.hints[hint].text.get(self.lang).to_owned(), Style::new()),
+                            (String::new(), Style::new()),
+                            (note, super::ui::dim()),
+                        ];
+                        self.layer = Some(Layer::Detail {
+                            title,
+                            doc,
+                            scroll: 0,
+                        });
+                    }
                     None
                 }
                 _ => Some(Layer::Hints { cursor }),
@@ -574,8 +602,18 @@ impl App {
 
     /// Drops one queued command, keeping the others in order.
     pub(crate) fn remove_queued(&mut self, index: usize) {
-        let Ok(gone) = self.session.withdraw(self.team, index) else {
-            return;
+        let gone = match self.session.withdraw(self.team, index) {
+            Ok(gone) => gone,
+            Err(crate::session::SessionError::HintShown) => {
+                let why = tr(
+                    self.lang,
+                    "A hint cannot be taken back: you have read it.",
+                    "ヒントは取り消せません（すでに内容を読んでいます）。",
+                );
+                self.tell(why.to_owned(), super::ui::warn());
+                return;
+            }
+            Err(_) => return,
         };
         self.refresh();
         let label = describe::command(self.s(), &gone, self.lang);

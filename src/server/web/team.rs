@@ -706,9 +706,15 @@ fn evidence_part(v: &Value, l: Lang) -> Markup {
             }
             div {
                 h3 { (tr(l, "Hints", "ヒント")) }
-                ul { @for h in taken {
-                    li { (s(&h["text"])) @if h["granted"] == true { " " span.badge.good { (tr(l, "from the facilitator", "ファシリテーターから")) } } }
-                } }
+                ul {
+                    @for h in hints["queued"].as_array().unwrap_or(empty()) {
+                        li { b { (s(&h["topic"])) } ": " (s(&h["text"])) " "
+                             span.badge.warn { (match l { Lang::En => format!("−{} when the turn is played", h["cost"]), Lang::Ja => format!("ターン実行時に−{}点", h["cost"]) }) } }
+                    }
+                    @for h in taken {
+                        li { (s(&h["text"])) @if h["granted"] == true { " " span.badge.good { (tr(l, "from the facilitator", "ファシリテーターから")) } } }
+                    }
+                }
                 @if playing && !offered.is_empty() {
                     p.muted { (tr(l, "A hint helps, but costs points.", "ヒントは役に立ちますが、減点されます。")) }
                     ul { @for (i, h) in offered.iter().enumerate() {
@@ -795,8 +801,8 @@ async fn composer_doc(
         if let Some(hint) = offered.iter().find(|x| x["id"] == h.as_str()) {
             return html! {
                 div.composer data-composing {
-                    p { (match l { Lang::En => format!("This hint costs {} points off your score. It is shown when the turn is played.", hint["cost"]),
-                                   Lang::Ja => format!("このヒントは得点から{}点引かれます。内容はターンの実行時に表示されます。", hint["cost"]) }) }
+                    p { (match l { Lang::En => format!("This hint costs {} points off your score, counted when the turn is played. It is shown at once, and cannot be given back.", hint["cost"]),
+                                   Lang::Ja => format!("このヒントは得点から{}点引かれます（ターンの実行時に計上）。内容はすぐに表示され、取り消せません。", hint["cost"]) }) }
                     (layout::post_form("/team/hint", &[("hint", h.clone())], tr(l, "Take the hint", "ヒントを使う"), ""))
                     " " a href="/team#composer" data-compose="/team/compose" { (tr(l, "Back", "戻る")) }
                 }
