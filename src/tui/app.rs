@@ -131,8 +131,8 @@ impl ReplayNote {
                 let p = p.display();
                 out.push((
                     format!(
-                        "{} {p}",
-                        tr(lang, "Replay written to", "リプレイの保存先：")
+                        "{}{p}",
+                        describe::lab(lang, "Replay written to", "リプレイの保存先：")
                     ),
                     NoteTone::Heading,
                 ));
@@ -141,16 +141,16 @@ impl ReplayNote {
                 }
                 out.push((
                     format!(
-                        "{} cyberdrill replay verify {p}",
-                        tr(lang, "Verify it:", "検証：")
+                        "{}cyberdrill replay verify {p}",
+                        describe::lab(lang, "Verify it:", "検証：")
                     ),
                     NoteTone::Plain,
                 ));
                 out.push(match (&self.report, self.report_written) {
                     (Some(r), true) => (
                         format!(
-                            "{} {}",
-                            tr(
+                            "{}{}",
+                            describe::lab(
                                 lang,
                                 "After-action report written to",
                                 "事後報告書の保存先："
@@ -161,8 +161,8 @@ impl ReplayNote {
                     ),
                     _ => (
                         format!(
-                            "{} cyberdrill report {p}",
-                            tr(lang, "After-action report:", "事後報告書（AAR）：")
+                            "{}cyberdrill report {p}",
+                            describe::lab(lang, "After-action report:", "事後報告書（AAR）：")
                         ),
                         NoteTone::Plain,
                     ),
@@ -575,8 +575,8 @@ impl App {
         let lang = self.lang;
         if let Err(r) = self.session.check(self.team, &command) {
             let text = format!(
-                "{} {}",
-                tr(lang, "Cannot queue it:", "予約できない："),
+                "{}{}",
+                describe::lab(lang, "Cannot queue it:", "予約できない："),
                 describe::refusal(&r, lang)
             );
             self.tell(text, super::ui::warn());
@@ -618,7 +618,10 @@ impl App {
         self.refresh();
         let label = describe::command(self.s(), &gone, self.lang);
         self.tell(
-            format!("{} {label}", tr(self.lang, "Removed:", "取り消しました：")),
+            format!(
+                "{}{label}",
+                describe::lab(self.lang, "Removed:", "取り消しました：")
+            ),
             Style::new(),
         );
     }
@@ -639,8 +642,8 @@ impl App {
             .collect();
         if let Err(r) = self.session.check_after(self.team, &others, &new) {
             let text = format!(
-                "{} {}",
-                tr(self.lang, "Cannot queue it:", "予約できない："),
+                "{}{}",
+                describe::lab(self.lang, "Cannot queue it:", "予約できない："),
                 describe::refusal(&r, self.lang)
             );
             self.tell(text, super::ui::warn());
@@ -721,8 +724,8 @@ impl App {
             Ok(()) => self.replay.report_written = true,
             Err(e) => {
                 self.replay.report_error = Some(format!(
-                    "{} {}: {e}",
-                    tr(
+                    "{}{}: {e}",
+                    describe::lab(
                         self.lang,
                         "Cannot write the report to",
                         "事後報告書を保存できない："

@@ -473,8 +473,8 @@ pub(crate) fn preview_doc(app: &App, command: &Command) -> Doc {
         doc.push((String::new(), Style::new()));
         doc.push((
             format!(
-                "{} {}",
-                tr(lang, "Cannot be queued:", "予約できない："),
+                "{}{}",
+                describe::lab(lang, "Cannot be queued:", "予約できない："),
                 describe::refusal(r, lang)
             ),
             warn(),
