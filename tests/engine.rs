@@ -1301,3 +1301,36 @@ fn an_address_named_in_a_message_can_be_blocked() {
     };
     assert_eq!(session.check(T, &block), Ok(()));
 }
+
+/// Rules 3: the internet (a segment with none of the organisation's hosts) is not a target of
+/// a sweep; logs recorded under rules 2 keep offering it.
+#[test]
+fn a_sweep_of_the_internet_is_not_offered_from_rules_3() {
+    use cyberdrill::engine::{Engine, TeamId};
+    use cyberdrill::scenario::model::Target;
+    let bytes = std::fs::read(crate::util::root().join("scenarios/tutorial.ron")).unwrap();
+    let s = std::sync::Arc::new(
+        cyberdrill::scenario::check_bytes("tutorial.ron", &bytes)
+            .scenario
+            .unwrap(),
+    );
+    let scan = s.actions.id("scan").expect("the tutorial has a sweep");
+    let internet = Target::Segment(s.segments.id("internet").unwrap());
+    let dmz = Target::Segment(s.segments.id("dmz").unwrap());
+    for (rules, offered) in [(cyberdrill::engine::RULES, false), (2, true)] {
+        let mut engine = Engine::with_rules(s.clone(), rules).unwrap();
+        let team = engine.add_team(1);
+        assert_eq!(team, TeamId(0));
+        let view = engine.view(team);
+        let legal = view.legal_targets(scan);
+        assert_eq!(
+            legal.contains(&internet),
+            offered,
+            "rules {rules}: {legal:?}"
+        );
+        assert!(
+            legal.contains(&dmz),
+            "rules {rules}: a segment with hosts is"
+        );
+    }
+}

@@ -306,6 +306,8 @@ pub enum Refusal {
     NoBackup,
     /// The host has nothing to patch.
     NothingToPatch,
+    /// The segment holds none of the organisation's hosts (the internet): nothing to sweep.
+    EmptySegment,
     /// The mitigation is already on.
     AlreadyMitigated,
     /// The inject has not been delivered.
@@ -359,6 +361,9 @@ impl Refusal {
             Refusal::HostBusy => "the host is being rebuilt or patched".into(),
             Refusal::NoBackup => "there is no backup of that host".into(),
             Refusal::NothingToPatch => "the host has no known vulnerability left to patch".into(),
+            Refusal::EmptySegment => {
+                "that segment holds none of your hosts: there is nothing to sweep".into()
+            }
             Refusal::AlreadyMitigated => "that protection is already on".into(),
             Refusal::InjectNotDelivered => "that message has not reached you".into(),
             Refusal::NoQuestion => "that message asks no question".into(),

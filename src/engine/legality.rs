@@ -238,6 +238,13 @@ impl View<'_> {
         let assets = self.assets;
         let k = self.knowledge;
         match (verb, target) {
+            // From rules 3: a sweep of a segment with no hosts of the organisation's (the
+            // internet) finds nothing by definition, and is not offered.
+            (Verb::Scan, Target::Segment(seg))
+                if self.rules >= 3 && self.s.segments[*seg].hosts.is_empty() =>
+            {
+                Err(Refusal::EmptySegment)
+            }
             (Verb::Triage, Target::Alert(alert)) => {
                 let slot = Knowledge::alert_slot(self.s, *alert);
                 if !k.seen[slot] {

@@ -38,7 +38,9 @@ use state::{
 ///   are offline (isolated, in an isolated segment, being rebuilt) raise no noise alerts (the
 ///   roll is still made); an investigation that finds nothing says so (`nothing_found`); an
 ///   address an alert names can be blocked as soon as the alert arrives, before any triage.
-pub const RULES: u32 = 2;
+/// - 3: a sweep (`Scan`) of a segment that holds none of the organisation's hosts (the
+///   internet) is refused (`empty_segment`) and not offered as a target.
+pub const RULES: u32 = 3;
 
 /// The oldest rules revision this build can still play (to verify old logs).
 pub const OLDEST_RULES: u32 = 1;
@@ -219,6 +221,7 @@ impl Engine {
             knowledge: entity.get::<Knowledge>().expect("team entity"),
             staff: entity.get::<Staff>().expect("team entity"),
             clock: entity.get::<Clock>().expect("team entity"),
+            rules: self.rules(),
         }
     }
 

@@ -460,6 +460,8 @@ pub struct View<'a> {
     pub staff: &'a Staff,
     /// The clock.
     pub clock: &'a Clock,
+    /// The rules revision the team plays by.
+    pub rules: u32,
 }
 
 impl View<'_> {

@@ -261,6 +261,9 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
             Refusal::HostBusy => "そのホストは再構築またはパッチ適用中".into(),
             Refusal::NoBackup => "そのホストのバックアップはない".into(),
             Refusal::NothingToPatch => "そのホストに残っている既知の脆弱性はない".into(),
+            Refusal::EmptySegment => {
+                "そのセグメントには自組織のホストがなく、調べる対象がない".into()
+            }
             Refusal::AlreadyMitigated => "その防御設定はすでに有効".into(),
             Refusal::InjectNotDelivered => "そのメッセージはまだ届いていない".into(),
             Refusal::NoQuestion => "そのメッセージには質問がない".into(),

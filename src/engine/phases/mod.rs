@@ -64,6 +64,7 @@ impl TeamMut<'_> {
             knowledge: self.knowledge,
             staff: self.staff,
             clock: self.clock,
+            rules: self.rules,
         }
     }
 
