@@ -190,7 +190,7 @@ pub fn run(args: HistoryArgs, out: &mut dyn Write) -> io::Result<u8> {
     }
 }
 
-/// Writes `text` to the file given, or to `out`.
+/// Writes `text` to the file given (never over the history itself), or to `out`.
 fn emit(
     text: &str,
     out_path: Option<&Path>,
@@ -198,30 +198,12 @@ fn emit(
     db: &Path,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
-    let Some(path) = out_path else {
-        out.write_all(text.as_bytes())?;
-        return Ok(EXIT_OK);
-    };
-    let mut file = match crate::files::create_output(path, force, &[(db, "history database")]) {
-        Ok(f) => f,
-        Err(e @ crate::files::WriteError::Io { .. }) => {
-            super::print_error(e);
-            return Ok(EXIT_FAILURE);
-        }
-        Err(e) => {
-            super::print_error(e);
-            return Ok(EXIT_INVALID);
-        }
-    };
-    if let Err(e) = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-    {
-        super::print_error(format!("cannot write {}: {e}", path.display()));
-        return Ok(EXIT_FAILURE);
-    }
-    writeln!(out, "{}", path.display())?;
-    Ok(EXIT_OK)
+    super::write_output(
+        text,
+        out_path.map(|p| (p, force)),
+        &[(db, "history database")],
+        out,
+    )
 }
 
 fn import(

@@ -71,6 +71,41 @@ pub(crate) fn read_scenario_of_log(file: &str) -> Result<Vec<u8>, ReplayError> {
     })
 }
 
+/// Writes a command's output to `path` (a new file, or with `force` one replaced; never one of
+/// `inputs`), synced, then prints the path; or to `out` when no path is given. Returns the
+/// exit code.
+pub(crate) fn write_output(
+    text: &str,
+    path: Option<(&Path, bool)>,
+    inputs: &[(&Path, &'static str)],
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let Some((path, force)) = path else {
+        out.write_all(text.as_bytes())?;
+        return Ok(EXIT_OK);
+    };
+    let mut file = match crate::files::create_output(path, force, inputs) {
+        Ok(f) => f,
+        Err(e @ crate::files::WriteError::Io { .. }) => {
+            print_error(e);
+            return Ok(EXIT_FAILURE);
+        }
+        Err(e) => {
+            print_error(e);
+            return Ok(EXIT_INVALID);
+        }
+    };
+    if let Err(e) = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+    {
+        print_error(format!("cannot write {}: {e}", path.display()));
+        return Ok(EXIT_FAILURE);
+    }
+    writeln!(out, "{}", path.display())?;
+    Ok(EXIT_OK)
+}
+
 /// Success.
 pub const EXIT_OK: u8 = 0;
 /// A runtime failure (I/O, an internal error).

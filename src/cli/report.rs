@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use super::EXIT_INVALID;
 use crate::engine::TeamId;
 use crate::replay::ReplayError;
 use crate::replay::verify::{resimulate, scenario_for};
@@ -185,34 +185,10 @@ pub fn run(
         Format::Json => serde_json::to_string(&report).expect("reports serialize") + "\n",
         Format::Csv => crate::report::csv::scores(&report),
     };
-    match out_path {
-        Some((path, force)) => {
-            let mut inputs: Vec<(&Path, &'static str)> = log_paths
-                .iter()
-                .map(|p| (p.as_path(), "replay log"))
-                .collect();
-            inputs.extend(scenario_files.iter().map(|p| (Path::new(p), "scenario")));
-            let mut file = match crate::files::create_output(path, force, &inputs) {
-                Ok(f) => f,
-                Err(e @ crate::files::WriteError::Io { .. }) => {
-                    super::print_error(e);
-                    return Ok(EXIT_FAILURE);
-                }
-                Err(e) => {
-                    super::print_error(e);
-                    return Ok(EXIT_INVALID);
-                }
-            };
-            if let Err(e) = file
-                .write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-            {
-                super::print_error(format!("cannot write {}: {e}", path.display()));
-                return Ok(EXIT_FAILURE);
-            }
-            writeln!(out, "{}", path.display())?;
-        }
-        None => out.write_all(text.as_bytes())?,
-    }
-    Ok(EXIT_OK)
+    let mut inputs: Vec<(&Path, &'static str)> = log_paths
+        .iter()
+        .map(|p| (p.as_path(), "replay log"))
+        .collect();
+    inputs.extend(scenario_files.iter().map(|p| (Path::new(p), "scenario")));
+    super::write_output(&text, out_path, &inputs, out)
 }

@@ -203,13 +203,6 @@ fn status_word(status: &Status) -> &'static str {
     }
 }
 
-/// Seconds between two RFC 3339 times, if both parse.
-fn seconds_between(start: &str, end: &str) -> Option<i64> {
-    let a: jiff::Timestamp = start.parse().ok()?;
-    let b: jiff::Timestamp = end.parse().ok()?;
-    Some(b.as_second() - a.as_second())
-}
-
 /// What a record is built from, besides the team's events.
 pub struct Context<'a> {
     /// The scenario.
@@ -275,12 +268,7 @@ pub fn record(cx: &Context<'_>, team: usize, events: &[Event]) -> Record {
             _ => None,
         })
         .collect();
-    let started = header.started.clone();
-    let ended = seal.and_then(|s| s.ended.clone());
-    let duration_seconds = match (&started, &ended) {
-        (Some(a), Some(b)) => seconds_between(a, b),
-        _ => None,
-    };
+    let (started, ended, duration_seconds) = cx.log.played();
     let turns = seal
         .and_then(|s| s.turns.get(team).copied())
         .unwrap_or_else(|| events.iter().map(|e| e.turn).max().unwrap_or(0));

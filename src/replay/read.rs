@@ -256,6 +256,19 @@ impl Log {
         super::record::sha256_hex(last)
     }
 
+    /// When the session started and ended (UTC, RFC 3339), as far as the log says (bot runs
+    /// keep no clock time), and the seconds between the two when both are known.
+    pub fn played(&self) -> (Option<String>, Option<String>, Option<i64>) {
+        let started = self.header.value.started.clone();
+        let ended = self.seal().and_then(|s| s.ended.clone());
+        let seconds = started.as_deref().zip(ended.as_deref()).and_then(|(a, b)| {
+            let a: jiff::Timestamp = a.parse().ok()?;
+            let b: jiff::Timestamp = b.parse().ok()?;
+            Some(b.as_second() - a.as_second())
+        });
+        (started, ended, seconds)
+    }
+
     /// The members of each team, in the order they joined.
     pub fn members(&self) -> Vec<Vec<String>> {
         let mut members = vec![Vec::new(); self.header.value.teams.len()];

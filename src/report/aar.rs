@@ -50,17 +50,11 @@ pub struct Played {
 impl Played {
     /// From a log's header and seal.
     pub fn of_log(log: &crate::replay::Log) -> Self {
-        let started = log.header.value.started.clone();
-        let ended = log.seal().and_then(|s| s.ended.clone());
-        let minutes = started.as_deref().zip(ended.as_deref()).and_then(|(a, b)| {
-            let a: jiff::Timestamp = a.parse().ok()?;
-            let b: jiff::Timestamp = b.parse().ok()?;
-            Some((b.as_second() - a.as_second()) / 60)
-        });
+        let (started, ended, seconds) = log.played();
         Self {
             started,
             ended,
-            minutes,
+            minutes: seconds.map(|s| s / 60),
             scenario_sha256: log.header.value.scenario.sha256.clone(),
         }
     }

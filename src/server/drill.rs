@@ -921,19 +921,13 @@ impl Drill {
     fn withdraw(&mut self, seat: &Seat, index: usize) -> Result<(), ApiError> {
         self.open_for(seat)?;
         let team = TeamId(seat.team);
-        match self.session.queued(team).get(index) {
-            None => {
-                return Err(ApiError::not_found(format!(
-                    "there is no queued command {index}"
-                )));
+        // Checked before it is journaled: a refused withdrawal must not be replayed.
+        match self.session.check_withdraw(team, index) {
+            Ok(()) => {}
+            Err(e @ SessionError::HintShown) => {
+                return Err(ApiError::conflict("hint_shown", e.to_string()));
             }
-            Some(Command::Hint(_)) => {
-                return Err(ApiError::conflict(
-                    "hint_shown",
-                    SessionError::HintShown.to_string(),
-                ));
-            }
-            Some(_) => {}
+            Err(e) => return Err(ApiError::not_found(e.to_string())),
         }
         self.journal(&JournalOp::Withdraw {
             team: seat.team,

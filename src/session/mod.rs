@@ -573,12 +573,7 @@ impl Session {
 
     /// Takes back one queued command (by its position in [`Session::queued`]).
     pub fn withdraw(&mut self, team: TeamId, index: usize) -> Result<Command, SessionError> {
-        self.valid(team)?;
-        // A hint is shown as soon as it is taken (its cost counts when the turn is played):
-        // giving it back would make it free.
-        if matches!(self.engine.pending(team).get(index), Some(Command::Hint(_))) {
-            return Err(SessionError::HintShown);
-        }
+        self.check_withdraw(team, index)?;
         let removed = self
             .engine
             .remove_pending(team, index)
@@ -587,6 +582,19 @@ impl Session {
             self.queued_by[team.0].remove(index);
         }
         Ok(removed)
+    }
+
+    /// Whether the queued command at `index` may be taken back (a front-end that records the
+    /// request first asks this before).
+    pub fn check_withdraw(&self, team: TeamId, index: usize) -> Result<(), SessionError> {
+        self.valid(team)?;
+        match self.engine.pending(team).get(index) {
+            None => Err(SessionError::NoSuchQueued(index)),
+            // A hint is shown as soon as it is taken (its cost counts when the turn is
+            // played): giving it back would make it free.
+            Some(Command::Hint(_)) => Err(SessionError::HintShown),
+            Some(_) => Ok(()),
+        }
     }
 
     /// Resolves written commands (action files, network messages) and queues them; nothing is

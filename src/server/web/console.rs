@@ -75,7 +75,8 @@ fn signed_in(token: &str) -> Response {
     res
 }
 
-fn plain_page(l: Lang, title: &str, here: &str, body: Markup) -> Markup {
+/// A facilitator's page without live parts (the drill list, the history).
+pub(super) fn plain_page(l: Lang, title: &str, here: &str, body: Markup) -> Markup {
     layout::page(Page {
         title: title.to_owned(),
         lang: l,

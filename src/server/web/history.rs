@@ -12,7 +12,6 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::layout::{self, Page};
 use super::{error_page, lang};
 use crate::history::{Filter, History, HistoryError, Record, profile};
 use crate::report::describe::tr;
@@ -61,23 +60,7 @@ async fn sessions(state: &AppState, filter: Filter) -> Result<Vec<Record>, ApiEr
 }
 
 fn history_page(l: Lang, title: &str, here: &str, body: Markup) -> Response {
-    layout::page(Page {
-        title: title.to_owned(),
-        lang: l,
-        live: None,
-        panes: None,
-        version: 0,
-        seat: String::new(),
-        class: None,
-        here: here.to_owned(),
-        top: html! {
-            a href="/facilitator" { (tr(l, "Drills", "演習一覧")) }
-            " · "
-            a href="/facilitator/history" { (tr(l, "History", "履歴")) }
-        },
-        body,
-    })
-    .into_response()
+    super::console::plain_page(l, title, here, body).into_response()
 }
 
 fn encode(s: &str) -> String {
