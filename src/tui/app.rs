@@ -811,15 +811,9 @@ impl App {
 
     /// Number of unread inbox rows (an alert raised again and again is one).
     pub(crate) fn unread(&self) -> usize {
-        let mut alerts = BTreeSet::new();
-        self.obs
-            .inbox
-            .iter()
-            .filter(|i| !self.read.contains(&InboxKey::of(i)))
-            .filter(|i| match i {
-                InboxItem::Alert { alert, .. } => alerts.insert(*alert),
-                _ => true,
-            })
+        main_view::inbox_rows(self)
+            .into_iter()
+            .filter(|&(_, _, unread)| unread)
             .count()
     }
 }

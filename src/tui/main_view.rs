@@ -113,29 +113,8 @@ pub(crate) fn rows(app: &App, pane: Pane, width: usize) -> Vec<Row> {
                     tr(lang, "Nothing yet.", "まだ何も届いていない。").into(),
                 ));
             }
-            // The same alert raised again (a noisy source, turn after turn) is one row, "× N",
-            // unread while any of its entries is.
-            let mut repeats: std::collections::HashMap<_, (usize, bool)> =
-                std::collections::HashMap::new();
-            for item in &o.inbox {
-                if let InboxItem::Alert { alert, .. } = item {
-                    let e = repeats.entry(*alert).or_insert((0, false));
-                    e.0 += 1;
-                    e.1 |= !app.read.contains(&InboxKey::of(item));
-                }
-            }
-            let mut shown = std::collections::HashSet::new();
-            for (i, item) in o.inbox.iter().enumerate() {
-                let (times, group_unread) = match item {
-                    InboxItem::Alert { alert, .. } => {
-                        if !shown.insert(*alert) {
-                            continue;
-                        }
-                        repeats[alert]
-                    }
-                    _ => (1, false),
-                };
-                let unread = group_unread || !app.read.contains(&InboxKey::of(item));
+            for (i, times, unread) in inbox_rows(app) {
+                let item = &o.inbox[i];
                 let times = if times > 1 {
                     format!(" × {times}")
                 } else {
@@ -463,6 +442,28 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
             out.push(note_row(fit(&text, width.saturating_sub(2))));
         }
     }
+}
+
+/// The inbox as rows: (entry index, how many entries it stands for, unread). The same alert
+/// raised again (a noisy source, turn after turn) is one row, unread while any of its entries
+/// is.
+pub(crate) fn inbox_rows(app: &App) -> Vec<(usize, usize, bool)> {
+    let unread = |item: &InboxItem| !app.read.contains(&InboxKey::of(item));
+    let mut rows: Vec<(usize, usize, bool)> = Vec::new();
+    let mut row_of = std::collections::HashMap::new();
+    for (i, item) in app.obs.inbox.iter().enumerate() {
+        if let InboxItem::Alert { alert, .. } = item {
+            if let Some(&r) = row_of.get(alert) {
+                let row: &mut (usize, usize, bool) = &mut rows[r];
+                row.1 += 1;
+                row.2 |= unread(item);
+                continue;
+            }
+            row_of.insert(*alert, rows.len());
+        }
+        rows.push((i, 1, unread(item)));
+    }
+    rows
 }
 
 /// The items of a pane, in row order.
