@@ -1334,3 +1334,254 @@ fn a_sweep_of_the_internet_is_not_offered_from_rules_3() {
         );
     }
 }
+
+// --- format 2: undoing containment, messages that tell, duties kept by actions, follow-ups
+
+/// The lab in format 2, with each `(find, replace)` applied (each `find` occurs once).
+fn lab_v2(edits: &[(&str, &str)]) -> Arc<Scenario> {
+    let mut text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen("format: 1,", "format: 2,", 1);
+    for (find, replace) in edits {
+        assert_eq!(text.matches(find).count(), 1, "`{find}` must occur once");
+        text = text.replacen(find, replace, 1);
+    }
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let problems: Vec<String> = checked.problems.iter().map(|p| p.message.clone()).collect();
+    Arc::new(checked.scenario.unwrap_or_else(|| panic!("{problems:?}")))
+}
+
+impl Lab {
+    fn of(s: Arc<Scenario>, seed: u64) -> Self {
+        let session = Session::new(s.clone(), seed, &["team"]).unwrap();
+        Self { s, session }
+    }
+}
+
+const UNDO_ACTIONS: (&str, &str) = (
+    r#"(id: "press", verb: PressStatement"#,
+    r#"(id: "unblock", verb: UnblockAddress, cost: 1, name: (en: "Unblock", ja: "遮断解除")),
+        (id: "enable", verb: EnableAccount, cost: 1, name: (en: "Enable", ja: "有効化")),
+        (id: "unmitigate", verb: Unmitigate, cost: 1, name: (en: "Unmitigate", ja: "防御設定解除")),
+        (id: "press", verb: PressStatement"#,
+);
+
+#[test]
+fn every_containment_step_has_its_undo_and_undoing_nothing_is_refused() {
+    let mut lab = Lab::of(lab_v2(&[UNDO_ACTIONS]), 1);
+    let orders = lab.s.functions.id("orders").unwrap();
+    let svc = lab.s.accounts.id("svc").unwrap();
+    let c2 = lab.s.addresses.id("c2").unwrap();
+    let waf = lab.s.mitigations.id("waf-rule").unwrap();
+    lab.turn(&[]);
+    let events = lab.turn(&[
+        r#"Act("disable", Account("svc"))"#,
+        r#"Act("block", Address("c2"))"#,
+        r#"Act("mitigate", Mitigation("waf-rule"))"#,
+    ]);
+    assert!(has(&events, |e| *e
+        == EventKind::FunctionDown { function: orders }));
+    let view = lab.session.view(T);
+    assert!(view.assets.accounts[svc.index()].disabled);
+    assert!(view.assets.blocked[c2.index()]);
+    assert!(view.assets.mitigated[waf.index()]);
+    let events = lab.turn(&[
+        r#"Act("enable", Account("svc"))"#,
+        r#"Act("unblock", Address("c2"))"#,
+        r#"Act("unmitigate", Mitigation("waf-rule"))"#,
+    ]);
+    assert!(has(&events, |e| *e
+        == EventKind::FunctionUp { function: orders }));
+    let view = lab.session.view(T);
+    assert!(!view.assets.accounts[svc.index()].disabled);
+    assert!(!view.assets.blocked[c2.index()]);
+    assert!(!view.assets.mitigated[waf.index()]);
+    let events = lab.turn(&[
+        r#"Act("enable", Account("svc"))"#,
+        r#"Act("unblock", Address("c2"))"#,
+        r#"Act("unmitigate", Mitigation("waf-rule"))"#,
+    ]);
+    for reason in [
+        Refusal::NotDisabled,
+        Refusal::NotBlocked,
+        Refusal::NotMitigated,
+    ] {
+        assert!(
+            has(
+                &events,
+                |e| matches!(e, EventKind::Refused { reason: r, .. } if *r == reason)
+            ),
+            "{reason:?} in {events:?}"
+        );
+    }
+}
+
+#[test]
+fn a_message_that_reveals_hands_over_evidence_and_counts_as_detection() {
+    let s = lab_v2(&[(
+        r#"(id: "late-news","#,
+        r#"(id: "csirt", trigger: StageDone("exploit-web"), channel: Phone, from: "ir",
+            subject: (en: "CSIRT call", ja: "CSIRTからの電話"), body: (en: "Your web server", ja: "Webサーバ"),
+            reveals: [Address("scanner"), Host("web"), Trace("webshell"), Trace("db-log")]),
+        (id: "late-news","#,
+    )]);
+    let mut lab = Lab::of(s, 1);
+    let events = lab.turn(&[]);
+    let webshell = lab.s.traces.id("webshell").unwrap();
+    let db_log = lab.s.traces.id("db-log").unwrap();
+    let web = lab.host("web");
+    let csirt = lab.s.injects.id("csirt").unwrap();
+    let inject = events
+        .iter()
+        .position(|e| *e == EventKind::Inject { inject: csirt })
+        .expect("the call arrives in the turn the web server falls");
+    assert_eq!(events[inject + 1], EventKind::Found { trace: webshell });
+    let view = lab.session.view(T);
+    assert_eq!(view.evidence.traces[webshell.index()].found_at, Some(1));
+    // Evidence of a stage that has not happened is not handed over.
+    assert_eq!(view.evidence.traces[db_log.index()].found_at, None);
+    assert!(view.knowledge.hosts[web.index()].confirmed);
+    let scanner = lab.s.addresses.id("scanner").unwrap();
+    assert!(view.knowledge.known_addresses[scanner.index()]);
+    let card = lab.session.scorecard(T);
+    let detect = lab.s.objectives.id("detect").unwrap();
+    assert_eq!(
+        card.objectives[detect.index()].reason,
+        cyberdrill::scoring::Reason::Detected {
+            turn: 1,
+            by_turn: 2,
+            how: cyberdrill::scoring::facts::Detection::Told
+        }
+    );
+    // The address it named can be blocked at once.
+    let events = lab.turn(&[r#"Act("block", Address("scanner"))"#]);
+    assert!(!has(&events, |e| matches!(e, EventKind::Refused { .. })));
+}
+
+#[test]
+fn a_duty_can_be_kept_by_an_action_and_a_follow_up_needs_a_report_after_its_trigger() {
+    let s = lab_v2(&[
+        (
+            "notifications: [",
+            r#"notifications: [
+        (id: "tell-public", stakeholder: "ir", trigger: TraceFound("waf-alert"), within: 2,
+            kept_by: "press", basis: (en: "Disclosure", ja: "公表")),
+        (id: "final", stakeholder: "boss", trigger: FindingsSubmitted, within: 1, follow_up: true,
+            basis: (en: "Final report", ja: "最終報告")),"#,
+        ),
+        (
+            "objectives: [\n",
+            r#"objectives: [
+            (id: "final-report", name: (en: "Final", ja: "最終"), points: 10, kind: Notify("final")),"#,
+        ),
+    ]);
+    let rule = |key: &str| s.notifications.id(key).unwrap();
+    let (public, final_rule) = (rule("tell-public"), rule("final"));
+    for follow_up in [true, false] {
+        let mut lab = Lab::of(s.clone(), 1);
+        lab.turn(&[]);
+        let events = lab.turn(&[
+            r#"Act("triage", Alert("waf-alert"))"#,
+            r#"Act("notify", Stakeholder("boss"))"#,
+            r#"Act("hire", Stakeholder("ir"))"#,
+        ]);
+        assert!(has(
+            &events,
+            |e| matches!(e, EventKind::DeadlineStarted { rule, .. } if *rule == public)
+        ));
+        assert!(
+            !has(&events, |e| *e == EventKind::DeadlineKept { rule: public }),
+            "notifying the stakeholder does not keep a duty kept by an action"
+        );
+        let events = lab.turn(&[
+            r#"Act("press", Org)"#,
+            r#"Act("report", Findings(entry: "web", hosts: ["web"], data: [], first_turn: 1))"#,
+        ]);
+        assert!(has(&events, |e| *e == EventKind::DeadlineKept { rule: public }));
+        assert!(
+            !has(&events, |e| *e
+                == EventKind::DeadlineKept { rule: final_rule }),
+            "the boss was told before the report: a follow-up needs a new report"
+        );
+        let events = lab.turn(if follow_up {
+            &[r#"Act("notify", Stakeholder("boss"))"#]
+        } else {
+            &[]
+        });
+        let kept = EventKind::DeadlineKept { rule: final_rule };
+        let missed = EventKind::DeadlineMissed { rule: final_rule };
+        assert_eq!(has(&events, |e| *e == kept), follow_up);
+        assert_eq!(has(&events, |e| *e == missed), !follow_up);
+        let card = lab.session.scorecard(T);
+        let objective = lab.s.objectives.id("final-report").unwrap();
+        assert_eq!(
+            card.objectives[objective.index()].points,
+            if follow_up { 10 } else { 0 }
+        );
+    }
+}
+
+#[test]
+fn a_done_objective_counts_the_action_by_its_deadline_after_and_before_what_it_names() {
+    let s = lab_v2(&[(
+        "objectives: [\n",
+        r#"objectives: [
+            (id: "disclose", name: (en: "Disclose", ja: "公表"), points: 10, decay: 4,
+                kind: Done(action: "press", by_turn: 3, after: StageDone("exploit-web"))),
+            (id: "early", name: (en: "Early", ja: "早期"), points: 10,
+                kind: Done(action: "press", before: StageDone("pivot"))),"#,
+    )]);
+    let objective = |key: &str| s.objectives.id(key).unwrap().index();
+    let (disclose, early) = (objective("disclose"), objective("early"));
+    // Pressed in turn 2 (with the pivot, before the attacker moved), 3, 4, or never.
+    for (press_turn, disclose_points, early_points) in
+        [(2, 10, 10), (3, 10, 0), (4, 6, 0), (0, 0, 0)]
+    {
+        let mut lab = Lab::of(s.clone(), 1);
+        for turn in 1..=5 {
+            lab.turn(if turn == press_turn {
+                &[r#"Act("press", Org)"#]
+            } else {
+                &[]
+            });
+        }
+        let card = lab.session.scorecard(T);
+        assert_eq!(
+            card.objectives[early].points, early_points,
+            "press at {press_turn}: {:?}",
+            card.objectives[early]
+        );
+        if press_turn == 0 {
+            // Not done yet, with points still to be had late: not decided.
+            assert_eq!(
+                card.objectives[disclose].status,
+                cyberdrill::scoring::Status::Pending
+            );
+        } else {
+            assert_eq!(
+                card.objectives[disclose].points, disclose_points,
+                "press at {press_turn}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_action_disrupts_its_functions_in_its_last_turn_too_from_rules_4() {
+    use cyberdrill::engine::{Engine, TeamId};
+    let s = lab();
+    let orders = s.functions.id("orders").unwrap();
+    for (rules, down) in [(cyberdrill::engine::RULES, true), (3, false)] {
+        let mut engine = Engine::with_rules(s.clone(), rules).unwrap();
+        let team = engine.add_team(1);
+        assert_eq!(team, TeamId(0));
+        engine.step_all();
+        engine.submit(team, [cmd(&s, r#"Act("wipe-logs", Host("db"))"#)]);
+        engine.step_all();
+        let went_down = engine
+            .events(team)
+            .iter()
+            .any(|e| e.turn == 2 && e.kind == EventKind::FunctionDown { function: orders });
+        assert_eq!(went_down, down, "rules {rules}");
+    }
+}

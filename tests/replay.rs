@@ -114,9 +114,21 @@ fn golden_logs_still_verify() {
         std::fs::read(root().join("tests/fixtures/golden/rules-1/tutorial.ron")).unwrap();
     let rules_2_tutorial =
         std::fs::read(root().join("tests/fixtures/golden/rules-2/tutorial.ron")).unwrap();
+    let rules_3_tutorial =
+        std::fs::read(root().join("tests/fixtures/golden/rules-3/tutorial.ron")).unwrap();
     for (name, scenario, format) in [
         ("tutorial-walkthrough.jsonl", tutorial_bytes(), 2),
         ("tutorial-random-7.jsonl", tutorial_bytes(), 2),
+        (
+            "rules-3/tutorial-walkthrough.jsonl",
+            rules_3_tutorial.clone(),
+            2,
+        ),
+        (
+            "rules-3/tutorial-random-7.jsonl",
+            rules_3_tutorial.clone(),
+            2,
+        ),
         (
             "rules-2/tutorial-walkthrough.jsonl",
             rules_2_tutorial.clone(),
@@ -638,7 +650,7 @@ fn a_forged_header_is_named_even_with_the_chain_recomputed() {
             r#""id":"municipal-breach""#,
             "scenario",
         ),
-        (r#""rules":3"#, r#""rules":9"#, "rules"),
+        (r#""rules":4"#, r#""rules":9"#, "rules"),
     ];
     for (find, replace, why) in cases {
         let mut forged = all.clone();

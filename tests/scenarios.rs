@@ -82,18 +82,35 @@ fn every_walkthrough_wins_without_a_refused_action_on_a_seed_sweep() {
 #[test]
 fn walkthrough_outscores_random_which_outscores_idle() {
     use cyberdrill::session::balance::{PolicyKind, play_runs};
+    // In mean percentage of the maximum (the grade a trainee sees); on raw totals, whose
+    // penalties a random team can run up, the walkthrough must still beat both.
     for s in shipped() {
         let mean = |policy: PolicyKind| {
             let runs = play_runs(&s, &policy, 500, 1, &|_| {});
-            runs.iter().map(|r| r.total as f64).sum::<f64>() / runs.len() as f64
+            let n = runs.len() as f64;
+            (
+                runs.iter().map(|r| r.total as f64).sum::<f64>() / n,
+                runs.iter().map(|r| f64::from(r.percent)).sum::<f64>() / n,
+            )
         };
         let walkthrough = mean(PolicyKind::Scripted(s.walkthrough.clone()));
         let random = mean(PolicyKind::Random);
         let idle = mean(PolicyKind::Idle);
         assert!(
-            walkthrough > random && random > idle,
-            "{}: walkthrough {walkthrough}, random {random}, idle {idle}",
-            s.id
+            walkthrough.1 > random.1 && random.1 > idle.1,
+            "{}: percent: walkthrough {}, random {}, idle {}",
+            s.id,
+            walkthrough.1,
+            random.1,
+            idle.1
+        );
+        assert!(
+            walkthrough.0 > random.0 && walkthrough.0 > idle.0,
+            "{}: totals: walkthrough {}, random {}, idle {}",
+            s.id,
+            walkthrough.0,
+            random.0,
+            idle.0
         );
     }
 }

@@ -341,6 +341,27 @@ fn restoring_a_business_function_by_its_turn() {
         Some((8, 24)),
         "down from the end of turn 2 to the end of turn 9"
     );
+    // Up at the deadline but taken down after it and left down: not restored. Taken down
+    // after it and brought back: the deadline was kept.
+    for (back, status) in [(None, Status::Missed), (Some(9), Status::Met)] {
+        let mut after = Stream::new();
+        after.at(8, EventKind::FunctionDown { function: shop });
+        if let Some(turn) = back {
+            after.at(turn, EventKind::FunctionUp { function: shop });
+        }
+        after.at(
+            10,
+            EventKind::Ended {
+                outcome: cyberdrill::scenario::model::Outcome::Loss,
+                reason: cyberdrill::engine::state::EndReason::TimeLimit,
+            },
+        );
+        assert_eq!(
+            after.objective("shop-up", true).0,
+            status,
+            "back at {back:?}"
+        );
+    }
 }
 
 #[test]

@@ -310,6 +310,12 @@ pub enum Refusal {
     EmptySegment,
     /// The mitigation is already on.
     AlreadyMitigated,
+    /// The address is not blocked.
+    NotBlocked,
+    /// The account is not disabled.
+    NotDisabled,
+    /// The mitigation is not on.
+    NotMitigated,
     /// The inject has not been delivered.
     InjectNotDelivered,
     /// The inject asks no question.
@@ -365,6 +371,9 @@ impl Refusal {
                 "that segment holds none of your hosts: there is nothing to sweep".into()
             }
             Refusal::AlreadyMitigated => "that protection is already on".into(),
+            Refusal::NotBlocked => "the address is not blocked".into(),
+            Refusal::NotDisabled => "the account is not disabled".into(),
+            Refusal::NotMitigated => "that protection is not on".into(),
             Refusal::InjectNotDelivered => "that message has not reached you".into(),
             Refusal::NoQuestion => "that message asks no question".into(),
             Refusal::AlreadyAnswered => "you have already answered".into(),

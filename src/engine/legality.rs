@@ -180,6 +180,18 @@ impl View<'_> {
     /// or a mitigation disrupts it, or an address it relies on is blocked. The turn's business
     /// impact phase and the session's previews both ask this.
     pub fn function_down(&self, id: crate::scenario::model::FunctionId, turn: u32) -> bool {
+        self.function_down_with(id, turn, &[])
+    }
+
+    /// [`View::function_down`], with the actions that completed this turn (`finished`) still
+    /// counted as running: from rules 4, an action disrupts what it `disrupts` in every turn
+    /// it runs, its last included.
+    pub fn function_down_with(
+        &self,
+        id: crate::scenario::model::FunctionId,
+        turn: u32,
+        finished: &[ActionId],
+    ) -> bool {
         use crate::scenario::model::AddressOwner;
         let s = self.s;
         let f = &s.functions[id];
@@ -195,6 +207,9 @@ impl View<'_> {
                 .tasks
                 .iter()
                 .any(|task| s.actions[task.action].disrupts.contains(&id))
+            || finished
+                .iter()
+                .any(|&a| s.actions[a].disrupts.contains(&id))
             || s.mitigations
                 .iter()
                 .any(|(m, x)| self.assets.mitigated[m.index()] && x.disrupts.contains(&id))
@@ -329,6 +344,15 @@ impl View<'_> {
                     Ok(())
                 }
             }
+            (Verb::UnblockAddress, Target::Address(x)) if !assets.blocked[x.index()] => {
+                Err(Refusal::NotBlocked)
+            }
+            (Verb::EnableAccount, Target::Account(x)) if !assets.accounts[x.index()].disabled => {
+                Err(Refusal::NotDisabled)
+            }
+            (Verb::Unmitigate, Target::Mitigation(m)) if !assets.mitigated[m.index()] => {
+                Err(Refusal::NotMitigated)
+            }
             _ => Ok(()),
         }
     }
@@ -403,8 +427,8 @@ impl View<'_> {
     }
 }
 
-/// What completing a verb that switches the organisation's state (isolate, reconnect, block,
-/// disable, protect) does to it. The engine applies it when such an action completes; previews
+/// What completing a verb that switches the organisation's state (isolate, block, disable,
+/// protect, and the undoing of each) does to it. The engine applies it when such an action completes; previews
 /// apply it to a copy to foresee what the action would stop.
 pub(crate) fn switch(assets: &mut super::state::Assets, verb: Verb, target: &Target) {
     match (verb, target) {
@@ -419,6 +443,9 @@ pub(crate) fn switch(assets: &mut super::state::Assets, verb: Verb, target: &Tar
         (Verb::BlockAddress, Target::Address(x)) => assets.blocked[x.index()] = true,
         (Verb::DisableAccount, Target::Account(x)) => assets.accounts[x.index()].disabled = true,
         (Verb::Mitigate, Target::Mitigation(m)) => assets.mitigated[m.index()] = true,
+        (Verb::UnblockAddress, Target::Address(x)) => assets.blocked[x.index()] = false,
+        (Verb::EnableAccount, Target::Account(x)) => assets.accounts[x.index()].disabled = false,
+        (Verb::Unmitigate, Target::Mitigation(m)) => assets.mitigated[m.index()] = false,
         _ => {}
     }
 }

@@ -40,7 +40,11 @@ use state::{
 ///   address an alert names can be blocked as soon as the alert arrives, before any triage.
 /// - 3: a sweep (`Scan`) of a segment that holds none of the organisation's hosts (the
 ///   internet) is refused (`empty_segment`) and not offered as a target.
-pub const RULES: u32 = 3;
+/// - 4: an action's `disrupts` holds in every turn it runs, its last included (before, a
+///   2-turn action stopped its functions for one turn and a 1-turn action not at all); a
+///   message or alert that tells the team a host the attacker holds or held is compromised
+///   confirms a compromise.
+pub const RULES: u32 = 4;
 
 /// The oldest rules revision this build can still play (to verify old logs).
 pub const OLDEST_RULES: u32 = 1;

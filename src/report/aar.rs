@@ -538,6 +538,11 @@ fn advice(kind: &ObjectiveKind, lang: Lang) -> &'static str {
             "Base the report on evidence: name each compromised host, the entry vector and the data exposed, and say what is still unknown.",
             "報告は証拠に基づいて作成する。侵害ホスト、侵入経路、漏えいしたデータを挙げ、未確定の点は未確定と明記する。",
         ),
+        ObjectiveKind::Done { .. } => tr(
+            lang,
+            "Some decisions are actions with a deadline of their own (a public disclosure, a press statement, cutting a connection): prepare who decides and when, so that they are taken in time.",
+            "公表、記者発表、接続の遮断など、期限のある判断がある。誰がいつ判断するかを平時から決めておき、時機を逃さない。",
+        ),
         ObjectiveKind::Answer(_) => tr(
             lang,
             "Under pressure from management, the media or customers, decide by the rules and the facts; never agree to hide an incident.",
@@ -597,9 +602,15 @@ fn earned_by(s: &Scenario, events: &[Event], kind: &ObjectiveKind, lang: Lang) -
             .find(|e| verb_of(e).is_some_and(|v| verbs.contains(&v)))
     };
     let found: Option<&Event> = match kind {
-        ObjectiveKind::Detect { .. } => events
-            .iter()
-            .find(|e| matches!(e.kind, EventKind::Triaged { malicious: true, .. })),
+        ObjectiveKind::Detect { .. } => events.iter().find(|e| {
+            matches!(
+                e.kind,
+                EventKind::Triaged {
+                    malicious: true,
+                    ..
+                }
+            )
+        }),
         ObjectiveKind::Contain { .. } | ObjectiveKind::Prevent(_) => {
             // The containing action completed last before the attacker lost its hold.
             let contained = events.iter().find_map(|e| match e.kind {
@@ -624,9 +635,15 @@ fn earned_by(s: &Scenario, events: &[Event], kind: &ObjectiveKind, lang: Lang) -
                 })
         }
         ObjectiveKind::PreserveEvidence => completed(&[Verb::ImageDisk]),
-        ObjectiveKind::Notify(rule) => events.iter().find(|e| {
-            matches!(&e.kind, EventKind::Completed { action, target: Target::Stakeholder(x), .. }
-                if s.actions[*action].verb == Verb::Notify && *x == s.notifications[*rule].stakeholder)
+        ObjectiveKind::Notify(rule) => events.iter().find(|e| match &e.kind {
+            EventKind::Completed { action, target, .. } => match s.notifications[*rule].kept_by {
+                Some(k) => *action == k,
+                None => {
+                    s.actions[*action].verb == Verb::Notify
+                        && *target == Target::Stakeholder(s.notifications[*rule].stakeholder)
+                }
+            },
+            _ => false,
         }),
         ObjectiveKind::Restore { .. } => {
             completed(&[Verb::Reconnect, Verb::ReconnectSegment, Verb::RestoreBackup])
@@ -635,6 +652,9 @@ fn earned_by(s: &Scenario, events: &[Event], kind: &ObjectiveKind, lang: Lang) -
         ObjectiveKind::Answer(inject) => events
             .iter()
             .find(|e| matches!(e.kind, EventKind::Answered { inject: i, .. } if i == *inject)),
+        ObjectiveKind::Done { action: a, .. } => events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Completed { action, .. } if action == *a)),
     };
     found.map(|e| {
         let what = describe::event(s, e, lang);
@@ -700,16 +720,7 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
             points: p.points,
         })
         .collect();
-    let notified = |stakeholder| {
-        events.iter().find_map(|e| match &e.kind {
-            EventKind::Completed {
-                action,
-                target: Target::Stakeholder(x),
-                ..
-            } if *x == stakeholder && s.actions[*action].verb == Verb::Notify => Some(e.turn),
-            _ => None,
-        })
-    };
+    let facts = crate::scoring::facts::Facts::gather(s, events, true);
     let deadlines = events
         .iter()
         .filter_map(|e| match e.kind {
@@ -718,7 +729,7 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
         })
         .map(|(started, rule, due)| {
             let r = &s.notifications[rule];
-            let at = notified(r.stakeholder);
+            let at = facts.report_that_counts(s, rule, started, due);
             let verdict = match at {
                 Some(t) if t <= due => tr(lang, "kept", "期限内"),
                 Some(_) => tr(lang, "late", "期限超過"),

@@ -265,6 +265,9 @@ pub fn refusal(r: &Refusal, lang: Lang) -> String {
                 "そのセグメントには自組織のホストがなく、調べる対象がない".into()
             }
             Refusal::AlreadyMitigated => "その防御設定はすでに有効".into(),
+            Refusal::NotBlocked => "そのアドレスは遮断されていない".into(),
+            Refusal::NotDisabled => "そのアカウントは無効化されていない".into(),
+            Refusal::NotMitigated => "その防御設定は有効になっていない".into(),
             Refusal::InjectNotDelivered => "そのメッセージはまだ届いていない".into(),
             Refusal::NoQuestion => "そのメッセージには質問がない".into(),
             Refusal::AlreadyAnswered => "すでに回答済み".into(),
@@ -852,6 +855,7 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
                 ),
                 Detection::Evidence => tr(lang, "from evidence found", "発見した証拠から"),
                 Detection::Report => tr(lang, "in the findings report", "調査報告で"),
+                Detection::Told => tr(lang, "when an outside party told you", "外部からの通報で"),
             };
             if en {
                 format!("confirmed at turn {turn} {how} (full points by turn {by_turn})")
@@ -1009,6 +1013,32 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
                 "必要な対応がなかったため質問は届かなかった（対応していれば{turn}ターン目に届いていた）"
             ),
         },
+        Reason::Done { turn, by_turn } => match (lang, by_turn) {
+            (Lang::En, Some(n)) => format!("done at turn {turn} (full points by turn {n})"),
+            (Lang::En, None) => format!("done at turn {turn}"),
+            (Lang::Ja, Some(n)) => format!("{turn}ターン目に実施（{n}ターン目までなら満点）"),
+            (Lang::Ja, None) => format!("{turn}ターン目に実施"),
+        },
+        Reason::DoneTooLate { turn, limit } => match lang {
+            Lang::En => format!(
+                "done at turn {turn}, too late: it had to come before turn {limit}'s events"
+            ),
+            Lang::Ja => format!(
+                "{turn}ターン目に実施したが遅すぎた（{limit}ターン目の出来事より前に必要だった）"
+            ),
+        },
+        Reason::NotDone { by_turn } => match (lang, by_turn) {
+            (Lang::En, Some(n)) => format!("not done (due by turn {n})"),
+            (Lang::En, None) => "not done".into(),
+            (Lang::Ja, Some(n)) => format!("実施しなかった（期限は{n}ターン目）"),
+            (Lang::Ja, None) => "実施しなかった".into(),
+        },
+        Reason::NoOccasion => tr(
+            lang,
+            "what would have called for it never happened",
+            "実施が必要になる状況は生じなかった",
+        )
+        .into(),
         Reason::Pending => tr(lang, "not decided yet", "まだ判定できない").into(),
     }
 }

@@ -553,6 +553,10 @@ pub struct NotificationRule {
     pub within: u32,
     /// Why.
     pub basis: Text,
+    /// An action that keeps it in place of a `Notify` of the stakeholder.
+    pub kept_by: Option<ActionId>,
+    /// Only a report made once the clock started keeps it.
+    pub follow_up: bool,
 }
 
 /// An adversary stage.
@@ -678,6 +682,8 @@ pub enum Reveal {
     Host(HostId),
     /// A compromised account.
     Account(AccountId),
+    /// A trace, which counts as found.
+    Trace(TraceId),
 }
 
 /// A noise source.
@@ -720,8 +726,8 @@ pub struct Inject {
     pub pressure: bool,
     /// Question.
     pub question: Option<Question>,
-    /// Outside addresses it names (known to the team once it arrives).
-    pub addresses: Vec<AddressId>,
+    /// What it tells the team once it arrives: the addresses it names, then its `reveals`.
+    pub reveals: Vec<Reveal>,
 }
 
 /// An inject's question.
@@ -833,7 +839,7 @@ impl TargetKind {
 
 impl Verb {
     /// Every verb, in a fixed order.
-    pub const ALL: [Verb; 18] = [
+    pub const ALL: [Verb; 21] = [
         Verb::Triage,
         Verb::AnalyseLogs,
         Verb::ImageDisk,
@@ -852,6 +858,9 @@ impl Verb {
         Verb::Notify,
         Verb::PressStatement,
         Verb::SubmitFindings,
+        Verb::UnblockAddress,
+        Verb::EnableAccount,
+        Verb::Unmitigate,
     ];
 
     /// The kind of target the verb takes.
@@ -866,9 +875,11 @@ impl Verb {
             | Verb::Patch
             | Verb::RestoreBackup => TargetKind::Host,
             Verb::Scan | Verb::IsolateSegment | Verb::ReconnectSegment => TargetKind::Segment,
-            Verb::BlockAddress => TargetKind::Address,
-            Verb::DisableAccount | Verb::ResetCredentials => TargetKind::Account,
-            Verb::Mitigate => TargetKind::Mitigation,
+            Verb::BlockAddress | Verb::UnblockAddress => TargetKind::Address,
+            Verb::DisableAccount | Verb::ResetCredentials | Verb::EnableAccount => {
+                TargetKind::Account
+            }
+            Verb::Mitigate | Verb::Unmitigate => TargetKind::Mitigation,
             Verb::Notify => TargetKind::Stakeholder,
             Verb::PressStatement => TargetKind::Org,
             Verb::SubmitFindings => TargetKind::Findings,
@@ -953,6 +964,17 @@ pub enum ObjectiveKind {
     Finding(FindingField),
     /// Question answered right.
     Answer(InjectId),
+    /// An action done: by a turn, once something held, before something held.
+    Done {
+        /// The action.
+        action: ActionId,
+        /// Deadline.
+        by_turn: Option<u32>,
+        /// Counts only once this held; applies only if it ever held.
+        after: Option<Condition>,
+        /// Must be done before this first held.
+        before: Option<Condition>,
+    },
 }
 
 /// Penalty points.

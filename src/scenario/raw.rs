@@ -27,7 +27,8 @@ pub struct RawText {
 #[serde(deny_unknown_fields)]
 #[serde(rename = "Scenario")]
 pub struct RawScenario {
-    /// Format version; this build reads version 1.
+    /// Format version: 1 or 2 (this build writes the documentation of 2; version 1 files load
+    /// unchanged, and `check` names what in them needs `format: 2`).
     pub format: u32,
     /// The scenario's id (1–64 ASCII letters, digits, `-`, `_` or `.`).
     pub id: String,
@@ -477,6 +478,14 @@ pub struct RawNotificationRule {
     pub within: u32,
     /// Why (the law or policy), shown with the deadline.
     pub basis: RawText,
+    /// An action whose completion keeps the rule, in place of a `Notify` of the stakeholder
+    /// (format 2): a press statement for a duty to tell the public.
+    #[serde(default)]
+    pub kept_by: Option<String>,
+    /// Only a report made once the clock has started keeps it (format 2): a follow-up, interim
+    /// or final report after a first one.
+    #[serde(default)]
+    pub follow_up: bool,
 }
 
 /// The adversary.
@@ -715,6 +724,8 @@ pub enum RawReveal {
     Host(String),
     /// An account is shown as compromised.
     Account(String),
+    /// A trace counts as found: what it shows is put in the team's hands (format 2).
+    Trace(String),
 }
 
 /// An adversary reaction to being blocked.
@@ -781,6 +792,10 @@ pub struct RawInject {
     /// next turn.
     #[serde(default)]
     pub addresses: Vec<String>,
+    /// What the message tells the team (format 2): addresses, compromised hosts and accounts,
+    /// and traces that count as found.
+    #[serde(default)]
+    pub reveals: Vec<RawReveal>,
 }
 
 /// How an inject arrives.
@@ -914,6 +929,12 @@ pub enum Verb {
     PressStatement,
     /// Submit the findings report.
     SubmitFindings,
+    /// Lift a block of an outside address (format 2).
+    UnblockAddress,
+    /// Enable a disabled account again (format 2).
+    EnableAccount,
+    /// Switch a mitigation off (format 2).
+    Unmitigate,
 }
 
 /// A hint.
@@ -1033,6 +1054,20 @@ pub enum RawObjectiveKind {
     Finding(FindingField),
     /// An inject's question is answered with a right choice.
     Answer(String),
+    /// An action is done (format 2): by a turn, after or before something.
+    Done {
+        /// The action (any target).
+        action: String,
+        /// Deadline turn, if any.
+        #[serde(default)]
+        by_turn: Option<u32>,
+        /// Counts only once this has held; the objective applies only if it ever holds.
+        #[serde(default)]
+        after: Option<RawCondition>,
+        /// Must be done before this first holds.
+        #[serde(default)]
+        before: Option<RawCondition>,
+    },
 }
 
 /// A field of the findings report.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::engine::event::{Event, EventKind};
 use crate::scenario::Scenario;
-use crate::scenario::model::{AddressOwner, Findings, FunctionId, HostId, Target, Verb};
+use crate::scenario::model::{AddressOwner, Findings, FunctionId, HostId, Reveal, Target, Verb};
 
 /// How the team first confirmed a compromise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -17,6 +17,9 @@ pub enum Detection {
     Evidence,
     /// Its findings report named a compromised host.
     Report,
+    /// A message told it: an outside party (a national CSIRT, the police) named a host the
+    /// attacker held, or handed over evidence (an inject's `reveals`).
+    Told,
 }
 
 /// Facts from one team's events.
@@ -68,6 +71,8 @@ pub struct Facts {
     pub hints: Vec<(crate::scenario::model::HintId, u32)>,
     /// Alerts that reached the inbox, with the first turn each did.
     pub alerts_seen: Vec<(crate::scenario::model::AlertId, u32)>,
+    /// Per action: the turns it completed.
+    pub completed: Vec<Vec<u32>>,
 }
 
 impl Facts {
@@ -125,6 +130,7 @@ impl Facts {
             Condition::HostCompromised(h) => self.held[h.index()],
             Condition::DataExfiltrated(d) => self.exfiltrated[d.index()],
             Condition::FindingsSubmitted => self.findings.as_ref().map(|(_, t)| *t),
+            Condition::ActionDone(a) => self.completed[a.index()].first().copied(),
             Condition::Answered(i, choice) => self.answers[i.index()]
                 .filter(|(c, _)| c == choice)
                 .map(|(_, t)| t),
@@ -194,6 +200,7 @@ impl Facts {
             delivered: vec![None; s.injects.len()],
             answers: vec![None; s.injects.len()],
             expired: vec![false; s.injects.len()],
+            completed: vec![Vec::new(); s.actions.len()],
             ..Facts::default()
         };
         let entry_stages: BTreeSet<_> = s
@@ -243,7 +250,17 @@ impl Facts {
                         last.1 = Some(turn);
                     }
                 }
-                EventKind::Inject { inject } => f.delivered[inject.index()] = Some(turn),
+                EventKind::Inject { inject } => {
+                    f.delivered[inject.index()] = Some(turn);
+                    let told = s.injects[*inject].reveals.iter().any(|r| match *r {
+                        Reveal::Trace(x) => f.stage_done[s.traces[x].stage.index()].is_some(),
+                        Reveal::Host(h) => f.held[h.index()].is_some(),
+                        Reveal::Address(_) | Reveal::Account(_) => false,
+                    });
+                    if told {
+                        f.detected.get_or_insert((turn, Detection::Told));
+                    }
+                }
                 EventKind::Alert { alert } if !f.alerts_seen.iter().any(|(a, _)| a == alert) => {
                     f.alerts_seen.push((*alert, turn));
                 }
@@ -262,6 +279,7 @@ impl Facts {
                     target,
                     host_was_compromised,
                 } => {
+                    f.completed[action.index()].push(turn);
                     let verb = s.actions[*action].verb;
                     match (verb, target) {
                         (Verb::ImageDisk, Target::Host(h))
@@ -345,6 +363,43 @@ impl Facts {
             }
         }
         out
+    }
+
+    /// The turns the team reported under a notification rule: it notified the stakeholder
+    /// (or did the rule's `kept_by` action), the earliest first. For a `follow_up` rule only
+    /// reports made from the turn its clock started count.
+    pub fn reports(
+        &self,
+        s: &Scenario,
+        rule: crate::scenario::model::RuleId,
+        start: u32,
+    ) -> Vec<u32> {
+        let r = &s.notifications[rule];
+        let all = match r.kept_by {
+            Some(a) => &self.completed[a.index()],
+            None => &self.notified[r.stakeholder.index()],
+        };
+        all.iter()
+            .copied()
+            .filter(|&t| !r.follow_up || t >= start)
+            .collect()
+    }
+
+    /// The report that counts for a rule whose clock started at `start`, due by `due`: the
+    /// first made in time, else the first made (late).
+    pub fn report_that_counts(
+        &self,
+        s: &Scenario,
+        rule: crate::scenario::model::RuleId,
+        start: u32,
+        due: u32,
+    ) -> Option<u32> {
+        let reports = self.reports(s, rule, start);
+        reports
+            .iter()
+            .copied()
+            .find(|&t| t <= due)
+            .or(reports.first().copied())
     }
 
     /// Hosts the attacker ever held.

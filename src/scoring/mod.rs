@@ -150,6 +150,27 @@ pub enum Reason {
         /// When it would have come.
         turn: u32,
     },
+    /// The action was done.
+    Done {
+        /// When.
+        turn: u32,
+        /// The deadline, if any.
+        by_turn: Option<u32>,
+    },
+    /// The action was done, but only after what it had to come before.
+    DoneTooLate {
+        /// When.
+        turn: u32,
+        /// When what it had to come before happened.
+        limit: u32,
+    },
+    /// The action was not done.
+    NotDone {
+        /// The deadline, if any.
+        by_turn: Option<u32>,
+    },
+    /// What would have called for it never happened.
+    NoOccasion,
     /// The session is still running.
     Pending,
 }
@@ -422,7 +443,6 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
         }
         ObjectiveKind::Notify(rule) => {
             let r = &s.notifications[*rule];
-            let notified = &f.notified[r.stakeholder.index()];
             // The duty arises from what really happened: a team that never looked, and so
             // never started the clock itself, is judged by when it would have started.
             let due = f.rule_due[rule.index()].or_else(|| {
@@ -432,8 +452,8 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
             match due {
                 None if f.ended => na(Reason::NoDuty),
                 None => pending(),
-                Some((_, due)) => match notified.iter().find(|&&t| t <= due).or(notified.first()) {
-                    Some(&turn) => graded(
+                Some((start, due)) => match f.report_that_counts(s, *rule, start, due) {
+                    Some(turn) => graded(
                         late_points(max, o.decay, turn.saturating_sub(due)),
                         max,
                         Reason::Notified { turn, due },
@@ -446,9 +466,23 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
             }
         }
         ObjectiveKind::Restore { function, by_turn } => {
-            let was_down = !f.downtime[function.index()].is_empty();
+            let spans = &f.downtime[function.index()];
+            let was_down = !spans.is_empty();
+            // Judged at the deadline and at the end: a function up at turn n that an attack
+            // (or the team) takes down later and leaves down is not restored.
+            let down_at_end = spans.last().is_some_and(|&(_, up)| up.is_none());
             if !f.ended && f.now < *by_turn {
                 pending()
+            } else if down_at_end {
+                if f.ended {
+                    (
+                        Status::Missed,
+                        0,
+                        Reason::FunctionDown { by_turn: *by_turn },
+                    )
+                } else {
+                    pending()
+                }
             } else if f.up_at(*function, *by_turn) {
                 (
                     Status::Met,
@@ -459,29 +493,68 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
                     },
                 )
             } else {
-                let back = f.downtime[function.index()]
+                // Down at the deadline, back by the end: late by the turns after it.
+                let turn = spans
                     .iter()
                     .filter_map(|&(_, up)| up)
-                    .find(|&up| up > *by_turn);
-                match back {
-                    Some(turn) => graded(
-                        late_points(max, o.decay, turn - by_turn),
+                    .find(|&up| up > *by_turn)
+                    .unwrap_or(*by_turn);
+                graded(
+                    late_points(max, o.decay, turn - by_turn),
+                    max,
+                    Reason::FunctionUpLate {
+                        turn,
+                        by_turn: *by_turn,
+                    },
+                )
+            }
+        }
+        ObjectiveKind::Finding(field) => finding(s, f, *field, max),
+        ObjectiveKind::Done {
+            action,
+            by_turn,
+            after,
+            before,
+        } => {
+            // From when it counts (it applies only once `after` held), and when it is too late
+            // (`before` held first).
+            let from = match after {
+                None => Some(0),
+                Some(c) => f.truth_turn(s, c),
+            };
+            let limit = before.as_ref().and_then(|c| f.truth_turn(s, c));
+            let done = from.and_then(|from| {
+                f.completed[action.index()]
+                    .iter()
+                    .copied()
+                    .find(|&t| t >= from)
+            });
+            match (from, done) {
+                (None, _) if f.ended => na(Reason::NoOccasion),
+                (None, _) => pending(),
+                (Some(_), Some(turn)) => match limit {
+                    Some(limit) if turn > limit => {
+                        (Status::Missed, 0, Reason::DoneTooLate { turn, limit })
+                    }
+                    _ => graded(
+                        late_points(max, o.decay, by_turn.map_or(0, |n| turn.saturating_sub(n))),
                         max,
-                        Reason::FunctionUpLate {
+                        Reason::Done {
                             turn,
                             by_turn: *by_turn,
                         },
                     ),
-                    None if f.ended => (
-                        Status::Missed,
-                        0,
-                        Reason::FunctionDown { by_turn: *by_turn },
-                    ),
-                    None => pending(),
+                },
+                (Some(_), None)
+                    if f.ended
+                        || limit.is_some()
+                        || (o.decay == 0 && by_turn.is_some_and(|n| f.now >= n)) =>
+                {
+                    (Status::Missed, 0, Reason::NotDone { by_turn: *by_turn })
                 }
+                (Some(_), None) => pending(),
             }
         }
-        ObjectiveKind::Finding(field) => finding(s, f, *field, max),
         ObjectiveKind::Answer(inject) => {
             let question = s.injects[*inject].question.as_ref();
             match (f.delivered[inject.index()], f.answers[inject.index()]) {

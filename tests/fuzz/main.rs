@@ -520,7 +520,9 @@ fn main() -> ExitCode {
             Target::Replay => {
                 let golden = root.join("tests/fixtures/golden");
                 let mut seeds = files(&golden, "jsonl");
-                seeds.extend(files(&golden.join("rules-1"), "jsonl"));
+                for dir in ["rules-1", "rules-2", "rules-3"] {
+                    seeds.extend(files(&golden.join(dir), "jsonl"));
+                }
                 seeds.extend(files(&golden.join("format-1"), "jsonl"));
                 (seeds, None)
             }
@@ -540,6 +542,8 @@ fn main() -> ExitCode {
             tutorials: [
                 "scenarios/tutorial.ron",
                 "tests/fixtures/golden/rules-1/tutorial.ron",
+                "tests/fixtures/golden/rules-2/tutorial.ron",
+                "tests/fixtures/golden/rules-3/tutorial.ron",
             ]
             .iter()
             .map(|p| std::fs::read(root.join(p)).expect("the tutorial"))

@@ -68,13 +68,25 @@ pub(crate) fn progress_tasks(s: &Scenario, t: &mut TeamMut) {
     }
 }
 
-/// Applies what a trace tells the team.
-fn learn(t: &mut TeamMut, reveals: &[Reveal]) {
+/// Applies what a trace, an alert or a message tells the team. A trace it names counts as
+/// found (with all it reveals in turn); from rules 4, being told that a host the attacker
+/// holds or held is compromised confirms a compromise, as finding its evidence would.
+pub(crate) fn learn(s: &Scenario, t: &mut TeamMut, reveals: &[Reveal]) {
     for r in reveals {
         match *r {
             Reveal::Address(a) => t.knowledge.known_addresses[a.index()] = true,
-            Reveal::Host(h) => confirm(t, h),
+            Reveal::Host(h) => {
+                confirm(t, h);
+                if t.rules >= 4 && t.assets.hosts[h.index()].ever_held {
+                    t.knowledge.detected_at.get_or_insert(t.clock.turn);
+                }
+            }
             Reveal::Account(a) => t.knowledge.flagged_accounts[a.index()] = true,
+            // Evidence is handed over only once it exists: the stage that leaves it happened.
+            Reveal::Trace(x) if t.evidence.traces[x.index()].left_at.is_some() => {
+                found(s, t, x, true)
+            }
+            Reveal::Trace(_) => {}
         }
     }
 }
@@ -102,7 +114,7 @@ fn found(s: &Scenario, t: &mut TeamMut, trace: TraceId, emit: bool) {
     if t.rules < 2 || s.stages[tr.stage].target == tr.host {
         confirm(t, tr.host);
     }
-    learn(t, &tr.reveals);
+    learn(s, t, &tr.reveals);
     if emit {
         t.emit(EventKind::Found { trace });
     }
@@ -196,7 +208,7 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
                 AlertId::Trace(trace) => found(s, t, trace, false),
                 AlertId::Noise(n) => {
                     let noise = &s.noise[n];
-                    learn(t, &noise.reveals);
+                    learn(s, t, &noise.reveals);
                     refresh_suspicion(s, t, noise.host);
                 }
             }
@@ -237,7 +249,10 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
             | Verb::ReconnectSegment
             | Verb::BlockAddress
             | Verb::DisableAccount
-            | Verb::Mitigate,
+            | Verb::Mitigate
+            | Verb::UnblockAddress
+            | Verb::EnableAccount
+            | Verb::Unmitigate,
             target,
         ) => crate::engine::legality::switch(t.assets, a.verb, target),
         (Verb::ResetCredentials, Target::Account(x)) => t.assets.accounts[x.index()].stolen = false,

@@ -7,7 +7,7 @@ use super::actions::alert_host;
 use crate::engine::event::EventKind;
 use crate::engine::state::{EndReason, Ending, InboxAlert, Knowledge};
 use crate::scenario::Scenario;
-use crate::scenario::model::{AlertId, Outcome, SeenIn};
+use crate::scenario::model::{ActionId, AlertId, Outcome, SeenIn, Target, Verb};
 
 fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
     let turn = t.clock.turn;
@@ -74,11 +74,9 @@ pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
         }
         if t.knowledge.due[i].is_some_and(|due| due <= turn) {
             t.knowledge.delivered[i] = Some(turn);
-            // What the message names, the team has been told and can act on.
-            for a in &inject.addresses {
-                t.knowledge.known_addresses[a.index()] = true;
-            }
             t.emit(EventKind::Inject { inject: id });
+            // What the message names or tells, the team has been told and can act on.
+            super::actions::learn(s, t, &inject.reveals);
         }
     }
     for (id, inject) in s.injects.iter() {
@@ -102,8 +100,24 @@ pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
 /// they rely on is blocked.
 pub(crate) fn business_impact(s: &Scenario, t: &mut TeamMut) {
     let turn = t.clock.turn;
+    // From rules 4, an action that completed this turn was still running in it.
+    let finished: Vec<_> = if t.rules >= 4 {
+        t.log
+            .events
+            .iter()
+            .rev()
+            .take_while(|e| e.turn == turn)
+            .filter_map(|e| match e.kind {
+                EventKind::Completed { action, .. } => Some(action),
+                _ => None,
+            })
+            .filter(|&a| !s.actions[a].disrupts.is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (id, _) in s.functions.iter() {
-        let down = t.view(s).function_down(id, turn);
+        let down = t.view(s).function_down_with(id, turn, &finished);
         if down != t.assets.functions_down[id.index()] {
             t.assets.functions_down[id.index()] = down;
             t.emit(if down {
@@ -116,9 +130,30 @@ pub(crate) fn business_impact(s: &Scenario, t: &mut TeamMut) {
 }
 
 /// Notification clocks: a rule's clock starts the first turn its trigger holds; it is kept
-/// if the stakeholder is notified by the due turn (earlier notifications count).
+/// if the stakeholder is notified (or the rule's `kept_by` action done) by the due turn.
+/// Earlier reports count, except for a `follow_up` rule, which needs one made once its clock
+/// has started.
 pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
     let turn = t.clock.turn;
+    // The actions completed this turn, for rules that look at when a report was made.
+    let done_now: Vec<(ActionId, Target)> = if s
+        .notifications
+        .iter()
+        .any(|(_, r)| r.kept_by.is_some() || r.follow_up)
+    {
+        t.log
+            .events
+            .iter()
+            .rev()
+            .take_while(|e| e.turn == turn)
+            .filter_map(|e| match &e.kind {
+                EventKind::Completed { action, target, .. } => Some((*action, target.clone())),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (id, rule) in s.notifications.iter() {
         let i = id.index();
         if t.knowledge.rule_due[i].is_none() && t.view(s).holds(&rule.trigger) {
@@ -132,7 +167,20 @@ pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
         if t.knowledge.rule_kept[i] || t.knowledge.rule_missed[i] {
             continue;
         }
-        if t.knowledge.notified[rule.stakeholder.index()].is_some_and(|at| at <= due) {
+        let reports = |a: ActionId, target: &Target| match rule.kept_by {
+            Some(k) => a == k,
+            None => {
+                s.actions[a].verb == Verb::Notify
+                    && *target == Target::Stakeholder(rule.stakeholder)
+            }
+        };
+        let reported_now = done_now.iter().any(|(a, target)| reports(*a, target));
+        let reported_before = !rule.follow_up
+            && match rule.kept_by {
+                Some(k) => t.knowledge.completed[k.index()] > 0,
+                None => t.knowledge.notified[rule.stakeholder.index()].is_some_and(|at| at <= due),
+            };
+        if reported_before || reported_now {
             t.knowledge.rule_kept[i] = true;
             t.emit(EventKind::DeadlineKept { rule: id });
         } else if turn >= due {

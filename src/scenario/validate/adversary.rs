@@ -53,6 +53,10 @@ pub(crate) fn reveals(ctx: &mut Ctx, list: &[RawReveal], path: &Path) -> Option<
                 RawReveal::Address(a) => ctx.resolve(Kind::Address, a, &p).map(Reveal::Address),
                 RawReveal::Host(h) => ctx.resolve(Kind::Host, h, &p).map(Reveal::Host),
                 RawReveal::Account(a) => ctx.resolve(Kind::Account, a, &p).map(Reveal::Account),
+                RawReveal::Trace(x) => {
+                    ctx.needs_v2(&path.index(i), "revealing a trace");
+                    ctx.resolve(Kind::Trace, x, &p).map(Reveal::Trace)
+                }
             }
         })
         .collect())
@@ -371,11 +375,17 @@ fn stage(
             "more than one `Foothold` effect; the last one wins",
         );
     }
-    if s.effects.is_empty() && !s.goal {
+    // A step of the story (collecting data before sending it out, a discovery) changes
+    // nothing by itself: it is fine when it leaves traces or a later stage follows it.
+    let followed = d
+        .stages
+        .iter()
+        .any(|(_, o)| o.after.contains(&s.id) || o.after_any.contains(&s.id));
+    if s.effects.is_empty() && !s.goal && s.traces.is_empty() && !followed {
         ctx.p.warn_hint(
             &path.field("effects"),
-            "the stage has no effect",
-            "a stage that only leaves traces is fine for a step of the story; ignore this if meant",
+            "the stage has no effect, leaves no trace and no stage follows it",
+            "give it an effect or a trace, or name it in a later stage's `after`",
         );
     }
     let on_blocked = all(s

@@ -6,8 +6,8 @@ use super::organisation::{Declared, MAX_POINTS, MAX_TURNS};
 use super::{Ctx, Kind, all, table};
 use crate::scenario::model::{
     Action, AlertId, Choice, Condition, EntryVector, FindingField, Grade, Hint, Inject,
-    NotificationRule, Objective, ObjectiveKind, Penalties, Question, Scenario, SeenIn, Stakeholder,
-    Table, Target, TargetKind, Verb,
+    NotificationRule, Objective, ObjectiveKind, Penalties, Question, Reveal, Scenario, SeenIn,
+    Stakeholder, Table, Target, TargetKind, Verb,
 };
 use crate::scenario::problem::Path;
 use crate::scenario::raw::{RawCondition, RawObjectiveKind, RawScenario};
@@ -211,12 +211,25 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
             let trigger = condition(ctx, d, &r.trigger, &path.field("trigger"));
             let basis = ctx.text(&r.basis, &path.field("basis"));
             ctx.range(r.within, 0, MAX_TURNS, &path.field("within"), "within");
+            let kept_by = match &r.kept_by {
+                None => Some(None),
+                Some(a) => {
+                    ctx.needs_v2(&path.field("kept_by"), "`kept_by`");
+                    ctx.resolve(Kind::Action, a, &path.field("kept_by"))
+                        .map(Some)
+                }
+            };
+            if r.follow_up {
+                ctx.needs_v2(&path.field("follow_up"), "`follow_up`");
+            }
             Some(NotificationRule {
                 key: r.id.clone(),
                 stakeholder: stakeholder?,
                 trigger: trigger?,
                 within: r.within,
                 basis,
+                kept_by: kept_by?,
+                follow_up: r.follow_up,
             })
         })
         .collect();
@@ -246,6 +259,10 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 .enumerate()
                 .map(|(i, a)| ctx.resolve(Kind::Address, a, &path.field("addresses").index(i)))
                 .collect());
+            if !x.reveals.is_empty() {
+                ctx.needs_v2(&path.field("reveals"), "`reveals` on an inject");
+            }
+            let revealed = super::adversary::reveals(ctx, &x.reveals, &path.field("reveals"));
             let subject = ctx.text(&x.subject, &path.field("subject"));
             let body = ctx.text(&x.body, &path.field("body"));
             let question = match &x.question {
@@ -328,7 +345,11 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 body,
                 pressure: x.pressure,
                 question: question?,
-                addresses: addresses?,
+                reveals: addresses?
+                    .into_iter()
+                    .map(Reveal::Address)
+                    .chain(revealed?)
+                    .collect(),
             })
         })
         .collect();
@@ -372,6 +393,12 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 );
             }
             let kind = a.verb.target_kind();
+            if matches!(
+                a.verb,
+                Verb::UnblockAddress | Verb::EnableAccount | Verb::Unmitigate
+            ) {
+                ctx.needs_v2(&path.field("verb"), &format!("verb `{:?}`", a.verb));
+            }
             let only = all(a
                 .only
                 .iter()
@@ -707,6 +734,32 @@ fn objective(
             }
             ObjectiveKind::Answer(id)
         }
+        RawObjectiveKind::Done {
+            action,
+            by_turn: t,
+            after,
+            before,
+        } => {
+            ctx.needs_v2(&kp, "objective kind `Done`");
+            if let Some(t) = t {
+                by_turn(ctx, *t);
+            }
+            let action = ctx.resolve(Kind::Action, action, &kp.field("action"));
+            let after = match after {
+                None => Some(None),
+                Some(c) => condition(ctx, d, c, &kp.field("after")).map(Some),
+            };
+            let before = match before {
+                None => Some(None),
+                Some(c) => condition(ctx, d, c, &kp.field("before")).map(Some),
+            };
+            ObjectiveKind::Done {
+                action: action?,
+                by_turn: *t,
+                after: after?,
+                before: before?,
+            }
+        }
     };
     Some(Objective {
         key: o.id.clone(),
@@ -733,7 +786,8 @@ fn has_verb(s: &Scenario, verb: Verb) -> bool {
 pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
     let root = Path::root();
     for (id, r) in s.notifications.iter() {
-        if !can_target(s, Verb::Notify, &Target::Stakeholder(r.stakeholder)) {
+        if r.kept_by.is_none() && !can_target(s, Verb::Notify, &Target::Stakeholder(r.stakeholder))
+        {
             ctx.p.error_hint(
                 &root
                     .field("notifications")
@@ -743,7 +797,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
                     "no action can notify `{}`, so this rule can never be kept",
                     s.stakeholders.key(r.stakeholder)
                 ),
-                "add an action with `verb: Notify` that may target this stakeholder",
+                "add an action with `verb: Notify` that may target this stakeholder, or name the action that keeps it in `kept_by` (format 2)",
             );
         }
     }

@@ -18,8 +18,8 @@ use super::model::{Id, Lang, Scenario, Table, Text};
 use super::problem::{Path, Problems};
 use super::raw::{RawScenario, RawText};
 
-/// The format version this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this build reads (it reads every version from 1 on).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Kinds of named things, for reference resolution and messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,6 +84,8 @@ pub(crate) struct Ctx {
     /// Texts checked, and how many lacked each language.
     pub texts: usize,
     pub missing: [usize; 2],
+    /// The file's format version.
+    pub format: u32,
 }
 
 impl Ctx {
@@ -93,6 +95,18 @@ impl Ctx {
             names: BTreeMap::new(),
             texts: 0,
             missing: [0, 0],
+            format: FORMAT_VERSION,
+        }
+    }
+
+    /// Refuses a format-2 feature in a file of format 1, naming the feature.
+    pub fn needs_v2(&mut self, path: &Path, what: &str) {
+        if self.format < 2 {
+            self.p.error_hint(
+                path,
+                format!("{what} needs `format: 2`"),
+                "write `format: 2` at the top of the file: everything a version-1 file says means the same in version 2",
+            );
         }
     }
 
@@ -337,13 +351,14 @@ pub(crate) struct Outcome {
 pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
     let mut ctx = Ctx::new();
     let root = Path::root();
-    if raw.format != FORMAT_VERSION {
+    if !(1..=FORMAT_VERSION).contains(&raw.format) {
         ctx.p.error_hint(
             &root.field("format"),
             format!("unsupported format version {}", raw.format),
-            format!("this build of cyberdrill reads format {FORMAT_VERSION}"),
+            format!("this build of cyberdrill reads formats 1 to {FORMAT_VERSION}"),
         );
     }
+    ctx.format = raw.format;
     check_id_form(&mut ctx.p, &raw.id, &root.field("id"));
     let declared = organisation::declare_all(&mut ctx, raw);
     let meta = organisation::meta(&mut ctx, raw, &declared);
