@@ -1585,3 +1585,149 @@ fn an_action_disrupts_its_functions_in_its_last_turn_too_from_rules_4() {
         assert_eq!(went_down, down, "rules {rules}");
     }
 }
+
+#[test]
+fn cutting_the_internet_cuts_command_channels_and_what_needs_the_internet_from_rules_4() {
+    use cyberdrill::engine::Engine;
+    let s = lab_v2(&[(
+        r#"depends_on: ["web"], outage_cost: 3),"#,
+        r#"depends_on: ["web"], outage_cost: 3, needs_internet: true),"#,
+    )]);
+    let pivot = s.stages.id("pivot").unwrap();
+    let shop = s.functions.id("shop").unwrap();
+    for (rules, cut) in [(cyberdrill::engine::RULES, true), (3, false)] {
+        let mut engine = Engine::with_rules(s.clone(), rules).unwrap();
+        let team = engine.add_team(1);
+        engine.step_all();
+        engine.submit(
+            team,
+            [cmd(&s, r#"Act("isolate-seg", Segment("internet"))"#)],
+        );
+        engine.step_all();
+        let now: Vec<&EventKind> = engine
+            .events(team)
+            .iter()
+            .filter(|e| e.turn == 2)
+            .map(|e| &e.kind)
+            .collect();
+        let blocked = EventKind::StageBlocked {
+            stage: pivot,
+            cause: Cause::InternetCut,
+        };
+        assert_eq!(now.contains(&&blocked), cut, "rules {rules}: {now:?}");
+        assert_eq!(
+            now.contains(&&EventKind::Containment { contained: true }),
+            cut,
+            "rules {rules}: the web server's command channel"
+        );
+        assert_eq!(
+            now.contains(&&EventKind::FunctionDown { function: shop }),
+            cut,
+            "rules {rules}: the shop needs the internet"
+        );
+    }
+}
+
+#[test]
+fn a_goal_that_does_not_end_the_session_leaves_the_aftermath_to_play_and_no_win() {
+    let find = "chance: 100, goal: true, effects: [Encrypt],";
+    for ends in [true, false] {
+        let s = lab_v2(&[(
+            find,
+            &find.replace("goal: true,", &format!("goal: true, ends: {ends},")),
+        )]);
+        let encrypt = s.stages.id("encrypt").unwrap();
+        // The first seed on which the attacker reaches its goal while the team looks on.
+        let (lab, reached) = (1..50)
+            .find_map(|seed| {
+                let mut lab = Lab::of(s.clone(), seed);
+                while lab.session.ending(T).is_none() {
+                    lab.turn(&[]);
+                }
+                let reached = lab.session.view(T).attacker.done[encrypt.index()]?;
+                Some((lab, reached))
+            })
+            .expect("a seed on which the database is encrypted");
+        let ending = lab.session.ending(T).unwrap();
+        assert_eq!(ending.outcome, Outcome::Loss, "ends: {ends}");
+        if ends {
+            assert_eq!(
+                (ending.turn, ending.reason),
+                (reached, EndReason::AdversaryGoal)
+            );
+        } else {
+            // Played to the time limit, which the lab scores as a win: the damage was done.
+            assert!(reached < lab.s.max_turns);
+            assert_eq!(
+                (ending.turn, ending.reason),
+                (lab.s.max_turns, EndReason::TimeLimit)
+            );
+        }
+    }
+}
+
+#[test]
+fn an_answer_can_act_on_the_world_at_once() {
+    let s = lab_v2(&[(
+        r#"(id: "no", correct: true, text: (en: "No", ja: "いいえ")),"#,
+        r#"(id: "no", correct: true, text: (en: "No", ja: "いいえ"),
+                    effects: [Isolate("web"), Stop("orders", 2)]),"#,
+    )]);
+    let mut lab = Lab::of(s, 1);
+    let orders = lab.s.functions.id("orders").unwrap();
+    let pivot = lab.stage("pivot");
+    lab.turn(&[]);
+    let events = lab.turn(&[r#"Answer("ask", "no")"#]);
+    assert!(lab.session.view(T).assets.hosts[lab.host("web").index()].isolated);
+    assert!(has(&events, |e| *e
+        == EventKind::StageBlocked {
+            stage: pivot,
+            cause: Cause::Isolated
+        }));
+    assert!(has(&events, |e| *e
+        == EventKind::FunctionDown { function: orders }));
+    let events = lab.turn(&[]);
+    assert!(!has(&events, |e| *e
+        == EventKind::FunctionUp { function: orders }));
+    let events = lab.turn(&[]);
+    assert!(has(&events, |e| *e
+        == EventKind::FunctionUp { function: orders }));
+}
+
+#[test]
+fn a_mitigation_or_a_message_can_make_monitoring_raise_a_trace() {
+    // The pivot's trace comes from a source nobody monitors on the PC.
+    let unseen = (
+        r#"traces: [(id: "edr-pivot", source: Edr,"#,
+        r#"traces: [(id: "edr-pivot", source: Proxy,"#,
+    );
+    let by_mitigation = (
+        r#"(id: "mail-filter", name: (en: "Mail filter", ja: "メールフィルター")),"#,
+        r#"(id: "mail-filter", name: (en: "Mail filter", ja: "メールフィルター"), detects: ["edr-pivot"]),"#,
+    );
+    let by_message = (
+        r#"(id: "late-news","#,
+        r#"(id: "iocs", trigger: Turn(1), channel: Email, from: "ir", detects: ["edr-pivot"],
+            subject: (en: "Indicators", ja: "IoC"), body: (en: "Load these", ja: "登録を")),
+        (id: "late-news","#,
+    );
+    for (edits, commands, raised) in [
+        (vec![unseen], vec![], false),
+        (
+            vec![unseen, by_mitigation],
+            vec![r#"Act("mitigate", Mitigation("mail-filter"))"#],
+            true,
+        ),
+        (vec![unseen, by_message], vec![], true),
+    ] {
+        let mut lab = Lab::of(lab_v2(&edits), 1);
+        let trace = lab.s.traces.id("edr-pivot").unwrap();
+        lab.turn(&[]);
+        let events = lab.turn(&commands);
+        assert!(lab.done("pivot").is_some());
+        let alert = EventKind::Alert {
+            alert: cyberdrill::scenario::model::AlertId::Trace(trace),
+        };
+        assert_eq!(has(&events, |e| *e == alert), raised, "{edits:?}");
+    }
+}

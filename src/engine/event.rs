@@ -411,4 +411,7 @@ pub enum Cause {
     Patched,
     /// No network path is open any more.
     NoPath,
+    /// The host it needs is cut off from the internet (rules 4): its command channel, an
+    /// inbound mail or link, or an upload cannot get through.
+    InternetCut,
 }

@@ -197,8 +197,12 @@ impl View<'_> {
         let f = &s.functions[id];
         f.depends_on.iter().any(|&h| {
             let host = &self.assets.hosts[h.index()];
-            self.offline(h) || host.encrypted || host.disrupted_until >= turn
-        }) || f
+            self.offline(h)
+                || host.encrypted
+                || host.disrupted_until >= turn
+                || (f.needs_internet && self.rules >= 4 && !self.internet_path(h))
+        }) || self.assets.stopped_until.get(id.index()).is_some_and(|&until| until >= turn)
+            || f
             .accounts
             .iter()
             .any(|a| self.assets.accounts[a.index()].disabled)

@@ -43,7 +43,9 @@ use state::{
 /// - 4: an action's `disrupts` holds in every turn it runs, its last included (before, a
 ///   2-turn action stopped its functions for one turn and a 1-turn action not at all); a
 ///   message or alert that tells the team a host the attacker holds or held is compromised
-///   confirms a compromise.
+///   confirms a compromise; a host cut off from the internet (its segment isolated, or every
+///   way to the internet) cannot be commanded through a command channel, lured or uploaded
+///   from.
 pub const RULES: u32 = 4;
 
 /// The oldest rules revision this build can still play (to verify old logs).

@@ -70,6 +70,12 @@ pub struct Assets {
     pub mitigated: Vec<bool>,
     /// Per business function: down at the end of the last turn.
     pub functions_down: Vec<bool>,
+    /// Per business function: the last turn it is stopped by a decision (an answer's `Stop`
+    /// effect). Empty until such a decision is taken, and then left out of the digest's
+    /// encoding no more than any other part: empty, it encodes to nothing, so the digests of
+    /// sessions that never stop a function are those of earlier versions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stopped_until: Vec<u32>,
 }
 
 /// The attacker's progress (ground truth).
@@ -384,6 +390,7 @@ impl TeamBundle {
                 blocked: vec![false; s.addresses.len()],
                 mitigated: vec![false; s.mitigations.len()],
                 functions_down: vec![false; s.functions.len()],
+                stopped_until: Vec::new(),
             },
             attacker: Attacker {
                 contained: true,
@@ -486,17 +493,74 @@ impl View<'_> {
         })
     }
 
-    /// Whether the attacker can still command a foothold on this host.
+    /// Whether the attacker can still command a foothold on this host: it is online and its
+    /// command channel (if it has one) is open — the address not blocked and, from rules 4, the
+    /// host not cut off from the internet.
     pub fn controllable(&self, h: crate::scenario::model::HostId) -> bool {
+        self.controllable_with(h, &self.internet_segments())
+    }
+
+    /// [`View::controllable`], given [`View::internet_segments`].
+    fn controllable_with(&self, h: crate::scenario::model::HostId, online: &[bool]) -> bool {
         let host = &self.assets.hosts[h.index()];
         host.foothold.is_some()
             && !self.offline(h)
-            && host.c2.is_none_or(|c2| !self.assets.blocked[c2.index()])
+            && host.c2.is_none_or(|c2| {
+                !self.assets.blocked[c2.index()]
+                    && (self.rules < 4 || online[self.s.hosts[h].segment.index()])
+            })
+    }
+
+    /// Per segment, whether it is connected with the internet: an internet segment that is not
+    /// isolated, or a segment linked to one — directly or through other segments, by `reaches`
+    /// in either direction — with no isolated segment on the way. Isolating the internet
+    /// segment cuts every segment off; isolating a segment, that segment and those that reach
+    /// the internet only through it.
+    pub fn internet_segments(&self) -> Vec<bool> {
+        use crate::scenario::model::SegmentKind;
+        let s = self.s;
+        let n = s.segments.len();
+        let cut = &self.assets.segments_isolated;
+        let mut online = vec![false; n];
+        let mut queue: Vec<usize> = s
+            .segments
+            .iter()
+            .filter(|(x, sx)| sx.kind == SegmentKind::Internet && !cut[x.index()])
+            .map(|(x, _)| x.index())
+            .collect();
+        for &i in &queue {
+            online[i] = true;
+        }
+        while let Some(i) = queue.pop() {
+            for (y, _) in s.segments.iter() {
+                let j = y.index();
+                let a = crate::scenario::model::SegmentId::new(i);
+                if !online[j] && !cut[j] && (s.reaches(a, y) || s.reaches(y, a)) {
+                    online[j] = true;
+                    queue.push(j);
+                }
+            }
+        }
+        online
+    }
+
+    /// Whether the host can reach the internet (or be reached from it): it is online and its
+    /// segment is connected with the internet (see [`View::internet_segments`]).
+    pub fn internet_path(&self, h: crate::scenario::model::HostId) -> bool {
+        !self.offline(h) && self.internet_segments()[self.s.hosts[h].segment.index()]
     }
 
     /// The attacker holds no host it can still command.
     pub fn contained(&self) -> bool {
-        self.s.hosts.ids().all(|h| !self.controllable(h))
+        let online = if self.rules >= 4 {
+            self.internet_segments()
+        } else {
+            Vec::new()
+        };
+        self.s
+            .hosts
+            .ids()
+            .all(|h| !self.controllable_with(h, &online))
     }
 
     /// The attacker holds no host at all.

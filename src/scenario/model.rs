@@ -303,6 +303,8 @@ pub struct Scenario {
     pub minutes_per_turn: u32,
     /// When the exercise starts in the story (the organisation's wall clock), if it says.
     pub start: Option<jiff::civil::DateTime>,
+    /// What really happened, told at the debrief.
+    pub debrief: Option<Text>,
     /// Last turn.
     pub max_turns: u32,
     /// Effort per turn.
@@ -491,6 +493,8 @@ pub struct Function {
     pub accounts: Vec<AccountId>,
     /// Penalty per turn down.
     pub outage_cost: u32,
+    /// Down while a host it depends on cannot reach the internet.
+    pub needs_internet: bool,
 }
 
 /// An outside address.
@@ -527,6 +531,8 @@ pub struct Mitigation {
     pub name: Text,
     /// Functions down while it is on.
     pub disrupts: Vec<FunctionId>,
+    /// Traces that raise an alert while it is on.
+    pub detects: Vec<TraceId>,
 }
 
 /// A stakeholder.
@@ -596,6 +602,8 @@ pub struct Stage {
     pub alternative: bool,
     /// The adversary's goal.
     pub goal: bool,
+    /// Reaching the goal ends the session at once.
+    pub ends: bool,
     /// Effects.
     pub effects: Vec<Effect>,
     /// Traces it leaves.
@@ -728,6 +736,8 @@ pub struct Inject {
     pub question: Option<Question>,
     /// What it tells the team once it arrives: the addresses it names, then its `reveals`.
     pub reveals: Vec<Reveal>,
+    /// Traces that raise an alert once it has arrived.
+    pub detects: Vec<TraceId>,
 }
 
 /// An inject's question.
@@ -770,6 +780,21 @@ pub struct Choice {
     pub right_if: Option<Condition>,
     /// Debrief explanation.
     pub feedback: Option<Text>,
+    /// What choosing it does at once.
+    pub effects: Vec<ChoiceEffect>,
+}
+
+/// What an answer does to the world when it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceEffect {
+    /// The host is isolated.
+    Isolate(HostId),
+    /// The mitigation is on.
+    Mitigate(MitigationId),
+    /// The address is blocked.
+    Block(AddressId),
+    /// The function is stopped for this many turns, the current one included.
+    Stop(FunctionId, u32),
 }
 
 /// An action.

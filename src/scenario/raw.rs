@@ -22,6 +22,11 @@ pub struct RawText {
     pub ja: Option<String>,
 }
 
+/// `true`, for serde defaults.
+fn yes() -> bool {
+    true
+}
+
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +49,9 @@ pub struct RawScenario {
     /// (`"2026-07-14T09:00"`): the clock shows the day and time instead of the time elapsed.
     #[serde(default)]
     pub start: Option<String>,
+    /// What really happened, told at the debrief (format 2).
+    #[serde(default)]
+    pub debrief: Option<RawText>,
     /// The session ends after this turn.
     pub max_turns: u32,
     /// Effort points a team has each turn (its staff).
@@ -389,6 +397,9 @@ pub struct RawFunction {
     pub accounts: Vec<String>,
     /// Penalty points per turn of outage.
     pub outage_cost: u32,
+    /// It needs the internet (format 2): down while a host it depends on is cut off from it.
+    #[serde(default)]
+    pub needs_internet: bool,
 }
 
 /// A legitimate outside address.
@@ -419,6 +430,10 @@ pub struct RawMitigation {
     /// Business functions that stop while it is on.
     #[serde(default)]
     pub disrupts: Vec<String>,
+    /// Traces that raise an alert while it is on (format 2): new signatures, indicators
+    /// loaded into the proxy.
+    #[serde(default)]
+    pub detects: Vec<String>,
 }
 
 /// A stakeholder.
@@ -576,9 +591,13 @@ pub struct RawStage {
     /// Only possible after a reaction switched to it.
     #[serde(default)]
     pub alternative: bool,
-    /// Reaching it is the adversary's goal (ends the session as a loss).
+    /// Reaching it is the adversary's goal (the session is lost).
     #[serde(default)]
     pub goal: bool,
+    /// Whether reaching the goal ends the session at once (format 2: `false` lets the team
+    /// play the aftermath).
+    #[serde(default = "yes")]
+    pub ends: bool,
     /// What it does.
     #[serde(default)]
     pub effects: Vec<RawEffect>,
@@ -792,6 +811,10 @@ pub struct RawInject {
     /// next turn.
     #[serde(default)]
     pub addresses: Vec<String>,
+    /// Traces that raise an alert once it has arrived (format 2): the indicators a CSIRT
+    /// shares, loaded into the organisation's monitoring.
+    #[serde(default)]
+    pub detects: Vec<String>,
     /// What the message tells the team (format 2): addresses, compromised hosts and accounts,
     /// and traces that count as found.
     #[serde(default)]
@@ -850,6 +873,23 @@ pub struct RawChoice {
     /// Explanation shown at the debrief.
     #[serde(default)]
     pub feedback: Option<RawText>,
+    /// What choosing it does at once (format 2).
+    #[serde(default)]
+    pub effects: Vec<RawChoiceEffect>,
+}
+
+/// What an answer does to the world when it is given (format 2).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "ChoiceEffect")]
+pub enum RawChoiceEffect {
+    /// The host is taken off the network (as `IsolateHost`).
+    Isolate(String),
+    /// The mitigation is switched on (as `Mitigate`).
+    Mitigate(String),
+    /// The address is blocked (as `BlockAddress`).
+    Block(String),
+    /// The business function is stopped for this many turns (the current one included).
+    Stop(String, u32),
 }
 
 /// An action available in this scenario.

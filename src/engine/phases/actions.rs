@@ -39,7 +39,10 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
         let kind = match (command, verdict) {
             (command, Err(reason)) => EventKind::Refused { command, reason },
             (Command::Act { action, target }, Ok(())) => EventKind::Started { action, target },
-            (Command::Answer { inject, choice }, Ok(())) => EventKind::Answered { inject, choice },
+            (Command::Answer { inject, choice }, Ok(())) => {
+                answer_effects(s, t, inject, choice, turn);
+                EventKind::Answered { inject, choice }
+            }
             (Command::Hint(hint), Ok(())) => EventKind::HintTaken { hint },
             (Command::Reply { message, choice }, Ok(())) => EventKind::Replied {
                 number: message,
@@ -48,6 +51,43 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
             },
         };
         t.emit(kind);
+    }
+}
+
+/// What an answer does at once (a choice's `effects`): the staff member told to unplug the PC
+/// unplugs it, before the attacker moves this turn.
+fn answer_effects(
+    s: &Scenario,
+    t: &mut TeamMut,
+    inject: crate::scenario::model::InjectId,
+    choice: usize,
+    turn: u32,
+) {
+    use crate::engine::legality::switch;
+    use crate::scenario::model::ChoiceEffect;
+    let Some(c) = s.injects[inject]
+        .question
+        .as_ref()
+        .and_then(|q| q.choices.get(choice))
+    else {
+        return;
+    };
+    for effect in &c.effects {
+        match *effect {
+            ChoiceEffect::Isolate(h) => switch(t.assets, Verb::IsolateHost, &Target::Host(h)),
+            ChoiceEffect::Mitigate(m) => {
+                switch(t.assets, Verb::Mitigate, &Target::Mitigation(m));
+            }
+            ChoiceEffect::Block(a) => switch(t.assets, Verb::BlockAddress, &Target::Address(a)),
+            ChoiceEffect::Stop(f, turns) => {
+                let stopped = &mut t.assets.stopped_until;
+                if stopped.is_empty() {
+                    stopped.resize(s.functions.len(), 0);
+                }
+                let until = turn + turns - 1;
+                stopped[f.index()] = stopped[f.index()].max(until);
+            }
+        }
     }
 }
 

@@ -79,6 +79,16 @@ pub fn status(v: &View, id: StageId) -> Status {
             .is_some_and(|c| v.assets.blocked[c.index()])
     };
     let target_offline = hosts[st.target.index()].isolated || v.rebuilding(st.target);
+    // From rules 4, what needs an outside channel is cut with the host's internet path: a
+    // command channel (for a foothold controlled through one), an inbound lure, and an upload.
+    let egress = v.rules >= 4;
+    let c2_cut = |h: crate::scenario::model::HostId| {
+        egress && hosts[h.index()].c2.is_some() && !v.internet_path(h)
+    };
+    let uploads = st
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Exfiltrate(_)));
     match st.via {
         Via::Internet(addr) => {
             if v.assets.blocked[addr.index()] {
@@ -103,6 +113,9 @@ pub fn status(v: &View, id: StageId) -> Status {
             if v.offline(st.target) {
                 return Status::Blocked(Cause::Isolated);
             }
+            if egress && !v.internet_path(st.target) {
+                return Status::Blocked(Cause::InternetCut);
+            }
         }
         Via::Host(h) => {
             // Cut off (itself or its whole segment), the host cannot be commanded.
@@ -111,6 +124,9 @@ pub fn status(v: &View, id: StageId) -> Status {
             }
             if c2_blocked(h) {
                 return Status::Blocked(Cause::C2Blocked);
+            }
+            if c2_cut(h) || (uploads && egress && !v.internet_path(h)) {
+                return Status::Blocked(Cause::InternetCut);
             }
             let from_seg = s.hosts[h].segment;
             if from_seg != target_seg && (seg_cut(from_seg) || seg_cut(target_seg)) {
@@ -127,10 +143,16 @@ pub fn status(v: &View, id: StageId) -> Status {
             if c2_blocked(st.target) {
                 return Status::Blocked(Cause::C2Blocked);
             }
+            if c2_cut(st.target) || (uploads && egress && !v.internet_path(st.target)) {
+                return Status::Blocked(Cause::InternetCut);
+            }
         }
         Via::Implant => {
             if v.offline(st.target) {
                 return Status::Blocked(Cause::Isolated);
+            }
+            if uploads && egress && !v.internet_path(st.target) {
+                return Status::Blocked(Cause::InternetCut);
             }
         }
         Via::Physical => {}

@@ -34,6 +34,17 @@ fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
     t.emit(EventKind::Alert { alert });
 }
 
+/// Whether a mitigation that is on, or a message that has arrived, makes the monitoring raise
+/// this trace (`detects`).
+fn detects(s: &Scenario, t: &TeamMut, trace: crate::scenario::model::TraceId) -> bool {
+    s.mitigations
+        .iter()
+        .any(|(m, x)| t.assets.mitigated[m.index()] && x.detects.contains(&trace))
+        || s.injects
+            .iter()
+            .any(|(i, x)| t.knowledge.delivered[i.index()].is_some() && x.detects.contains(&trace))
+}
+
 /// Traces left this turn become alerts where monitoring covers them; noise rolls (one roll
 /// per noise source every turn).
 pub(crate) fn monitoring(s: &Scenario, t: &mut TeamMut) {
@@ -41,7 +52,7 @@ pub(crate) fn monitoring(s: &Scenario, t: &mut TeamMut) {
     for (id, tr) in s.traces.iter() {
         if tr.seen_in == SeenIn::Alert
             && t.evidence.traces[id.index()].left_at == Some(turn)
-            && s.hosts[tr.host].alerting.contains(&tr.source)
+            && (s.hosts[tr.host].alerting.contains(&tr.source) || detects(s, t, id))
         {
             raise(s, t, AlertId::Trace(id));
         }
@@ -203,12 +214,29 @@ pub(crate) fn wrap_up(s: &Scenario, t: &mut TeamMut) {
         t.emit(EventKind::Containment { contained });
     }
     t.attacker.evicted = evicted;
-    let ending = if t.attacker.goal_at.is_some() {
+    // A goal that does not end the session (`ends: false`) is damage done: the team plays the
+    // aftermath, but cannot win any more.
+    let ending_goal = s
+        .stages
+        .iter()
+        .any(|(id, st)| st.goal && st.ends && t.attacker.done[id.index()].is_some());
+    let damage_done = t.attacker.goal_at.is_some();
+    let ending = if ending_goal {
         Some((Outcome::Loss, EndReason::AdversaryGoal))
     } else if won {
-        Some((Outcome::Win, EndReason::TeamWon))
+        let outcome = if damage_done {
+            Outcome::Loss
+        } else {
+            Outcome::Win
+        };
+        Some((outcome, EndReason::TeamWon))
     } else if turn >= s.max_turns {
-        Some((s.at_time_limit, EndReason::TimeLimit))
+        let outcome = if damage_done {
+            Outcome::Loss
+        } else {
+            s.at_time_limit
+        };
+        Some((outcome, EndReason::TimeLimit))
     } else {
         None
     };

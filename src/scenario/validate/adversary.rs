@@ -43,6 +43,40 @@ fn covered(ctx: &Ctx, d: &Declared, host: &str, source: Source) -> bool {
             .is_some_and(|i| d.segments[i].1.monitoring.contains(&source))
 }
 
+/// Traces named in a `detects` list (format 2): each must be an alert, which the mitigation
+/// or message makes the organisation's monitoring raise.
+pub(crate) fn detects(
+    ctx: &mut Ctx,
+    d: &Declared,
+    list: &[String],
+    path: &Path,
+) -> Option<Vec<crate::scenario::model::TraceId>> {
+    if !list.is_empty() {
+        ctx.needs_v2(path, "`detects`");
+    }
+    all(list
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let p = path.index(i);
+            let id = ctx.resolve(Kind::Trace, x, &p)?;
+            let trace = d.traces[id.index()].2;
+            if trace.seen_in != SeenIn::Alert {
+                ctx.p.error_hint(
+                    &p,
+                    format!(
+                        "trace `{x}` is not an alert (`seen_in: {:?}`)",
+                        trace.seen_in
+                    ),
+                    "only `seen_in: Alert` traces can be raised by monitoring",
+                );
+                return None;
+            }
+            Some(id)
+        })
+        .collect())
+}
+
 pub(crate) fn reveals(ctx: &mut Ctx, list: &[RawReveal], path: &Path) -> Option<Vec<Reveal>> {
     all(list
         .iter()
@@ -89,7 +123,18 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Ad
                 // The stage target is checked (and reported) with the stage.
                 None => ctx.lookup(Kind::Host, &stage.target).map(HostId::new),
             };
-            if t.seen_in == SeenIn::Alert && host.is_some() && !covered(ctx, d, host_key, t.source) {
+            // A mitigation or a message may load what it takes to see it (`detects`).
+            let detected_later = raw
+                .organisation
+                .mitigations
+                .iter()
+                .any(|m| m.detects.contains(&t.id))
+                || raw.injects.iter().any(|x| x.detects.contains(&t.id));
+            if t.seen_in == SeenIn::Alert
+                && host.is_some()
+                && !detected_later
+                && !covered(ctx, d, host_key, t.source)
+            {
                 ctx.p.warn_hint(
                     &path.field("source"),
                     format!(
@@ -375,6 +420,15 @@ fn stage(
             "more than one `Foothold` effect; the last one wins",
         );
     }
+    if !s.ends {
+        ctx.needs_v2(&path.field("ends"), "`ends: false`");
+        if !s.goal {
+            ctx.p.warn(
+                &path.field("ends"),
+                "`ends` only matters for the adversary's goal (`goal: true`)",
+            );
+        }
+    }
     // A step of the story (collecting data before sending it out, a discovery) changes
     // nothing by itself: it is fine when it leaves traces or a later stage follows it.
     let followed = d
@@ -449,6 +503,7 @@ fn stage(
         repeat: s.repeat,
         alternative: s.alternative,
         goal: s.goal,
+        ends: s.ends,
         effects: effects?,
         traces,
         on_blocked: on_blocked?,

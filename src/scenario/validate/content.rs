@@ -263,6 +263,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                 ctx.needs_v2(&path.field("reveals"), "`reveals` on an inject");
             }
             let revealed = super::adversary::reveals(ctx, &x.reveals, &path.field("reveals"));
+            let detects = super::adversary::detects(ctx, d, &x.detects, &path.field("detects"));
             let subject = ctx.text(&x.subject, &path.field("subject"));
             let body = ctx.text(&x.body, &path.field("body"));
             let question = match &x.question {
@@ -319,6 +320,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             None => None,
                             Some(rc) => condition(ctx, d, rc, &cp.field("right_if")),
                         };
+                        let effects = choice_effects(ctx, &c.effects, &cp.field("effects"));
                         choices.push(Choice {
                             key: c.id.clone(),
                             text: ctx.text(&c.text, &cp.field("text")),
@@ -326,6 +328,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                             concealment: c.concealment,
                             right_if,
                             feedback: ctx.opt_text(c.feedback.as_ref(), &cp.field("feedback")),
+                            effects: effects.unwrap_or_default(),
                         });
                     }
                     Some(Some(Question {
@@ -350,6 +353,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
                     .map(Reveal::Address)
                     .chain(revealed?)
                     .collect(),
+                detects: detects?,
             })
         })
         .collect();
@@ -770,6 +774,43 @@ fn objective(
         advice,
         kind,
     })
+}
+
+/// What an answer does (format 2).
+fn choice_effects(
+    ctx: &mut Ctx,
+    list: &[crate::scenario::raw::RawChoiceEffect],
+    path: &Path,
+) -> Option<Vec<crate::scenario::model::ChoiceEffect>> {
+    use crate::scenario::model::ChoiceEffect;
+    use crate::scenario::raw::RawChoiceEffect;
+    if !list.is_empty() {
+        ctx.needs_v2(path, "`effects` on a choice");
+    }
+    all(list
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let p = path.index(i);
+            let arg = p.inside(0);
+            match e {
+                RawChoiceEffect::Isolate(h) => {
+                    ctx.resolve(Kind::Host, h, &arg).map(ChoiceEffect::Isolate)
+                }
+                RawChoiceEffect::Mitigate(m) => ctx
+                    .resolve(Kind::Mitigation, m, &arg)
+                    .map(ChoiceEffect::Mitigate),
+                RawChoiceEffect::Block(a) => {
+                    ctx.resolve(Kind::Address, a, &arg).map(ChoiceEffect::Block)
+                }
+                RawChoiceEffect::Stop(f, turns) => {
+                    ctx.range(*turns, 1, MAX_TURNS, &p.inside(1), "turns");
+                    ctx.resolve(Kind::Function, f, &arg)
+                        .map(|f| ChoiceEffect::Stop(f, *turns))
+                }
+            }
+        })
+        .collect())
 }
 
 fn can_target(s: &Scenario, verb: Verb, target: &Target) -> bool {

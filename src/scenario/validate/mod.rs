@@ -376,6 +376,7 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
                 difficulty: raw.difficulty,
                 minutes_per_turn: raw.minutes_per_turn,
                 start: meta.start,
+                debrief: meta.debrief,
                 max_turns: raw.max_turns,
                 effort_per_turn: raw.effort_per_turn,
                 learning_objectives: meta.learning,

@@ -26,6 +26,7 @@ pub(crate) struct Meta {
     pub summary: Text,
     pub learning: Table<LearningObjective>,
     pub start: Option<jiff::civil::DateTime>,
+    pub debrief: Option<Text>,
 }
 
 /// Title, summary, numbers and learning objectives.
@@ -65,6 +66,10 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         }
         parsed
     });
+    if raw.debrief.is_some() {
+        ctx.needs_v2(&root.field("debrief"), "`debrief`");
+    }
+    let debrief = ctx.opt_text(raw.debrief.as_ref(), &root.field("debrief"));
     for (i, tag) in raw.tags.iter().enumerate() {
         if tag.trim().is_empty() {
             ctx.p.warn(&root.field("tags").index(i), "empty tag");
@@ -100,6 +105,7 @@ pub(crate) fn meta(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Met
         summary,
         learning: table(learning)?,
         start,
+        debrief,
     })
 }
 
@@ -520,6 +526,12 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
                 depends_on: depends_on?,
                 accounts: accounts?,
                 outage_cost: f.outage_cost,
+                needs_internet: {
+                    if f.needs_internet {
+                        ctx.needs_v2(&path.field("needs_internet"), "`needs_internet`");
+                    }
+                    f.needs_internet
+                },
             })
         })
         .collect();
@@ -579,10 +591,12 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
                 .enumerate()
                 .map(|(i, f)| ctx.resolve(Kind::Function, f, &path.field("disrupts").index(i)))
                 .collect());
+            let detects = super::adversary::detects(ctx, d, &m.detects, &path.field("detects"));
             Some(Mitigation {
                 key: m.id.clone(),
                 name,
                 disrupts: disrupts?,
+                detects: detects?,
             })
         })
         .collect();
