@@ -1,6 +1,7 @@
 //! The after-action report: what a facilitator hands a trainee's manager. Built from a
 //! scenario and each team's event stream (from a verified replay log, or a live session), with
-//! every text already in the report's language; `markdown.rs` and `html.rs` only lay it out.
+//! every text already in the report's language; `layout.rs` lays it out, for `markdown.rs` and
+//! `html.rs` to write.
 
 use serde::Serialize;
 
