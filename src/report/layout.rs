@@ -206,16 +206,18 @@ fn walk_room(o: &mut Out<'_, impl Writer>, r: &Report, room: &Room) {
     );
     o.heading(3, en, ja);
     let times = room.times.iter().map(|t| {
+        let techniques = format!("{} / {}", t.techniques_detected, t.techniques_used);
         row![
             name(&t.team),
             opt(t.foothold),
             opt(t.to_detect),
-            opt(t.to_contain)
+            opt(t.to_contain),
+            techniques
         ]
     });
     let header = (
-        "Team | First foothold (turn) | Detected after | Contained after",
-        "チーム | 最初の侵入（ターン） | 検知まで | 封じ込めまで",
+        "Team | First foothold (turn) | Detected after | Contained after | ATT&CK techniques detected",
+        "チーム | 最初の侵入（ターン） | 検知まで | 封じ込めまで | 検知したATT&CKテクニック",
     );
     o.table(header.0, header.1, times);
 
@@ -357,6 +359,42 @@ fn walk_team(o: &mut Out<'_, impl Writer>, t: &TeamReport) {
         "対応 | 模範 | チーム | 評価",
         rows,
     );
+
+    o.heading(3, "ATT&CK coverage", "ATT&CKカバレッジ");
+    if t.attack_coverage.is_empty() {
+        let none = tr(
+            l,
+            "The attacker tried no technique.",
+            "攻撃者が試みたテクニックはない。",
+        );
+        o.w.paragraph(&[Span::Text(none)], false);
+    } else {
+        let about = tr(
+            l,
+            "The MITRE ATT&CK techniques the attacker tried, in the order first tried. Used: the turn a stage with it first happened; detected: the turn the team first found or triaged a trace it left; stopped: the turn containment first blocked it.",
+            "攻撃者が試みたMITRE ATT&CKのテクニック（初めて試みた順）。実行：そのテクニックの段階が初めて実行されたターン。検知：チームがその痕跡を初めて発見またはトリアージしたターン。阻止：封じ込めによって初めて阻止したターン。",
+        );
+        o.w.paragraph(&[Span::Text(about)], true);
+        let sep = tr(l, "; ", "、");
+        // A turn something good happened in (found, blocked) stands out.
+        let good = |turn: Option<u32>| opt(turn).class(turn.map(|_| "met"));
+        let rows = t.attack_coverage.iter().map(|c| {
+            let (tactics, stages) = (c.tactics.join(sep), c.stages.join(sep));
+            row![
+                tactics,
+                &c.technique,
+                stages,
+                opt(c.used),
+                good(c.detected),
+                good(c.stopped)
+            ]
+        });
+        let header = (
+            "Tactic | Technique | Stages | Used (turn) | Detected (turn) | Stopped (turn)",
+            "戦術 | テクニック | 攻撃段階 | 実行（ターン） | 検知（ターン） | 阻止（ターン）",
+        );
+        o.table(header.0, header.1, rows);
+    }
 
     let (en, ja) = (
         "Timeline: what the team saw and did, and what really happened",
