@@ -128,15 +128,10 @@ impl<W: Writer> Out<'_, W> {
 fn walk(r: &Report, w: &mut impl Writer) {
     let l = r.lang;
     let o = &mut Out { w, l };
-    o.w.begin(&format!(
-        "{} — {}",
-        tr(l, "After-action report", "事後検証報告書"),
-        r.scenario
-    ));
-    o.w.heading(
-        1,
-        &(lab(l, "After-action report:", "事後検証報告書：") + &r.scenario),
-    );
+    let title = tr(l, "After-action report", "事後検証報告書");
+    o.w.begin(&format!("{title} — {}", r.scenario));
+    let h1 = lab(l, "After-action report:", "事後検証報告書：") + &r.scenario;
+    o.w.heading(1, &h1);
     let org = lab(l, "Organisation:", "組織：") + &r.organisation;
     let before = format!("{org} · {} ", tr(l, "scenario", "シナリオ"));
     let (seed, minutes) = (
@@ -319,11 +314,10 @@ fn walk_team(o: &mut Out<'_, impl Writer>, t: &TeamReport) {
     }
 
     o.heading(3, "Strengths", "良かった点");
-    match t.strengths.is_empty() {
-        true => {
-            o.w.list(&[tr(l, "(none this time)", "（今回はなし）").to_owned()])
-        }
-        false => o.w.list(&t.strengths),
+    if t.strengths.is_empty() {
+        o.w.list(&[tr(l, "(none this time)", "（今回はなし）").to_owned()]);
+    } else {
+        o.w.list(&t.strengths);
     }
 
     o.heading(3, "Areas for improvement", "改善すべき点");
