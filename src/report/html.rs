@@ -166,3 +166,29 @@ impl Writer for Html {
         self.out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_spanning_rows_has_a_rowspan_and_only_the_first_h2_is_first() {
+        let mut html = Html {
+            out: String::new(),
+            lang: Lang::En,
+            first_h2: true,
+        };
+        let turn = Cell {
+            rows: 2,
+            ..Cell::from("2")
+        };
+        let rows = [vec![turn, Cell::from("<Blue>")], vec![Cell::from("Red")]];
+        html.heading(2, "A");
+        html.heading(2, "B");
+        html.table(&["Turn".into(), "Team".into()], &rows);
+        assert_eq!(
+            html.out,
+            "<h2 class=\"first\">A</h2>\n<h2>B</h2>\n<table><tr><th>Turn</th><th>Team</th></tr>\n<tr><td rowspan=\"2\">2</td><td>&lt;Blue&gt;</td></tr>\n<tr><td>Red</td></tr>\n</table>\n"
+        );
+    }
+}

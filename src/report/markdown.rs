@@ -123,3 +123,31 @@ impl Writer for Markdown {
         self.out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_spanning_rows_is_written_once() {
+        let mut md = Markdown {
+            out: String::new(),
+            lang: Lang::En,
+        };
+        let turn = Cell {
+            rows: 2,
+            ..Cell::from("2")
+        };
+        let rows = [
+            vec![turn, Cell::from("Blue"), Cell::from("a|b")],
+            vec![Cell::from("Red"), Cell::from("(nothing)")],
+            vec![Cell::from("3"), Cell::from("Blue"), Cell::from("c")],
+        ];
+        let header = ["Turn".into(), "Team".into(), "Did".into()];
+        md.table(&header, &rows);
+        assert_eq!(
+            md.finish(),
+            "| Turn | Team | Did |\n|---|---|---|\n| 2 | Blue | a\\|b |\n|  | Red | (nothing) |\n| 3 | Blue | c |\n\n"
+        );
+    }
+}
