@@ -98,6 +98,63 @@ fn decisions_are_compared_with_the_walkthrough() {
     assert!(idle.strengths.len() < idle.improvements.len());
 }
 
+/// The ATT&CK coverage table: each technique the attacker tried, in the order first tried,
+/// with the turn it was used, detected and stopped; techniques of stages never tried are absent.
+#[test]
+fn attack_coverage_shows_what_was_detected_and_stopped() {
+    // The walkthrough of the tutorial: the phishing mail (T1566.001) is opened at turn 1,
+    // its alert triaged at turn 2, a second clerk's try blocked at turn 4 with the sender's
+    // address; the keylogger (T1056.001) is blocked at turn 2, when pc-01 is isolated, and
+    // never runs; exfiltration and its DNS fallback are never tried.
+    let r = golden_report(Lang::En);
+    let coverage = &r.teams[0].attack_coverage;
+    let seen: Vec<_> = coverage
+        .iter()
+        .map(|c| (c.technique.as_str(), c.used, c.detected, c.stopped))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("T1566.001", Some(1), Some(2), Some(4)),
+            ("T1056.001", None, None, Some(2)),
+        ]
+    );
+    assert_eq!(coverage[0].tactics, ["Initial Access"]);
+    assert_eq!(coverage[0].stages.len(), 2, "{:?}", coverage[0].stages);
+    let tutorial = std::fs::read_to_string(root().join("scenarios/tutorial.ron")).unwrap();
+    for never in ["T1041", "T1071.004"] {
+        assert!(tutorial.contains(&format!("technique: \"{never}\"")));
+        assert!(coverage.iter().all(|c| c.technique != never), "{never}");
+    }
+    // In every format and language.
+    let md = markdown::render(&r);
+    assert!(md.contains("### ATT&CK coverage"), "{md}");
+    assert!(
+        md.contains("| Credential Access | T1056.001 | Keylogger captures the administrator's password | — | — | 2 |"),
+        "{md}"
+    );
+    assert!(!md.contains("T1041"));
+    let page = html::render(&golden_report(Lang::Ja));
+    assert!(page.contains("<h3>ATT&amp;CKカバレッジ</h3>"));
+    assert!(page.contains("<td>T1566.001</td>"));
+    assert!(page.contains("<td>1</td><td class=\"met\">2</td><td class=\"met\">4</td>"));
+
+    // A room: the idle team detects and stops nothing; the count of techniques detected.
+    let room = room_report(Lang::En);
+    let idle = &room.teams[1].attack_coverage;
+    assert!(!idle.is_empty());
+    assert!(
+        idle.iter()
+            .all(|c| c.used.is_some() && c.detected.is_none() && c.stopped.is_none())
+    );
+    let times = &room.room.as_ref().unwrap().times;
+    assert_eq!(
+        (times[1].techniques_detected, times[1].techniques_used),
+        (0, idle.len())
+    );
+    assert!(times[0].techniques_detected > 0);
+}
+
 #[test]
 fn html_escapes_scenario_text() {
     assert_eq!(
@@ -131,6 +188,7 @@ fn the_cli_writes_each_format() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["teams"][0]["name"], "bot");
     assert!(v["teams"][0]["objectives"].as_array().unwrap().len() > 5);
+    assert!(v["teams"][0]["attack_coverage"][0]["technique"].is_string());
     // A tampered log is refused, not reported.
     let text = std::fs::read_to_string(&log)
         .unwrap()

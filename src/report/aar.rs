@@ -1,13 +1,14 @@
 //! The after-action report: what a facilitator hands a trainee's manager. Built from a
 //! scenario and each team's event stream (from a verified replay log, or a live session), with
-//! every text already in the report's language; `markdown.rs` and `html.rs` only lay it out.
+//! every text already in the report's language; `layout.rs` lays it out, for `markdown.rs` and
+//! `html.rs` to write.
 
 use serde::Serialize;
 
 use super::describe::{self, tr};
 use crate::engine::event::{Event, EventKind};
 use crate::scenario::Scenario;
-use crate::scenario::model::{Command, Lang, ObjectiveKind, Target, Verb};
+use crate::scenario::model::{AlertId, Command, Lang, ObjectiveKind, Target, Verb};
 use crate::scoring::{self, PenaltyKind, Scorecard, Status};
 
 /// A whole report: one or more teams of one session.
@@ -123,6 +124,8 @@ pub struct TeamReport {
     pub timeline: Vec<TimelineRow>,
     /// Decisions against the reference walkthrough.
     pub decisions: Vec<DecisionRow>,
+    /// The ATT&CK techniques the attacker tried, in the order first tried.
+    pub attack_coverage: Vec<CoverageRow>,
     /// Objectives.
     pub objectives: Vec<ObjectiveRow>,
     /// Penalties.
@@ -162,6 +165,24 @@ pub struct DecisionRow {
     pub team_turn: Option<u32>,
     /// Earlier, same turn, later, missing, extra, or a different answer.
     pub verdict: String,
+}
+
+/// One MITRE ATT&CK technique the attacker tried in the run: by a stage that happened, or one
+/// that containment blocked when the attacker was ready for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    /// The tactics of the stages that tried it, by name.
+    pub tactics: Vec<String>,
+    /// The technique id (`T1566.001`).
+    pub technique: String,
+    /// The stages that tried it, by name, in the order first tried.
+    pub stages: Vec<String>,
+    /// The first turn a stage with it happened; none if every try was blocked.
+    pub used: Option<u32>,
+    /// The first turn the team found, or triaged as malicious, a trace such a stage left.
+    pub detected: Option<u32>,
+    /// The first turn containment blocked a stage with it.
+    pub stopped: Option<u32>,
 }
 
 /// One objective.
@@ -264,6 +285,10 @@ pub struct TimesRow {
     pub to_detect: Option<u32>,
     /// Turns from the foothold to containment, if the team contained it.
     pub to_contain: Option<u32>,
+    /// ATT&CK techniques the attacker used of which the team detected a trace.
+    pub techniques_detected: usize,
+    /// ATT&CK techniques the attacker used (in stages that happened).
+    pub techniques_used: usize,
 }
 
 /// One team in the ranking.
@@ -497,6 +522,54 @@ fn compare_with_walkthrough(s: &Scenario, events: &[Event], lang: Lang) -> Vec<D
                 verdict: tr(lang, "extra", "追加の対応").to_owned(),
             });
         }
+    }
+    rows
+}
+
+/// The ATT&CK techniques of the stages that happened or were blocked, in the order first
+/// tried, with what the team detected of each (a trace of such a stage found, or its alert
+/// triaged as malicious) and when containment first blocked one.
+fn attack_coverage(s: &Scenario, events: &[Event], lang: Lang) -> Vec<CoverageRow> {
+    let mut rows: Vec<CoverageRow> = Vec::new();
+    for e in events {
+        let stage = match e.kind {
+            EventKind::StageDone { stage } | EventKind::StageBlocked { stage, .. } => stage,
+            EventKind::Found { trace }
+            | EventKind::Triaged {
+                alert: AlertId::Trace(trace),
+                malicious: true,
+            } => s.traces[trace].stage,
+            _ => continue,
+        };
+        let st = &s.stages[stage];
+        let i = match rows.iter().position(|r| r.technique == st.technique) {
+            Some(i) => i,
+            None => {
+                rows.push(CoverageRow {
+                    tactics: Vec::new(),
+                    technique: st.technique.clone(),
+                    stages: Vec::new(),
+                    used: None,
+                    detected: None,
+                    stopped: None,
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[i];
+        let (tactic, name) = (describe::tactic_name(st.tactic, lang), st.name.get(lang));
+        if !row.tactics.iter().any(|t| t == tactic) {
+            row.tactics.push(tactic.to_owned());
+        }
+        if !row.stages.iter().any(|n| n == name) {
+            row.stages.push(name.to_owned());
+        }
+        let when = match e.kind {
+            EventKind::StageDone { .. } => &mut row.used,
+            EventKind::StageBlocked { .. } => &mut row.stopped,
+            _ => &mut row.detected,
+        };
+        when.get_or_insert(e.turn);
     }
     rows
 }
@@ -833,6 +906,7 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
         grade: card.grade.map(|g| s.grades[g].label.get(lang).to_owned()),
         timeline,
         decisions: compare_with_walkthrough(s, events, lang),
+        attack_coverage: attack_coverage(s, events, lang),
         objectives,
         penalties,
         deadlines,
@@ -962,11 +1036,17 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
                 let foothold = facts.first_foothold;
                 let since =
                     |turn: Option<u32>| foothold.zip(turn).map(|(f, t)| t.saturating_sub(f));
+                let coverage = &reports[i].attack_coverage;
+                let count = |f: fn(&CoverageRow) -> Option<u32>| {
+                    coverage.iter().filter(|c| f(c).is_some()).count()
+                };
                 TimesRow {
                     team: reports[i].name.clone(),
                     foothold,
                     to_detect: since(facts.detected.as_ref().map(|d| d.0)),
                     to_contain: since(foothold.and_then(|f| facts.contained_from(f))),
+                    techniques_detected: count(|c| c.detected),
+                    techniques_used: count(|c| c.used),
                 }
             })
             .collect();

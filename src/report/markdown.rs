@@ -1,351 +1,153 @@
-//! The after-action report as Markdown.
+//! The after-action report as Markdown (CommonMark with tables): the writer of `layout.rs`.
 
 use std::fmt::Write as _;
 
-use super::aar::{Report, TeamReport};
-use super::describe::{lab, tr};
+use super::aar::Report;
+use super::layout::{self, Aside, Cell, Span, Writer};
 use crate::scenario::model::Lang;
+
+/// Renders a report. Texts from the scenario and the log are written as they are, but in a
+/// table cell, where `|` and a line break would end the cell.
+pub fn render(r: &Report) -> String {
+    layout::render(
+        r,
+        Markdown {
+            out: String::new(),
+            lang: r.lang,
+        },
+    )
+}
 
 /// Escapes text for a Markdown table cell.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-fn opt(n: Option<u32>) -> String {
-    n.map_or_else(|| "—".to_owned(), |n| n.to_string())
+/// Writes Markdown.
+struct Markdown {
+    out: String,
+    lang: Lang,
 }
 
-/// Renders a report. Team names come from the replay log and texts from the scenario: team
-/// names are shortened, and control characters anywhere are escaped (HTML escapes its own).
-pub fn render(r: &Report) -> String {
-    crate::text::escape(&render_raw(r)).into_owned()
-}
-
-/// A name from the log (a team's, a member's) as the report shows it.
-fn team_name(name: &str) -> String {
-    crate::text::shorten(name, crate::text::SHOWN_CHARS)
-}
-
-fn render_raw(r: &Report) -> String {
-    let l = r.lang;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# {}{}\n",
-        lab(l, "After-action report:", "事後検証報告書："),
-        r.scenario
-    );
-    let _ = writeln!(
-        out,
-        "{}{} · {} `{}` · {} {} · {}{}\n",
-        lab(l, "Organisation:", "組織："),
-        r.organisation,
-        tr(l, "scenario", "シナリオ"),
-        r.scenario_id,
-        tr(l, "seed", "シード"),
-        r.seed,
-        lab(l, "minutes per turn:", "1ターンの分数："),
-        r.minutes_per_turn
-    );
-    if let Some(played) = &r.played {
-        let _ = writeln!(out, "{}\n", played.line(l));
+impl Markdown {
+    fn row(&mut self, cells: impl IntoIterator<Item = String>) {
+        let cells: Vec<String> = cells.into_iter().collect();
+        let _ = writeln!(self.out, "| {} |", cells.join(" | "));
     }
-    if let Some(room) = &r.room {
-        let _ = writeln!(out, "## {}\n", tr(l, "Room summary", "全体のまとめ"));
-        let _ = writeln!(
-            out,
-            "| # | {} | {} | % | {} | {} |\n|---|---|---|---|---|---|",
-            tr(l, "Team", "チーム"),
-            tr(l, "Score", "得点"),
-            tr(l, "Contained at turn", "封じ込めターン"),
-            tr(l, "Outcome", "結果")
-        );
-        for row in &room.ranking {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
-                row.rank,
-                cell(&team_name(&row.team)),
-                row.total,
-                row.percent,
-                opt(row.contained),
-                row.outcome
-            );
-        }
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "### {}\n",
-            tr(l, "Objectives by team", "チーム別の目標達成")
-        );
-        let names: Vec<String> = r.teams.iter().map(|t| cell(&team_name(&t.name))).collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |\n|---|---|{}",
-            tr(l, "Objective", "目標"),
-            tr(l, "Points", "配点"),
-            names.join(" | "),
-            "---|".repeat(names.len())
-        );
-        for row in &room.matrix {
-            let cells: Vec<String> = row
-                .teams
-                .iter()
-                .map(|(points, status)| format!("{points} ({status})"))
-                .collect();
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                cell(&row.objective),
-                row.max,
-                cells.join(" | ")
-            );
-        }
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "### {}\n",
-            tr(
-                l,
-                "Time to detect and to contain (turns after the first foothold)",
-                "検知・封じ込めまでの時間（最初の侵入からのターン数）"
-            )
-        );
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |\n|---|---|---|---|",
-            tr(l, "Team", "チーム"),
-            tr(l, "First foothold (turn)", "最初の侵入（ターン）"),
-            tr(l, "Detected after", "検知まで"),
-            tr(l, "Contained after", "封じ込めまで")
-        );
-        for t in &room.times {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                cell(&team_name(&t.team)),
-                opt(t.foothold),
-                opt(t.to_detect),
-                opt(t.to_contain)
-            );
-        }
-        out.push('\n');
-        if !room.differences.is_empty() {
-            let _ = writeln!(
-                out,
-                "### {}\n",
-                tr(l, "Where decisions differed", "判断が分かれた場面")
-            );
-            for d in &room.differences {
-                let _ = writeln!(out, "- **{} {}**", tr(l, "Turn", "ターン"), d.turn);
-                for (team, did) in &d.teams {
-                    let _ = writeln!(out, "  - {}: {did}", team_name(team));
+}
+
+impl Writer for Markdown {
+    fn begin(&mut self, _title: &str) {}
+
+    fn heading(&mut self, level: usize, text: &str) {
+        let _ = writeln!(self.out, "{} {text}\n", "#".repeat(level));
+    }
+
+    fn paragraph(&mut self, spans: &[Span<'_>], _meta: bool) {
+        for span in spans {
+            match span {
+                Span::Text(t) => self.out.push_str(t),
+                Span::Code(c) => {
+                    let _ = write!(self.out, "`{c}`");
                 }
             }
-            out.push('\n');
         }
+        self.out.push_str("\n\n");
     }
-    for team in &r.teams {
-        render_team(&mut out, team, l);
+
+    fn summary(&mut self, items: &[(&str, String)]) {
+        // The label's space goes outside the emphasis: `**Outcome: **Win` is not bold in
+        // CommonMark (a closing `**` after a space does not close).
+        // The same for a full-width colon followed by a letter: it stays outside in Japanese.
+        let lines: Vec<String> = items
+            .iter()
+            .map(|(label, value)| match self.lang {
+                Lang::En => format!("**{label}:** {value}"),
+                Lang::Ja => format!("**{label}**：{value}"),
+            })
+            .collect();
+        let _ = writeln!(self.out, "{}\n", lines.join("  \n"));
     }
-    out
+
+    fn list(&mut self, items: &[String]) {
+        for item in items {
+            let _ = writeln!(self.out, "- {item}");
+        }
+        self.out.push('\n');
+    }
+
+    /// A cell spanning rows is written once; the rows below leave it blank.
+    fn table(&mut self, header: &[String], rows: &[Vec<Cell>]) {
+        self.row(header.iter().map(|h| cell(h)));
+        let _ = writeln!(self.out, "|{}", "---|".repeat(header.len()));
+        let mut spanned = vec![0usize; header.len()];
+        for cells in rows {
+            let mut given = cells.iter();
+            let mut line = Vec::new();
+            for left in &mut spanned {
+                if *left > 0 {
+                    *left -= 1;
+                    line.push(String::new());
+                    continue;
+                }
+                let Some(c) = given.next() else { break };
+                *left = c.rows.saturating_sub(1);
+                line.push(match &c.aside {
+                    Aside::None => cell(&c.text),
+                    Aside::Note(note) => format!("{} — {}", cell(&c.text), cell(note)),
+                    Aside::Qualifier(q) => format!("{} ({})", cell(&c.text), cell(q)),
+                });
+            }
+            self.row(line);
+        }
+        self.out.push('\n');
+    }
+
+    fn turn(&mut self, turn: &str, clock: &str, seen: &[String], unseen: (&str, &[String])) {
+        let _ = writeln!(self.out, "**{turn} ({clock})**\n");
+        // Emphasis inside the full-width brackets: `*［…］*攻撃者` would not close.
+        let label = match self.lang {
+            Lang::En => format!("*[{}]* ", unseen.0),
+            Lang::Ja => format!("［*{}*］", unseen.0),
+        };
+        for e in seen {
+            let _ = writeln!(self.out, "- {e}");
+        }
+        for e in unseen.1 {
+            let _ = writeln!(self.out, "- {label}{e}");
+        }
+        self.out.push('\n');
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
 }
 
-fn render_team(out: &mut String, t: &TeamReport, l: Lang) {
-    let _ = writeln!(
-        out,
-        "## {}\n",
-        crate::report::describe::team_heading(&team_name(&t.name), l)
-    );
-    if !t.members.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}{}\n",
-            lab(l, "Members:", "メンバー："),
-            t.members
-                .iter()
-                .map(|m| team_name(m))
-                .collect::<Vec<_>>()
-                .join(tr(l, ", ", "、"))
-        );
-    }
-    let grade = t
-        .grade
-        .as_ref()
-        .map(|g| format!(" — {g}"))
-        .unwrap_or_default();
-    // The label's space goes outside the emphasis: `**Outcome: **Win` is not bold in
-    // CommonMark (a closing `**` after a space does not close).
-    // The same for a full-width colon followed by a letter: it stays outside in Japanese.
-    let (outcome, score, sep) = match l {
-        Lang::En => ("Outcome:", "Score:", " "),
-        Lang::Ja => ("結果", "得点", "："),
-    };
-    let _ = writeln!(
-        out,
-        "**{outcome}**{sep}{}  \n**{score}**{sep}{} / {} ({}%){grade}\n",
-        t.outcome, t.total, t.max, t.percent
-    );
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    let _ = writeln!(out, "### {}\n", tr(l, "Objectives", "評価項目"));
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} |\n|---|---|---|---|",
-        tr(l, "Objective", "項目"),
-        tr(l, "Result", "判定"),
-        tr(l, "Points", "得点"),
-        tr(l, "Why", "理由")
-    );
-    for o in &t.objectives {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {}/{} | {} |",
-            cell(&o.name),
-            o.status,
-            o.points,
-            o.max,
-            cell(&o.reason)
+    #[test]
+    fn a_cell_spanning_rows_is_written_once() {
+        let mut md = Markdown {
+            out: String::new(),
+            lang: Lang::En,
+        };
+        let turn = Cell {
+            rows: 2,
+            ..Cell::from("2")
+        };
+        let rows = [
+            vec![turn, Cell::from("Blue"), Cell::from("a|b")],
+            vec![Cell::from("Red"), Cell::from("(nothing)")],
+            vec![Cell::from("3"), Cell::from("Blue"), Cell::from("c")],
+        ];
+        let header = ["Turn".into(), "Team".into(), "Did".into()];
+        md.table(&header, &rows);
+        assert_eq!(
+            md.finish(),
+            "| Turn | Team | Did |\n|---|---|---|\n| 2 | Blue | a\\|b |\n|  | Red | (nothing) |\n| 3 | Blue | c |\n\n"
         );
-    }
-    for p in &t.penalties {
-        let _ = writeln!(
-            out,
-            "| {} | {} | −{} | ×{} |",
-            cell(&p.what),
-            tr(l, "penalty", "減点"),
-            p.points,
-            p.count
-        );
-    }
-    out.push('\n');
-
-    if !t.learning.is_empty() {
-        let _ = writeln!(out, "### {}\n", tr(l, "Learning objectives", "学習目標"));
-        for lo in &t.learning {
-            let _ = writeln!(out, "- {} — {}/{}", lo.objective, lo.earned, lo.max);
-        }
-        out.push('\n');
-    }
-
-    if !t.deadlines.is_empty() {
-        let _ = writeln!(out, "### {}\n", tr(l, "Notification deadlines", "報告期限"));
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
-            tr(l, "To", "報告先"),
-            tr(l, "From turn", "開始"),
-            tr(l, "Due", "期限"),
-            tr(l, "Notified", "報告"),
-            tr(l, "Result", "判定")
-        );
-        for d in &t.deadlines {
-            let _ = writeln!(
-                out,
-                "| {} — {} | {} | {} | {} | {} |",
-                cell(&d.stakeholder),
-                cell(&d.basis),
-                d.started,
-                d.due,
-                opt(d.notified),
-                d.verdict
-            );
-        }
-        out.push('\n');
-    }
-
-    let _ = writeln!(out, "### {}\n", tr(l, "Strengths", "良かった点"));
-    if t.strengths.is_empty() {
-        let _ = writeln!(out, "- {}", tr(l, "(none this time)", "（今回はなし）"));
-    }
-    for s in &t.strengths {
-        let _ = writeln!(out, "- {s}");
-    }
-    out.push('\n');
-
-    let _ = writeln!(
-        out,
-        "### {}\n",
-        tr(l, "Areas for improvement", "改善すべき点")
-    );
-    if t.improvements.is_empty() {
-        let _ = writeln!(out, "{}\n", tr(l, "None.", "なし。"));
-    } else {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |\n|---|---|---|",
-            tr(l, "Observation", "所見"),
-            tr(l, "Recommendation", "推奨事項"),
-            tr(l, "Capability", "能力")
-        );
-        for i in &t.improvements {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                cell(&i.observation),
-                cell(&i.recommendation),
-                cell(&i.capability)
-            );
-        }
-        out.push('\n');
-    }
-
-    let _ = writeln!(
-        out,
-        "### {}\n",
-        tr(
-            l,
-            "Decisions against the reference solution",
-            "模範解答との比較"
-        )
-    );
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} |\n|---|---|---|---|",
-        tr(l, "Decision", "対応"),
-        tr(l, "Reference", "模範"),
-        tr(l, "Team", "チーム"),
-        tr(l, "Verdict", "評価")
-    );
-    for d in &t.decisions {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            cell(&d.command),
-            opt(d.reference_turn),
-            opt(d.team_turn),
-            d.verdict
-        );
-    }
-    out.push('\n');
-
-    let _ = writeln!(
-        out,
-        "### {}\n",
-        tr(
-            l,
-            "Timeline: what the team saw and did, and what really happened",
-            "時系列：チームが見たこと・行ったこと、実際に起きていたこと"
-        )
-    );
-    for row in &t.timeline {
-        let _ = writeln!(
-            out,
-            "**{} {} ({})**\n",
-            tr(l, "Turn", "ターン"),
-            row.turn,
-            row.clock
-        );
-        for e in &row.team {
-            let _ = writeln!(out, "- {e}");
-        }
-        for e in &row.truth {
-            let _ = writeln!(
-                out,
-                "- {}{e}",
-                // Emphasis inside the full-width brackets: `*［…］*攻撃者` would not close.
-                tr(l, "*[unseen by the team]* ", "［*チームには見えない*］")
-            );
-        }
-        out.push('\n');
     }
 }
