@@ -442,3 +442,48 @@ fn the_improvement_plan_uses_an_objectives_own_advice() {
             .starts_with("Under pressure")
     );
 }
+
+#[test]
+fn the_scenarios_epilogue_closes_the_report_in_every_format() {
+    let text = crate::util::tutorial_with(
+        "    max_turns: 10,",
+        r#"    debrief: Some((en: "In the real incident the mail came back a month later.
+
+The town rewrote its macro policy.", ja: "実際の事件では、1か月後に同じメールが再び届いた。
+
+町はマクロの方針を改めた。")),
+    max_turns: 10,"#,
+    )
+    .replacen("format: 1,", "format: 2,", 1);
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("tutorial.ron", text.as_bytes())
+            .scenario
+            .expect("the tutorial with an epilogue loads"),
+    );
+    let mut session = Session::new(s.clone(), 1, &["Blue"]).unwrap();
+    bots::play(&mut session, TeamId(0), &mut Idle, None).unwrap();
+    for (lang, heading, para) in [
+        (
+            Lang::En,
+            "Epilogue: the real incident",
+            "The town rewrote its macro policy.",
+        ),
+        (
+            Lang::Ja,
+            "後日談：実際の事件では",
+            "町はマクロの方針を改めた。",
+        ),
+    ] {
+        let r = aar::build(&s, 1, &[("Blue", session.events(TeamId(0)))], lang);
+        let md = markdown::render(&r);
+        assert!(md.contains(&format!("## {heading}")), "{md}");
+        assert!(
+            md.contains(&format!("\n{para}\n")),
+            "a paragraph of its own: {md}"
+        );
+        let page = html::render(&r);
+        assert!(page.contains(&format!("<p>{para}</p>")), "{page}");
+    }
+    // Without one, no such section.
+    assert!(!markdown::render(&golden_report(Lang::En)).contains("Epilogue"));
+}

@@ -30,6 +30,8 @@ pub struct Report {
     pub teams: Vec<TeamReport>,
     /// For several teams: ranking and differences.
     pub room: Option<Room>,
+    /// The scenario's epilogue: what really happened in the incident it is drawn from.
+    pub epilogue: Option<String>,
     /// When and how long it was played, and which version of the scenario (from the log).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub played: Option<Played>,
@@ -1067,5 +1069,6 @@ pub fn build(s: &Scenario, seed: u64, teams: &[(&str, &[Event])], lang: Lang) ->
         teams: reports,
         room,
         played: None,
+        epilogue: s.debrief.as_ref().map(|t| t.get(lang).to_owned()),
     }
 }

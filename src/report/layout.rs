@@ -156,6 +156,12 @@ fn walk(r: &Report, w: &mut impl Writer) {
     for team in &r.teams {
         walk_team(o, team);
     }
+    if let Some(epilogue) = &r.epilogue {
+        o.heading(2, "Epilogue: the real incident", "後日談：実際の事件では");
+        for para in epilogue.split("\n\n") {
+            o.w.paragraph(&[Span::Text(para)], false);
+        }
+    }
 }
 
 fn walk_room(o: &mut Out<'_, impl Writer>, r: &Report, room: &Room) {

@@ -420,6 +420,9 @@ fn debrief(session: &Session, team: TeamId, lang: Lang, drill_over: bool) -> Val
     });
     if drill_over {
         d["timeline"] = timeline(session, team, lang);
+        if let Some(epilogue) = &s.debrief {
+            d["epilogue"] = json!(text(epilogue, lang));
+        }
     }
     d
 }

@@ -84,6 +84,23 @@ pub(crate) fn result_doc(app: &App) -> Doc {
         },
         heading(),
     ));
+    if app.obs.ended.is_some()
+        && let Some(epilogue) = &s.debrief
+    {
+        doc.push(blank());
+        doc.push((
+            tr(
+                lang,
+                "Epilogue: the real incident",
+                "後日談：実際の事件では",
+            )
+            .to_owned(),
+            heading(),
+        ));
+        for para in epilogue.get(lang).split("\n\n") {
+            doc.push((para.to_owned(), Style::new()));
+        }
+    }
     doc.push(blank());
     doc.push((tr(lang, "Objectives", "評価項目").to_owned(), heading()));
     for o in &card.objectives {

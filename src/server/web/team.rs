@@ -392,6 +392,10 @@ fn debrief_part(v: &Value, l: Lang) -> Markup {
                         }
                     } }
                 }
+                @if let Some(epilogue) = d["epilogue"].as_str() {
+                    h3 { (tr(l, "Epilogue: the real incident", "後日談：実際の事件では")) }
+                    @for para in epilogue.split("\n\n") { p.epilogue { (para) } }
+                }
                 p.no-print {
                     a.button href=(format!("/api/team/report?format=html&lang={}", l.code())) download="after-action-report.html" {
                         (tr(l, "Download the after-action report", "事後報告書をダウンロード")) }
