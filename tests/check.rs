@@ -222,6 +222,16 @@ const CASES: &[Case] = &[
         alone: true,
     },
     Case {
+        name: "a stage target that is not one host",
+        find: "via: Lure(\"mail-sender\"),\n                target: \"pc-01\",",
+        replace: "via: Lure(\"mail-sender\"),\n                target: Segment(\"lan\"),",
+        severity: E,
+        path: "adversary.stages.phish.target",
+        message: "a stage's `target` is the id of one host",
+        at: "Segment",
+        alone: true,
+    },
+    Case {
         name: "a format-2 verb in a format-1 file",
         find: "(id: \"harden\", verb: Mitigate,",
         replace: "(id: \"harden\", verb: Unmitigate,",

@@ -285,6 +285,18 @@ pub(crate) fn problem(
     }
 }
 
+/// Says what a value may be where the place says more than ron's error does.
+fn in_place(p: &mut Problem) {
+    let quoted_string = p.message == "expected a string in double quotes";
+    if quoted_string && p.path.starts_with("adversary.stages.") && p.path.ends_with(".target") {
+        p.message = "a stage's `target` is the id of one host, in double quotes".into();
+        p.hint = Some(
+            "write it as `target: \"pc-01\"`; a stage acts on one host, so to reach several write one stage per host"
+                .into(),
+        );
+    }
+}
+
 /// Problems for a file that `ron` could not deserialize.
 pub(crate) fn ron_problems(
     src: &str,
@@ -313,6 +325,7 @@ pub(crate) fn ron_problems(
                 let mut p = problem(map, &src[span.clone()], span.start, &e, &item);
                 let inner = map.describe_descent(item.steps(), p.span.start);
                 p.path = item.shown_suffix(&inner).to_string();
+                in_place(&mut p);
                 found.push(p);
             }
         }
