@@ -1731,3 +1731,118 @@ fn a_mitigation_or_a_message_can_make_monitoring_raise_a_trace() {
         assert_eq!(has(&events, |e| *e == alert), raised, "{edits:?}");
     }
 }
+
+#[test]
+fn a_stolen_copy_is_the_originals_records_and_a_deleted_copy_cannot_be_stolen() {
+    let copy = [
+        (
+            r#"monitoring: [Edr]),
+            (id: "pc2","#,
+            r#"monitoring: [Edr], data: ["customers-csv"]),
+            (id: "pc2","#,
+        ),
+        (
+            r#"records: 5000)],"#,
+            r#"records: 5000),
+            (id: "customers-csv", name: (en: "Customer list export", ja: "顧客一覧の書き出し"),
+                sensitivity: Personal, records: 5000, copy_of: "customers")],"#,
+        ),
+        (
+            r#"(id: "mail-filter", name: (en: "Mail filter", ja: "メールフィルター")),"#,
+            r#"(id: "mail-filter", name: (en: "Mail filter", ja: "メールフィルター")),
+            (id: "purge", name: (en: "Delete the export", ja: "書き出しを削除"), removes: ["customers-csv"]),"#,
+        ),
+        (
+            r#"            (id: "dump","#,
+            r#"            (id: "grab-copy", name: (en: "Take the export", ja: "書き出しの窃取"),
+                tactic: Exfiltration, technique: "T1041", after: ["pivot"], via: Target, target: "pc",
+                chance: 100, effects: [Exfiltrate(["customers-csv"])]),
+            (id: "dump","#,
+        ),
+    ];
+    let s = lab_v2(&copy);
+    let customers = s.data_sets.id("customers").unwrap();
+    let export = s.data_sets.id("customers-csv").unwrap();
+    let grab = s.stages.id("grab-copy").unwrap();
+    // A seed on which the database itself is not robbed by turn 3 (its theft needs a dump of
+    // credentials that succeeds one time in two).
+    let play = |seed: u64, purge: bool| {
+        let mut lab = Lab::of(s.clone(), seed);
+        lab.turn(&[]);
+        lab.turn(if purge {
+            &[r#"Act("mitigate", Mitigation("purge"))"#]
+        } else {
+            &[]
+        });
+        let events = lab.turn(&[]);
+        (lab, events)
+    };
+    let seed = (1..40)
+        .find(|&seed| {
+            let (lab, _) = play(seed, false);
+            lab.session.view(T).assets.exfiltrated[customers.index()].is_none()
+        })
+        .expect("a seed");
+    for purge in [false, true] {
+        let (mut lab, events) = play(seed, purge);
+        let view = lab.session.view(T);
+        assert_eq!(
+            view.assets.exfiltrated[export.index()].is_some(),
+            !purge,
+            "purge: {purge}"
+        );
+        assert_eq!(view.exfiltrated(customers), !purge, "purge: {purge}");
+        assert_eq!(
+            has(&events, |e| *e
+                == EventKind::StageBlocked {
+                    stage: grab,
+                    cause: Cause::DataGone
+                }),
+            purge
+        );
+        if !purge {
+            // A report that names the original is right about the stolen copy.
+            let events = lab.turn(&[
+                r#"Act("report", Findings(entry: "web", hosts: ["web", "pc"], data: ["customers"], first_turn: 1))"#,
+            ]);
+            assert!(!has(&events, |e| matches!(e, EventKind::Refused { .. })));
+            let card = lab.session.scorecard(T);
+            let data = lab.s.objectives.id("data").unwrap();
+            assert_eq!(
+                card.objectives[data.index()].reason,
+                cyberdrill::scoring::Reason::Finding {
+                    right: 1,
+                    wrong: 0,
+                    missed: 0
+                }
+            );
+        }
+    }
+    // Only a copy can be removed, and a copy names its original.
+    for (find, replace, message) in [
+        (
+            r#"removes: ["customers-csv"]"#,
+            r#"removes: ["customers"]"#,
+            "`customers` is not a copy",
+        ),
+        (
+            r#"copy_of: "customers""#,
+            r#"copy_of: "customers-csv""#,
+            "cannot be a copy of itself",
+        ),
+    ] {
+        let mut text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+            .unwrap()
+            .replacen("format: 1,", "format: 2,", 1);
+        for (f, r) in copy {
+            text = text.replacen(f, r, 1);
+        }
+        let text = text.replacen(find, replace, 1);
+        let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+        assert!(
+            checked.problems.iter().any(|p| p.message.contains(message)),
+            "{message}: {:?}",
+            checked.problems
+        );
+    }
+}

@@ -27,7 +27,7 @@ impl View<'_> {
                 let acc = &a.accounts[x.index()];
                 acc.stolen && !acc.disabled
             }
-            Condition::DataExfiltrated(d) => a.exfiltrated[d.index()].is_some(),
+            Condition::DataExfiltrated(d) => self.exfiltrated(*d),
             Condition::FunctionDown(f) => a.functions_down[f.index()],
             Condition::Contained => self.contained(),
             Condition::Evicted => self.evicted(),
@@ -41,6 +41,16 @@ impl View<'_> {
 }
 
 impl View<'_> {
+    /// Whether the data set's records have been exfiltrated: it, its original or a copy of
+    /// either.
+    pub fn exfiltrated(&self, d: crate::scenario::model::DataSetId) -> bool {
+        let s = self.s;
+        let original = s.original(d);
+        s.data_sets
+            .ids()
+            .any(|y| s.original(y) == original && self.assets.exfiltrated[y.index()].is_some())
+    }
+
     /// Whether the team's last findings report is mostly right: its entry vector stands for
     /// the stage by which the attacker got in (when such a stage happened), and of the hosts
     /// and data sets it names and should name (those the attacker held or stole), at least
@@ -64,12 +74,14 @@ impl View<'_> {
             return false;
         }
         let held: Vec<bool> = self.assets.hosts.iter().map(|h| h.ever_held).collect();
-        let stolen: Vec<bool> = self
-            .assets
-            .exfiltrated
-            .iter()
-            .map(Option::is_some)
+        // Data sets count as their originals: a stolen copy is the original's records stolen.
+        let stolen: Vec<bool> = s.data_sets.ids().map(|d| self.exfiltrated(d)).collect();
+        let stolen_originals: Vec<_> = s
+            .data_sets
+            .ids()
+            .filter(|&d| s.original(d) == d && stolen[d.index()])
             .collect();
+        let claimed = s.originals(&report.data);
         let (mut right, mut wrong) = (0u64, 0u64);
         for h in &report.hosts {
             if held[h.index()] {
@@ -78,15 +90,14 @@ impl View<'_> {
                 wrong += 1;
             }
         }
-        for d in &report.data {
+        for d in &claimed {
             if stolen[d.index()] {
                 right += 1;
             } else {
                 wrong += 1;
             }
         }
-        let should = held.iter().filter(|x| **x).count() as u64
-            + stolen.iter().filter(|x| **x).count() as u64;
+        let should = held.iter().filter(|x| **x).count() as u64 + stolen_originals.len() as u64;
         let missed = should.saturating_sub(right);
         right * 100 >= u64::from(percent) * (right + wrong + missed)
     }

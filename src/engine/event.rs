@@ -414,4 +414,6 @@ pub enum Cause {
     /// The host it needs is cut off from the internet (rules 4): its command channel, an
     /// inbound mail or link, or an upload cannot get through.
     InternetCut,
+    /// What it would steal is gone: copies deleted by a mitigation's `removes`.
+    DataGone,
 }

@@ -434,7 +434,12 @@ impl View<'_> {
 /// What completing a verb that switches the organisation's state (isolate, block, disable,
 /// protect, and the undoing of each) does to it. The engine applies it when such an action completes; previews
 /// apply it to a copy to foresee what the action would stop.
-pub(crate) fn switch(assets: &mut super::state::Assets, verb: Verb, target: &Target) {
+pub(crate) fn switch(
+    s: &crate::scenario::Scenario,
+    assets: &mut super::state::Assets,
+    verb: Verb,
+    target: &Target,
+) {
     match (verb, target) {
         (Verb::IsolateHost, Target::Host(h)) => assets.hosts[h.index()].isolated = true,
         (Verb::Reconnect, Target::Host(h)) => assets.hosts[h.index()].isolated = false,
@@ -446,7 +451,19 @@ pub(crate) fn switch(assets: &mut super::state::Assets, verb: Verb, target: &Tar
         }
         (Verb::BlockAddress, Target::Address(x)) => assets.blocked[x.index()] = true,
         (Verb::DisableAccount, Target::Account(x)) => assets.accounts[x.index()].disabled = true,
-        (Verb::Mitigate, Target::Mitigation(m)) => assets.mitigated[m.index()] = true,
+        (Verb::Mitigate, Target::Mitigation(m)) => {
+            assets.mitigated[m.index()] = true;
+            // Copies it deletes are gone for good: switching it off does not bring them back.
+            let removes = &s.mitigations[*m].removes;
+            if !removes.is_empty() {
+                if assets.removed.is_empty() {
+                    assets.removed.resize(s.data_sets.len(), false);
+                }
+                for d in removes {
+                    assets.removed[d.index()] = true;
+                }
+            }
+        }
         (Verb::UnblockAddress, Target::Address(x)) => assets.blocked[x.index()] = false,
         (Verb::EnableAccount, Target::Account(x)) => assets.accounts[x.index()].disabled = false,
         (Verb::Unmitigate, Target::Mitigation(m)) => assets.mitigated[m.index()] = false,
@@ -476,7 +493,7 @@ impl View<'_> {
             remaining: s.actions[action].turns,
         });
         let mut done = self.assets.clone();
-        switch(&mut done, s.actions[action].verb, target);
+        switch(s, &mut done, s.actions[action].verb, target);
         let while_running = View {
             staff: &running,
             ..base

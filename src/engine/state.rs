@@ -76,6 +76,10 @@ pub struct Assets {
     /// sessions that never stop a function are those of earlier versions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stopped_until: Vec<u32>,
+    /// Per data set: a copy deleted by a mitigation's `removes`. Empty until one is (as
+    /// `stopped_until`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<bool>,
 }
 
 /// The attacker's progress (ground truth).
@@ -391,6 +395,7 @@ impl TeamBundle {
                 mitigated: vec![false; s.mitigations.len()],
                 functions_down: vec![false; s.functions.len()],
                 stopped_until: Vec::new(),
+                removed: Vec::new(),
             },
             attacker: Attacker {
                 contained: true,

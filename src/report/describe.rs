@@ -303,6 +303,11 @@ fn cause(c: Cause, lang: Lang) -> &'static str {
         ),
         Cause::Patched => tr(lang, "the vulnerability was patched", "脆弱性が修正された"),
         Cause::NoPath => tr(lang, "no network path is left", "通信経路が断たれた"),
+        Cause::DataGone => tr(
+            lang,
+            "the data it was after has been deleted",
+            "狙っていたデータは削除済みだった",
+        ),
         Cause::InternetCut => tr(
             lang,
             "the connection to the internet is cut",

@@ -376,6 +376,20 @@ impl Scenario {
         self.reach[from.index()][to.index()]
     }
 
+    /// The data set a data set is a copy of, or itself: what a report, a condition or an
+    /// objective means by it (a stolen copy is the original's records stolen).
+    pub fn original(&self, d: DataSetId) -> DataSetId {
+        self.data_sets[d].copy_of.unwrap_or(d)
+    }
+
+    /// Data sets as their originals, sorted, each once.
+    pub fn originals(&self, data: &[DataSetId]) -> Vec<DataSetId> {
+        let mut out: Vec<DataSetId> = data.iter().map(|&d| self.original(d)).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The key of an alert.
     pub fn alert_key(&self, alert: AlertId) -> &str {
         match alert {
@@ -478,6 +492,8 @@ pub struct DataSet {
     pub sensitivity: Sensitivity,
     /// Records.
     pub records: u64,
+    /// The data set it is a copy of.
+    pub copy_of: Option<DataSetId>,
 }
 
 /// A business function.
@@ -533,6 +549,8 @@ pub struct Mitigation {
     pub disrupts: Vec<FunctionId>,
     /// Traces that raise an alert while it is on.
     pub detects: Vec<TraceId>,
+    /// Copies of data sets it deletes (for good, once it is on).
+    pub removes: Vec<DataSetId>,
 }
 
 /// A stakeholder.

@@ -366,6 +366,10 @@ pub struct RawDataSet {
     pub sensitivity: Sensitivity,
     /// Number of records.
     pub records: u64,
+    /// The data set this one is a copy of (format 2): personal data copied from the core
+    /// system to a shared folder.
+    #[serde(default)]
+    pub copy_of: Option<String>,
 }
 
 /// How sensitive a data set is.
@@ -434,6 +438,9 @@ pub struct RawMitigation {
     /// loaded into the proxy.
     #[serde(default)]
     pub detects: Vec<String>,
+    /// Copies of data sets it deletes, for good (format 2).
+    #[serde(default)]
+    pub removes: Vec<String>,
 }
 
 /// A stakeholder.

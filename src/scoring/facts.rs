@@ -128,7 +128,12 @@ impl Facts {
                     .filter(|t| *t <= self.now)
             }),
             Condition::HostCompromised(h) => self.held[h.index()],
-            Condition::DataExfiltrated(d) => self.exfiltrated[d.index()],
+            Condition::DataExfiltrated(d) => s
+                .data_sets
+                .ids()
+                .filter(|&y| s.original(y) == s.original(*d))
+                .filter_map(|y| self.exfiltrated[y.index()])
+                .min(),
             Condition::FindingsSubmitted => self.findings.as_ref().map(|(_, t)| *t),
             Condition::ActionDone(a) => self.completed[a.index()].first().copied(),
             Condition::Answered(i, choice) => self.answers[i.index()]
@@ -412,13 +417,16 @@ impl Facts {
             .collect()
     }
 
-    /// Data sets exfiltrated.
-    pub fn exfiltrated_data(&self) -> Vec<crate::scenario::model::DataSetId> {
-        self.exfiltrated
+    /// Data sets whose records were exfiltrated, as their originals (a stolen copy is the
+    /// original's records stolen), sorted, each once.
+    pub fn exfiltrated_data(&self, s: &Scenario) -> Vec<crate::scenario::model::DataSetId> {
+        let stolen: Vec<_> = self
+            .exfiltrated
             .iter()
             .enumerate()
             .filter(|(_, t)| t.is_some())
             .map(|(i, _)| crate::scenario::model::DataSetId::new(i))
-            .collect()
+            .collect();
+        s.originals(&stolen)
     }
 }

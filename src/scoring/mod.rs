@@ -643,8 +643,8 @@ fn finding(s: &Scenario, f: &Facts, field: FindingField, max: u32) -> (Status, u
             }
         }
         FindingField::Data => {
-            let truth: Vec<DataSetId> = f.exfiltrated_data();
-            proportional(compare(&report.data, &truth))
+            let truth: Vec<DataSetId> = f.exfiltrated_data(s);
+            proportional(compare(&s.originals(&report.data), &truth))
         }
         FindingField::Timeline => match f.first_foothold {
             None => (Status::NotApplicable, 0, Reason::NothingToFind),
@@ -746,7 +746,7 @@ fn wrong_findings(s: &Scenario, f: &Facts) -> u32 {
         wrong += 1;
     }
     wrong += compare(&report.hosts, &f.held_hosts()).1;
-    wrong += compare(&report.data, &f.exfiltrated_data()).1;
+    wrong += compare(&s.originals(&report.data), &f.exfiltrated_data(s)).1;
     if let Some(truth) = f.first_foothold
         && report.first_turn.abs_diff(truth) > 1
     {

@@ -74,11 +74,11 @@ fn answer_effects(
     };
     for effect in &c.effects {
         match *effect {
-            ChoiceEffect::Isolate(h) => switch(t.assets, Verb::IsolateHost, &Target::Host(h)),
+            ChoiceEffect::Isolate(h) => switch(s, t.assets, Verb::IsolateHost, &Target::Host(h)),
             ChoiceEffect::Mitigate(m) => {
-                switch(t.assets, Verb::Mitigate, &Target::Mitigation(m));
+                switch(s, t.assets, Verb::Mitigate, &Target::Mitigation(m));
             }
-            ChoiceEffect::Block(a) => switch(t.assets, Verb::BlockAddress, &Target::Address(a)),
+            ChoiceEffect::Block(a) => switch(s, t.assets, Verb::BlockAddress, &Target::Address(a)),
             ChoiceEffect::Stop(f, turns) => {
                 let stopped = &mut t.assets.stopped_until;
                 if stopped.is_empty() {
@@ -294,7 +294,7 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
             | Verb::EnableAccount
             | Verb::Unmitigate,
             target,
-        ) => crate::engine::legality::switch(t.assets, a.verb, target),
+        ) => crate::engine::legality::switch(s, t.assets, a.verb, target),
         (Verb::ResetCredentials, Target::Account(x)) => t.assets.accounts[x.index()].stolen = false,
         (Verb::Reimage | Verb::RestoreBackup, Target::Host(h)) => rebuild(s, t, *h, a.verb),
         (Verb::Patch, Target::Host(h)) => t.assets.hosts[h.index()].patched = true,

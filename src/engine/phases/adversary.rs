@@ -68,6 +68,18 @@ pub fn status(v: &View, id: StageId) -> Status {
     if st.stopped_by.iter().any(|m| v.assets.mitigated[m.index()]) {
         return Status::Blocked(Cause::Mitigated);
     }
+    // A stage that only steals data, all of it copies deleted since, has nothing to take.
+    let removed =
+        |d: &crate::scenario::model::DataSetId| v.assets.removed.get(d.index()).is_some_and(|r| *r);
+    if !v.assets.removed.is_empty()
+        && !st.effects.is_empty()
+        && st.effects.iter().all(|e| match e {
+            Effect::Exfiltrate(data) => data.iter().all(removed),
+            _ => false,
+        })
+    {
+        return Status::Blocked(Cause::DataGone);
+    }
     if st.exploits.is_some() && hosts[st.target.index()].patched {
         return Status::Blocked(Cause::Patched);
     }
@@ -242,7 +254,8 @@ fn fire(s: &Scenario, t: &mut TeamMut, id: StageId) {
             }
             Effect::Exfiltrate(data) => {
                 for d in data {
-                    if t.assets.exfiltrated[d.index()].is_none() {
+                    let removed = t.assets.removed.get(d.index()).is_some_and(|r| *r);
+                    if !removed && t.assets.exfiltrated[d.index()].is_none() {
                         t.assets.exfiltrated[d.index()] = Some(turn);
                         t.emit(EventKind::Exfiltrated { data: *d });
                     }

@@ -481,11 +481,33 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
                     "list it in some host's `data`",
                 );
             }
+            let copy_of = match &x.copy_of {
+                None => Some(None),
+                Some(of) => {
+                    let p = path.field("copy_of");
+                    ctx.needs_v2(&p, "`copy_of`");
+                    let original = d.data_sets.iter().find(|(_, y)| y.id == *of).map(|(_, y)| y);
+                    if of == &x.id {
+                        ctx.p.error(&p, "a data set cannot be a copy of itself");
+                        None
+                    } else if original.is_some_and(|y| y.copy_of.is_some()) {
+                        ctx.p.error_hint(
+                            &p,
+                            format!("`{of}` is itself a copy"),
+                            "name the original data set: a copy of a copy is a copy of the original",
+                        );
+                        None
+                    } else {
+                        ctx.resolve(Kind::DataSet, of, &p).map(Some)
+                    }
+                }
+            };
             Some(DataSet {
                 key: x.id.clone(),
                 name,
                 sensitivity: x.sensitivity,
                 records: x.records,
+                copy_of: copy_of?,
             })
         })
         .collect();
@@ -592,11 +614,33 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
                 .map(|(i, f)| ctx.resolve(Kind::Function, f, &path.field("disrupts").index(i)))
                 .collect());
             let detects = super::adversary::detects(ctx, d, &m.detects, &path.field("detects"));
+            if !m.removes.is_empty() {
+                ctx.needs_v2(&path.field("removes"), "`removes`");
+            }
+            let removes = all(m
+                .removes
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let p = path.field("removes").index(i);
+                    let id = ctx.resolve(Kind::DataSet, x, &p)?;
+                    if d.data_sets[id.index()].1.copy_of.is_none() {
+                        ctx.p.error_hint(
+                            &p,
+                            format!("`{x}` is not a copy (`copy_of`)"),
+                            "only a copy can be removed: deleting the original destroys the organisation's own data",
+                        );
+                        return None;
+                    }
+                    Some(id)
+                })
+                .collect());
             Some(Mitigation {
                 key: m.id.clone(),
                 name,
                 disrupts: disrupts?,
                 detects: detects?,
+                removes: removes?,
             })
         })
         .collect();
