@@ -961,3 +961,64 @@ fn a_branch_of_an_old_rules_log_keeps_its_rules() {
         cyberdrill::engine::RULES
     );
 }
+
+#[test]
+fn a_root_cause_on_the_findings_form_is_recorded_scored_and_verified() {
+    let text = crate::util::tutorial_with_root_causes();
+    let bytes = text.into_bytes();
+    let checked = cyberdrill::scenario::check_bytes("tutorial-v2.ron", &bytes);
+    let s = Arc::new(
+        checked
+            .scenario
+            .unwrap_or_else(|| panic!("{:?}", checked.problems)),
+    );
+    let cause = s.objectives.id("cause").unwrap();
+    let mut wrongs = Vec::new();
+    for (named, points) in [(Some("macros"), 10), (Some("no-training"), 0), (None, 0)] {
+        let memory = Memory::default();
+        let mut session = Session::new(s.clone(), 1, &["bot"]).unwrap();
+        let h = header(
+            &s,
+            "tutorial-v2.ron",
+            &sha256_hex(&bytes),
+            1,
+            session.team_names(),
+            Lang::En,
+            None,
+        );
+        session.record_to(Box::new(memory.clone()), h).unwrap();
+        session.advance_team(TeamId(0)).unwrap();
+        let report = match named {
+            Some(r) => format!(
+                r#"Act("report", Findings(entry: "phishing", hosts: ["pc-01"], data: [], first_turn: 1, root_cause: "{r}"))"#
+            ),
+            None => r#"Act("report", Findings(entry: "phishing", hosts: ["pc-01"], data: [], first_turn: 1))"#.to_owned(),
+        };
+        session
+            .submit(TeamId(0), vec![crate::engine::cmd(&s, &report)])
+            .unwrap();
+        session.advance_team(TeamId(0)).unwrap();
+        session.advance_team(TeamId(0)).unwrap();
+        let card = session.scorecard(TeamId(0));
+        assert_eq!(card.objectives[cause.index()].points, points, "{named:?}");
+        let wrong = card
+            .penalties
+            .iter()
+            .find(|p| p.kind == cyberdrill::scoring::PenaltyKind::WrongFinding)
+            .map_or(0, |p| p.count);
+        session.seal(None, None).unwrap();
+        let log_bytes = memory.0.lock().unwrap().clone();
+        let log = Log::parse(&log_bytes).unwrap();
+        verify(&log, "tutorial-v2.ron", &bytes, None).unwrap();
+        let written = String::from_utf8(log_bytes).unwrap();
+        assert_eq!(
+            written.contains(r#""root_cause":"#),
+            named.is_some(),
+            "only a named root cause is written"
+        );
+        wrongs.push(wrong);
+    }
+    // A wrong root cause is one more wrong finding; none named is not.
+    assert_eq!(wrongs[1], wrongs[0] + 1, "{wrongs:?}");
+    assert_eq!(wrongs[2], wrongs[0], "{wrongs:?}");
+}

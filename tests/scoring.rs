@@ -151,6 +151,7 @@ fn detection_on_time_late_and_never() {
         hosts: vec![web],
         data: vec![],
         first_turn: 1,
+        root_cause: None,
     });
     never.completed(2, "report", report, None);
     assert!(matches!(
@@ -382,6 +383,7 @@ fn findings_are_compared_with_the_truth() {
             hosts,
             data,
             first_turn,
+            root_cause: None,
         })
     };
     let mut right = Stream::new();

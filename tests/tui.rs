@@ -802,3 +802,63 @@ fn questions_with_a_deadline_are_listed_as_work() {
     }
     panic!("no question with a deadline came in ten turns");
 }
+
+#[test]
+fn the_findings_form_asks_for_a_root_cause_where_the_scenario_has_them() {
+    let text = crate::util::tutorial_with_root_causes();
+    let s = Arc::new(
+        cyberdrill::scenario::check_bytes("tutorial-v2.ron", text.as_bytes())
+            .scenario
+            .expect("loads"),
+    );
+    let session = Session::new(s, 1, &["solo"]).expect("one team");
+    let mut app = App::new(session, Lang::En, ReplayNote::default());
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "a");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..13 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let form = screen(&mut app);
+    assert!(form.contains("Root cause"), "{form}");
+    assert!(
+        form.contains("( ) Office macros from the internet were allowed"),
+        "{form}"
+    );
+    // Entry vector, hosts, data, turn, then the root cause.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Char(' '));
+    let chosen = screen(&mut app);
+    let first = s_first_cause(&chosen);
+    assert!(chosen.contains(&format!("(•) {first}")), "{chosen}");
+    // Without root causes (the tutorial), the form has no such field.
+    let mut plain = app_for_tutorial();
+    press(&mut plain, KeyCode::Enter);
+    keys(&mut plain, "a");
+    press(&mut plain, KeyCode::Home);
+    for _ in 0..13 {
+        press(&mut plain, KeyCode::Down);
+    }
+    press(&mut plain, KeyCode::Enter);
+    assert!(!screen(&mut plain).contains("Root cause"));
+}
+
+/// The first root cause the form lists (each team sees its own order).
+fn s_first_cause(screen: &str) -> String {
+    let causes = [
+        "Staff were never trained to spot phishing",
+        "Office macros from the internet were allowed",
+    ];
+    causes
+        .into_iter()
+        .min_by_key(|c| screen.find(c).unwrap_or(usize::MAX))
+        .unwrap()
+        .to_owned()
+}
+
+fn app_for_tutorial() -> App {
+    app(Lang::En)
+}

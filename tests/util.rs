@@ -35,6 +35,27 @@ pub fn tutorial_with(find: &str, replace: &str) -> String {
     src.replacen(find, replace, 1)
 }
 
+/// The tutorial in format 2 with two root causes on its findings form (the second `correct`)
+/// and a `Finding(RootCause)` objective.
+pub fn tutorial_with_root_causes() -> String {
+    tutorial_with(
+        "        ],\n    ),\n\n    scoring: (\n        objectives: [\n",
+        r#"        ],
+        root_causes: [
+            (id: "no-training", text: (en: "Staff were never trained to spot phishing", ja: "職員がフィッシングを見分ける訓練を受けていなかった")),
+            (id: "macros", correct: true, text: (en: "Office macros from the internet were allowed", ja: "インターネット由来のOfficeマクロが許可されていた")),
+        ],
+    ),
+
+    scoring: (
+        objectives: [
+            (id: "cause", name: (en: "Name the root cause", ja: "根本原因を特定する"), points: 10,
+                learning: ["lo-report"], kind: Finding(RootCause)),
+"#,
+    )
+    .replacen("format: 1,", "format: 2,", 1)
+}
+
 /// Runs the real binary with `args` in the repository root.
 pub fn cyberdrill(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cyberdrill"))

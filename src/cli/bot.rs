@@ -377,11 +377,22 @@ fn findings(rng: &mut ChaCha8Rng, view: &Value) -> Option<RawTarget> {
         .filter_map(|i| i["turn"].as_u64())
         .min()
         .unwrap_or(1) as u32;
+    let causes = view["findings_form"]["root_causes"]
+        .as_array()
+        .unwrap_or(&empty);
+    let root_cause = (!causes.is_empty())
+        .then(|| {
+            causes[below(rng, causes.len())]["id"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .flatten();
     Some(RawTarget::Findings {
         entry,
         hosts,
         data: Vec::new(),
         first_turn: first_turn.max(1),
+        root_cause,
     })
 }
 

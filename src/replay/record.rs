@@ -528,6 +528,8 @@ enum TargetView<'a> {
         hosts: Vec<&'a str>,
         data: Vec<&'a str>,
         first_turn: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        root_cause: Option<&'a str>,
     },
 }
 
@@ -548,6 +550,7 @@ impl<'a> TargetView<'a> {
                 hosts: f.hosts.iter().map(|h| s.hosts.key(*h)).collect(),
                 data: f.data.iter().map(|d| s.data_sets.key(*d)).collect(),
                 first_turn: f.first_turn,
+                root_cause: f.root_cause.map(|r| s.root_causes.key(r)),
             },
         }
     }

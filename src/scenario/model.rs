@@ -239,6 +239,7 @@ keyed!(
     Action,
     Hint,
     EntryVector,
+    RootCause,
     Objective,
 );
 
@@ -276,6 +277,8 @@ pub type ActionId = Id<Action>;
 pub type HintId = Id<Hint>;
 /// Id of an entry vector on the findings form.
 pub type EntryId = Id<EntryVector>;
+/// Id of a root cause on the findings form.
+pub type RootCauseId = Id<RootCause>;
 /// Id of a scored objective.
 pub type ObjectiveId = Id<Objective>;
 
@@ -353,6 +356,8 @@ pub struct Scenario {
     pub hints: Table<Hint>,
     /// Entry vectors on the findings form.
     pub entry_vectors: Table<EntryVector>,
+    /// Root causes on the findings form (format 2; may be empty).
+    pub root_causes: Table<RootCause>,
     /// Scored objectives.
     pub objectives: Table<Objective>,
     /// Penalties.
@@ -958,6 +963,17 @@ pub struct EntryVector {
     pub stages: Vec<StageId>,
 }
 
+/// A root cause on the findings form.
+#[derive(Debug, Clone)]
+pub struct RootCause {
+    /// Id.
+    pub key: String,
+    /// Text.
+    pub text: Text,
+    /// Whether it is the (or a) true root cause.
+    pub correct: bool,
+}
+
 /// A scored objective.
 #[derive(Debug, Clone)]
 pub struct Objective {
@@ -1185,4 +1201,8 @@ pub struct Findings {
     pub data: Vec<DataSetId>,
     /// Turn of first compromise.
     pub first_turn: u32,
+    /// The root cause named, on a form that asks for one. Left out of the state's encoding
+    /// when none (so digests of reports without one are those of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<RootCauseId>,
 }

@@ -1014,6 +1014,23 @@ pub struct RawFindingsForm {
     /// Candidate entry vectors.
     #[serde(default)]
     pub entry_vectors: Vec<RawEntryVector>,
+    /// Candidate root causes (format 2).
+    #[serde(default)]
+    pub root_causes: Vec<RawRootCause>,
+}
+
+/// A candidate root cause for the findings report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename = "RootCause")]
+pub struct RawRootCause {
+    /// Id.
+    pub id: String,
+    /// As shown on the form.
+    pub text: RawText,
+    /// Whether it is the (or a) true root cause.
+    #[serde(default)]
+    pub correct: bool,
 }
 
 /// A candidate entry vector for the findings report.
@@ -1128,6 +1145,8 @@ pub enum FindingField {
     Data,
     /// The turn of the first compromise (within one turn).
     Timeline,
+    /// The root cause (format 2).
+    RootCause,
 }
 
 /// Penalty points.
@@ -1296,5 +1315,8 @@ pub enum RawTarget {
         data: Vec<String>,
         /// Turn of the first compromise.
         first_turn: u32,
+        /// Root cause id, on a form that asks for one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        root_cause: Option<String>,
     },
 }

@@ -646,6 +646,12 @@ fn finding(s: &Scenario, f: &Facts, field: FindingField, max: u32) -> (Status, u
             let truth: Vec<DataSetId> = f.exfiltrated_data(s);
             proportional(compare(&s.originals(&report.data), &truth))
         }
+        // Scored like the entry vector: right or wrong; not naming one misses it.
+        FindingField::RootCause => proportional(match report.root_cause {
+            Some(r) if s.root_causes[r].correct => (1, 0, 0),
+            Some(_) => (0, 1, 1),
+            None => (0, 0, 1),
+        }),
         FindingField::Timeline => match f.first_foothold {
             None => (Status::NotApplicable, 0, Reason::NothingToFind),
             Some(truth) => {
@@ -743,6 +749,9 @@ fn wrong_findings(s: &Scenario, f: &Facts) -> u32 {
     if let Some(stage) = f.entry_stage
         && !s.entry_vectors[report.entry].stages.contains(&stage)
     {
+        wrong += 1;
+    }
+    if report.root_cause.is_some_and(|r| !s.root_causes[r].correct) {
         wrong += 1;
     }
     wrong += compare(&report.hosts, &f.held_hosts()).1;

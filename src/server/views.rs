@@ -337,6 +337,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
         "findings_form": {
             "entry_vectors": obs.entry_order.iter().map(|&id| &s.entry_vectors[id]).map(|e| json!({"id": e.key, "name": text(&e.text, lang)})).collect::<Vec<_>>(),
             "data_sets": s.data_sets.iter().map(|(_, d)| json!({"id": d.key, "name": text(&d.name, lang)})).collect::<Vec<_>>(),
+            "root_causes": obs.root_cause_order.iter().map(|&id| &s.root_causes[id]).map(|r| json!({"id": r.key, "name": text(&r.text, lang)})).collect::<Vec<_>>(),
         },
         "findings": obs.findings.as_ref().map(|(f, turn)| json!({
             "turn": turn,
@@ -344,6 +345,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
             "hosts": f.hosts.iter().map(|h| s.hosts.key(*h)).collect::<Vec<_>>(),
             "data": f.data.iter().map(|d| s.data_sets.key(*d)).collect::<Vec<_>>(),
             "first_turn": f.first_turn,
+            "root_cause": f.root_cause.map(|r| s.root_causes.key(r)),
         })),
         "draft": ctx.draft,
     });

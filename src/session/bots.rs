@@ -290,11 +290,15 @@ impl RandomPolicy {
             .filter(|h| view.knowledge.hosts[h.index()].confirmed)
             .collect();
         let first_turn = view.knowledge.alerts.first().map_or(1, |a| a.turn);
+        // No draw when the form asks for no root cause: the dice of earlier scenarios stay.
+        let root_cause = (!s.root_causes.is_empty())
+            .then(|| crate::scenario::model::Id::new(self.below(s.root_causes.len())));
         Some(Findings {
             entry,
             hosts,
             data: Vec::new(),
             first_turn,
+            root_cause,
         })
     }
 }

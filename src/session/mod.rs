@@ -695,6 +695,16 @@ impl Session {
             .collect()
     }
 
+    /// The order in which the team is shown the findings form's root causes, shuffled per team
+    /// from the seed.
+    pub fn root_cause_order(&self, team: TeamId) -> Vec<crate::scenario::model::RootCauseId> {
+        let s = self.scenario();
+        order::shown_order(self.seed, team.0, "root-causes", s.root_causes.len())
+            .into_iter()
+            .map(Id::new)
+            .collect()
+    }
+
     /// How the team's score changed in turn `turn` (1-based, up to the last turn played), each
     /// change with its reason: objectives met, partly met or lost, penalties, downtime, hints.
     /// A facilitator's intervention after the turn counts with it. Empty for a turn not played.
@@ -792,6 +802,9 @@ fn fits(s: &Scenario, c: &Command) -> Result<(), String> {
             }?;
             if let Target::Findings(f) = target {
                 within("entry vector", f.entry.index(), s.entry_vectors.len())?;
+                if let Some(r) = f.root_cause {
+                    within("root cause", r.index(), s.root_causes.len())?;
+                }
                 for h in &f.hosts {
                     within("host", h.index(), s.hosts.len())?;
                 }

@@ -61,6 +61,8 @@ pub struct Observation {
     pub findings: Option<(Findings, u32)>,
     /// The findings form's entry vectors in the order they are shown to this team.
     pub entry_order: Vec<EntryId>,
+    /// The findings form's root causes, in the order shown to this team.
+    pub root_cause_order: Vec<crate::scenario::model::RootCauseId>,
     /// Commands refused in the last turn, with why.
     pub refused: Vec<(Command, Refusal)>,
     /// Commands queued for the next turn.
@@ -393,6 +395,7 @@ impl Observation {
                 .collect(),
             findings: k.findings.clone(),
             entry_order: session.entry_order(team),
+            root_cause_order: session.root_cause_order(team),
             refused: last_refused,
             queued: session.queued(team).to_vec(),
             score: session.scorecard(team),

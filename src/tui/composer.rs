@@ -209,7 +209,11 @@ impl Composer {
             }
             TargetKind::Findings => {
                 if self.form.is_none() {
-                    self.form = Some(Form::new(s, app.obs.entry_order.clone()));
+                    self.form = Some(Form::new(
+                        s,
+                        app.obs.entry_order.clone(),
+                        app.obs.root_cause_order.clone(),
+                    ));
                 }
                 self.step = Step::Findings;
             }

@@ -1,6 +1,6 @@
 //! The findings report form of the action composer: the entry vector, the affected hosts, the
-//! data stolen and the turn of the first compromise, as the team believes them; and a
-//! submitted report as paragraphs.
+//! data stolen, the turn of the first compromise and (where the scenario asks) the root
+//! cause, as the team believes them; and a submitted report as paragraphs.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
@@ -15,7 +15,7 @@ use super::ui::{heading, notice, selected};
 use super::words;
 use crate::report::describe::tr;
 use crate::scenario::Scenario;
-use crate::scenario::model::{DataSetId, EntryId, Findings, HostId, Lang};
+use crate::scenario::model::{DataSetId, EntryId, Findings, HostId, Lang, RootCauseId};
 
 /// The findings report being filled in.
 pub(super) struct Form {
@@ -32,6 +32,12 @@ pub(super) struct Form {
     datum: usize,
     /// The turn of the first compromise, none at first.
     first_turn: Option<u32>,
+    /// The root causes in the order shown to the team (empty: the form asks for none).
+    cause_order: Vec<RootCauseId>,
+    /// The cursor in the root cause list.
+    cause_cursor: usize,
+    /// The root cause chosen (a position in `cause_order`), none at first.
+    cause: Option<usize>,
 }
 
 fn ticked<T: Copy>(ids: impl Iterator<Item = T>, ticks: &[bool]) -> Vec<T> {
@@ -42,9 +48,9 @@ fn ticked<T: Copy>(ids: impl Iterator<Item = T>, ticks: &[bool]) -> Vec<T> {
 }
 
 impl Form {
-    /// An empty report: no entry vector chosen, nothing ticked, no turn given; the entry
-    /// vectors in the order shown to the team (`order`).
-    pub(super) fn new(s: &Scenario, order: Vec<EntryId>) -> Self {
+    /// An empty report: no entry vector or root cause chosen, nothing ticked, no turn given;
+    /// the entry vectors and root causes in the order shown to the team.
+    pub(super) fn new(s: &Scenario, order: Vec<EntryId>, cause_order: Vec<RootCauseId>) -> Self {
         Self {
             field: 0,
             order,
@@ -55,7 +61,15 @@ impl Form {
             data: vec![false; s.data_sets.len()],
             datum: 0,
             first_turn: None,
+            cause_order,
+            cause_cursor: 0,
+            cause: None,
         }
+    }
+
+    /// The number of fields: the root cause is one only where the scenario asks for it.
+    fn fields(&self) -> usize {
+        if self.cause_order.is_empty() { 4 } else { 5 }
     }
 
     /// The report as filled in; `None` until an entry vector and a turn are given.
@@ -65,6 +79,7 @@ impl Form {
             hosts: ticked::<HostId>(s.hosts.ids(), &self.hosts),
             data: ticked::<DataSetId>(s.data_sets.ids(), &self.data),
             first_turn: self.first_turn?,
+            root_cause: self.cause.and_then(|i| self.cause_order.get(i).copied()),
         })
     }
 
@@ -88,27 +103,36 @@ impl Form {
     /// Moves between and within the fields, ticks, and sets the turn (at most `next_turn`).
     pub(super) fn key(&mut self, code: KeyCode, next_turn: u32) {
         let lens = [self.order.len(), self.hosts.len(), self.data.len(), 0];
+        let fields = self.fields();
         let up = |t: Option<u32>| Some(t.map_or(1, |t| t + 1).min(next_turn.max(1)));
         let down = |t: Option<u32>| Some(t.map_or(1, |t| t.saturating_sub(1).max(1)));
         match code {
-            KeyCode::Tab => self.field = (self.field + 1) % 4,
-            KeyCode::BackTab => self.field = (self.field + 3) % 4,
+            KeyCode::Tab => self.field = (self.field + 1) % fields,
+            KeyCode::BackTab => self.field = (self.field + fields - 1) % fields,
             KeyCode::Up | KeyCode::Char('k') => match self.field {
                 0 => self.cursor = self.cursor.saturating_sub(1),
                 1 => self.host = self.host.saturating_sub(1),
                 2 => self.datum = self.datum.saturating_sub(1),
+                4 => self.cause_cursor = self.cause_cursor.saturating_sub(1),
                 _ => self.first_turn = up(self.first_turn),
             },
             KeyCode::Down | KeyCode::Char('j') => match self.field {
                 0 => self.cursor = (self.cursor + 1).min(lens[0].saturating_sub(1)),
                 1 => self.host = (self.host + 1).min(lens[1].saturating_sub(1)),
                 2 => self.datum = (self.datum + 1).min(lens[2].saturating_sub(1)),
+                4 => {
+                    self.cause_cursor =
+                        (self.cause_cursor + 1).min(self.cause_order.len().saturating_sub(1));
+                }
                 _ => self.first_turn = down(self.first_turn),
             },
             KeyCode::Right | KeyCode::Char('+') => self.first_turn = up(self.first_turn),
             KeyCode::Left | KeyCode::Char('-') => self.first_turn = down(self.first_turn),
             KeyCode::Char(' ') | KeyCode::Char('x') => match self.field {
                 0 if self.cursor < self.order.len() => self.entry = Some(self.cursor),
+                4 if self.cause_cursor < self.cause_order.len() => {
+                    self.cause = Some(self.cause_cursor);
+                }
                 1 => {
                     if let Some(t) = self.hosts.get_mut(self.host) {
                         *t = !*t;
@@ -176,6 +200,18 @@ pub(crate) fn findings_doc(app: &App, f: &Findings) -> Doc {
             Style::new(),
         ),
     ]
+    .into_iter()
+    .chain(f.root_cause.map(|r| {
+        (
+            format!(
+                "{} {}",
+                tr(lang, "Root cause:", "根本原因："),
+                s.root_causes[r].text.get(lang)
+            ),
+            Style::new(),
+        )
+    }))
+    .collect()
 }
 
 /// Draws the form in `body`.
@@ -186,11 +222,13 @@ pub(super) fn draw(form: &Form, app: &App, frame: &mut Frame, body: Rect) {
     let entries = form.order.len() as u16;
     let data = s.data_sets.len() as u16;
     let hosts = s.hosts.len() as u16;
-    let [a, b, d, t, _] = Layout::vertical([
+    let causes = form.cause_order.len() as u16;
+    let [a, b, d, t, c, _] = Layout::vertical([
         Constraint::Length(entries.min(4) + 1),
         Constraint::Max(hosts + 1),
         Constraint::Length(data.min(3) + 1),
         Constraint::Length(1),
+        Constraint::Length(if causes == 0 { 0 } else { causes.min(4) + 1 }),
         Constraint::Fill(1),
     ])
     .areas(body);
@@ -274,4 +312,24 @@ pub(super) fn draw(form: &Form, app: &App, frame: &mut Frame, body: Rect) {
         line = line.patch_style(selected());
     }
     frame.render_widget(Paragraph::new(line), t);
+    if causes > 0 {
+        section(
+            frame,
+            c,
+            4,
+            tr(lang, "Root cause", "根本原因"),
+            form.cause_order
+                .iter()
+                .enumerate()
+                .map(|(i, &r)| {
+                    format!(
+                        "{} {}",
+                        radio(Some(i) == form.cause),
+                        s.root_causes[r].text.get(lang)
+                    )
+                })
+                .collect(),
+            form.cause_cursor,
+        );
+    }
 }

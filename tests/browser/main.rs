@@ -354,6 +354,7 @@ async fn play_command(c: &Client, command: &RawCommand) -> Result<(), String> {
                 hosts,
                 data,
                 first_turn,
+                root_cause,
             },
         ) => {
             composer_home(c).await?;
@@ -386,6 +387,9 @@ async fn play_command(c: &Client, command: &RawCommand) -> Result<(), String> {
                 .await?;
             }
             fill(c, "#first-turn", &first_turn.to_string()).await?;
+            if let Some(r) = root_cause {
+                click(c, &format!("#root-cause option[value={}]", css_string(r))).await?;
+            }
             click(c, &format!("{form} button[type=submit]")).await?;
         }
         RawCommand::Act(action, target) => {

@@ -138,8 +138,12 @@ pub(crate) fn walkthrough_names(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) 
                             hosts,
                             data,
                             first_turn,
+                            root_cause,
                         } => {
                             ctx.check(&[Kind::Entry], entry, &arg1.field("entry"));
+                            if let Some(r) = root_cause {
+                                ctx.check(&[Kind::RootCause], r, &arg1.field("root_cause"));
+                            }
                             for (k, h) in hosts.iter().enumerate() {
                                 ctx.check(&[Kind::Host], h, &arg1.field("hosts").index(k));
                             }
@@ -222,8 +226,13 @@ pub fn resolve_command(s: &Scenario, raw: &RawCommand) -> Result<Command, Comman
                     hosts,
                     data,
                     first_turn,
+                    root_cause,
                 } => {
                     let entry = lookup(&s.entry_vectors, "entry vector", entry, 1)?;
+                    let root_cause = match root_cause {
+                        None => None,
+                        Some(r) => Some(lookup(&s.root_causes, "root cause", r, 1)?),
+                    };
                     let mut hs = hosts
                         .iter()
                         .map(|h| lookup(&s.hosts, "host", h, 1))
@@ -244,6 +253,7 @@ pub fn resolve_command(s: &Scenario, raw: &RawCommand) -> Result<Command, Comman
                         hosts: hs,
                         data: ds,
                         first_turn: *first_turn,
+                        root_cause,
                     })
                 }
             };
@@ -362,6 +372,7 @@ impl Scenario {
                             .map(|d| self.data_sets.key(*d).into())
                             .collect(),
                         first_turn: f.first_turn,
+                        root_cause: f.root_cause.map(|r| self.root_causes.key(r).into()),
                     },
                 };
                 RawCommand::Act(self.actions.key(*action).into(), t)

@@ -150,6 +150,7 @@ pub(crate) struct Content {
     pub actions: Table<Action>,
     pub hints: Table<Hint>,
     pub entry_vectors: Table<EntryVector>,
+    pub root_causes: Table<crate::scenario::model::RootCause>,
     pub objectives: Table<Objective>,
     pub penalties: Penalties,
     pub grades: Vec<Grade>,
@@ -500,6 +501,25 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         })
         .collect();
 
+    let root_causes: Vec<Option<crate::scenario::model::RootCause>> = d
+        .root_causes
+        .iter()
+        .map(|(path, r)| {
+            ctx.needs_v2(path, "a root cause on the findings form");
+            Some(crate::scenario::model::RootCause {
+                key: r.id.clone(),
+                text: ctx.text(&r.text, &path.field("text")),
+                correct: r.correct,
+            })
+        })
+        .collect();
+    if !d.root_causes.is_empty() && !d.root_causes.iter().any(|(_, r)| r.correct) {
+        ctx.p.warn_hint(
+            &Path::root().field("findings").field("root_causes"),
+            "no root cause is `correct`, so naming one can never be right",
+            "mark the true root cause with `correct: true`",
+        );
+    }
     let entry_vectors: Vec<Option<EntryVector>> = d
         .entries
         .iter()
@@ -648,6 +668,7 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Co
         actions: table(actions)?,
         hints: table(hints)?,
         entry_vectors: table(entry_vectors)?,
+        root_causes: table(root_causes)?,
         objectives: table(objectives)?,
         penalties,
         grades,
@@ -881,6 +902,13 @@ pub(crate) fn analyse(ctx: &mut Ctx, raw: &RawScenario, s: &Scenario) {
                     && !s.entry_vectors.iter().any(|(_, e)| !e.stages.is_empty())
                 {
                     Some("no entry vector on the findings form names a stage".to_owned())
+                } else if *field == FindingField::RootCause
+                    && !s.root_causes.iter().any(|(_, r)| r.correct)
+                {
+                    Some(
+                        "no root cause on the findings form is `correct` (`findings: (root_causes: [...])`)"
+                            .to_owned(),
+                    )
                 } else {
                     None
                 }

@@ -41,6 +41,7 @@ pub(crate) enum Kind {
     Action,
     Hint,
     Entry,
+    RootCause,
     Objective,
 }
 
@@ -64,6 +65,7 @@ impl Kind {
             Kind::Action => "action",
             Kind::Hint => "hint",
             Kind::Entry => "entry vector",
+            Kind::RootCause => "root cause",
             Kind::Objective => "objective",
         }
     }
@@ -402,6 +404,7 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
                 actions: content.actions,
                 hints: content.hints,
                 entry_vectors: content.entry_vectors,
+                root_causes: content.root_causes,
                 objectives: content.objectives,
                 penalties: content.penalties,
                 grades: content.grades,

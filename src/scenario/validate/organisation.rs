@@ -138,6 +138,7 @@ pub(crate) struct Declared<'r> {
     pub actions: Vec<(Path, &'r RawAction)>,
     pub hints: Vec<(Path, &'r RawHint)>,
     pub entries: Vec<(Path, &'r RawEntryVector)>,
+    pub root_causes: Vec<(Path, &'r crate::scenario::raw::RawRootCause)>,
     pub objectives: Vec<(Path, &'r RawObjective)>,
 }
 
@@ -254,6 +255,13 @@ pub(crate) fn declare_all<'r>(ctx: &mut Ctx, raw: &'r RawScenario) -> Declared<'
             Kind::Entry,
             &root.field("findings").field("entry_vectors"),
             &raw.findings.entry_vectors,
+            |x| &x.id,
+        ),
+        root_causes: declare_list(
+            ctx,
+            Kind::RootCause,
+            &root.field("findings").field("root_causes"),
+            &raw.findings.root_causes,
             |x| &x.id,
         ),
         objectives: declare_list(

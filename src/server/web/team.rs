@@ -963,6 +963,15 @@ fn findings_form(v: &Value, option: &Value, l: Lang) -> Markup {
                 label for="first-turn" { (tr(l, "First compromise, turn", "最初の侵害（ターン）")) }
                 input #first-turn type="number" name="first_turn" min="1" max=(v["scenario"]["max_turns"]) required
                     value=[draft["first_turn"].as_str()];
+                @if let Some(causes) = form["root_causes"].as_array().filter(|c| !c.is_empty()) {
+                    label for="root-cause" { (tr(l, "Root cause", "根本原因")) }
+                    select #root-cause name="root_cause" {
+                        option value="" { (tr(l, "— choose —", "— 選択 —")) }
+                        @for r in causes {
+                            option value=(s(&r["id"])) selected[draft["root_cause"] == r["id"]] { (s(&r["name"])) }
+                        }
+                    }
+                }
                 p { button type="submit" { (tr(l, "Queue the report", "報告を予約する")) } }
                 p.muted { (tr(l, "What you write here is kept for your team as you type.", "入力内容は入力中もチームで共有・保存されます。")) }
             }
@@ -1124,6 +1133,7 @@ async fn findings(State(state): State<Arc<AppState>>, headers: HeaderMap, body: 
         // Kept as typed, for teammates and against a crash.
         let draft = json!({
             "entry": f.get("entry"),
+            "root_cause": f.get("root_cause"),
             "hosts": f.all("hosts"),
             "data": f.all("data"),
             "first_turn": f.get("first_turn"),
@@ -1165,6 +1175,10 @@ async fn findings(State(state): State<Arc<AppState>>, headers: HeaderMap, body: 
             hosts: f.all("hosts"),
             data: f.all("data"),
             first_turn,
+            root_cause: f
+                .get("root_cause")
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
         };
         queue_command(
             &state,
