@@ -1,5 +1,5 @@
-//! The debrief at the end: the outcome, the scorecard with its reasons and the feedback on
-//! the team's answers; what really happened, turn by turn, the attacker's hidden moves
+//! The debrief at the end: the outcome, the scorecard with its reasons, the feedback on the
+//! team's answers and the scenario's epilogue; what really happened, turn by turn, the attacker's hidden moves
 //! included; and where the replay was written, with the commands that verify it and make the
 //! after-action report from it.
 
@@ -84,23 +84,6 @@ pub(crate) fn result_doc(app: &App) -> Doc {
         },
         heading(),
     ));
-    if app.obs.ended.is_some()
-        && let Some(epilogue) = &s.debrief
-    {
-        doc.push(blank());
-        doc.push((
-            tr(
-                lang,
-                "Epilogue: the real incident",
-                "後日談：実際の事件では",
-            )
-            .to_owned(),
-            heading(),
-        ));
-        for para in epilogue.get(lang).split("\n\n") {
-            doc.push((para.to_owned(), Style::new()));
-        }
-    }
     doc.push(blank());
     doc.push((tr(lang, "Objectives", "評価項目").to_owned(), heading()));
     for o in &card.objectives {
@@ -196,6 +179,23 @@ pub(crate) fn result_doc(app: &App) -> Doc {
                     warn(),
                 )),
             }
+        }
+    }
+    if app.obs.ended.is_some()
+        && let Some(epilogue) = &s.debrief
+    {
+        doc.push(blank());
+        doc.push((
+            tr(
+                lang,
+                "Epilogue: the real incident",
+                "後日談：実際の事件では",
+            )
+            .to_owned(),
+            heading(),
+        ));
+        for para in epilogue.get(lang).split("\n\n") {
+            doc.push((para.to_owned(), Style::new()));
         }
     }
     doc
