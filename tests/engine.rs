@@ -1846,3 +1846,108 @@ fn a_stolen_copy_is_the_originals_records_and_a_deleted_copy_cannot_be_stolen() 
         );
     }
 }
+
+#[test]
+fn a_stage_aimed_at_a_set_of_hosts_is_one_stage_per_host_each_its_own_foothold() {
+    let s = lab_v2(&[
+        (
+            r#"(id: "botnet", address: "198.51.100.4", role: Botnet),"#,
+            r#"(id: "botnet", address: "198.51.100.4", role: Botnet),
+            (id: "mailer", address: "198.51.100.5", role: Delivery),"#,
+        ),
+        (
+            r#"            (id: "dump","#,
+            r#"            (id: "wave", name: (en: "Phishing wave", ja: "フィッシングの波"),
+                tactic: InitialAccess, technique: "T1566.001", via: Lure("mailer"),
+                targets: Segment("lan"), requires: [Turn(2)], chance: 100,
+                effects: [Foothold(level: User, c2: "c2b")],
+                traces: [(id: "wave-mail", source: Edr, seen_in: Alert, severity: Medium,
+                    text: (en: "EDR: macro", ja: "EDR：マクロ"))]),
+            (id: "dump","#,
+        ),
+        (
+            "objectives: [\n",
+            r#"objectives: [
+            (id: "no-wave", name: (en: "No wave", ja: "波なし"), points: 10, kind: Prevent("wave")),"#,
+        ),
+        (
+            r#"(id: "phish", text: (en: "Phishing", ja: "フィッシング")),"#,
+            r#"(id: "phish", stages: ["wave"], text: (en: "Phishing", ja: "フィッシング")),"#,
+        ),
+    ]);
+    // One stage and one trace per host of the segment, named `id@host`.
+    for host in ["pc", "pc2"] {
+        assert!(s.stages.id(&format!("wave@{host}")).is_some(), "{host}");
+        let trace = s.traces.id(&format!("wave-mail@{host}")).unwrap();
+        assert_eq!(s.hosts.key(s.traces[trace].host), host);
+    }
+    assert!(s.stages.id("wave").is_none());
+    let mut lab = Lab::of(s.clone(), 1);
+    lab.turn(&[]);
+    // pc2 is cut off before the wave: only pc is reached.
+    let events = lab.turn(&[r#"Act("isolate", Host("pc2"))"#]);
+    let on = |host: &str| {
+        let h = lab.host(host);
+        has(
+            &events,
+            |e| matches!(e, EventKind::Foothold { host, .. } if *host == h),
+        )
+    };
+    assert!(on("pc"));
+    assert!(!on("pc2"));
+    let card = lab.session.scorecard(T);
+    let no_wave = lab.s.objectives.id("no-wave").unwrap();
+    assert_eq!(
+        card.objectives[no_wave.index()].status,
+        cyberdrill::scoring::Status::Missed,
+        "any copy happening misses a Prevent of the set"
+    );
+    // A condition on the stage holds when any copy happened.
+    let wave_done = cyberdrill::scenario::model::Condition::Any(vec![
+        cyberdrill::scenario::model::Condition::StageDone(s.stages.id("wave@pc").unwrap()),
+        cyberdrill::scenario::model::Condition::StageDone(s.stages.id("wave@pc2").unwrap()),
+    ]);
+    assert!(lab.session.view(T).holds(&wave_done));
+    let phish = s.entry_vectors.id("phish").unwrap();
+    assert_eq!(s.entry_vectors[phish].stages.len(), 2);
+}
+
+#[test]
+fn a_set_of_hosts_is_checked_and_located_at_the_stage_written() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/lab.ron")).unwrap();
+    for (format, edit, message) in [
+        (2, r#"target: "pc", chance: 100,"#, ""),
+        (
+            2,
+            r#"targets: Segment("nowhere"), chance: 100,"#,
+            "unknown segment `nowhere`",
+        ),
+        (
+            2,
+            r#"targets: Kind(Controller), target: "pc", chance: 100,"#,
+            "not both",
+        ),
+        (
+            1,
+            r#"targets: Segment("lan"), chance: 100,"#,
+            "`targets` needs `format: 2`",
+        ),
+    ] {
+        let text = base
+            .replacen("format: 1,", &format!("format: {format},"), 1)
+            .replacen(r#"target: "pc", chance: 100,"#, edit, 1);
+        let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+        if message.is_empty() {
+            assert!(checked.scenario.is_some(), "{:?}", checked.problems);
+            continue;
+        }
+        let p = checked
+            .problems
+            .iter()
+            .find(|p| p.message.contains(message))
+            .unwrap_or_else(|| panic!("{message}: {:?}", checked.problems));
+        assert!(p.path.starts_with("adversary.stages.pivot"), "{}", p.path);
+        let line = text.lines().nth(p.line - 1).unwrap();
+        assert!(line.contains("targets"), "located at the set: {line}");
+    }
+}

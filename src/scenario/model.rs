@@ -996,8 +996,8 @@ pub struct Objective {
 /// What earns an objective.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObjectiveKind {
-    /// Stage never happens.
-    Prevent(StageId),
+    /// None of these stages happens (a stage, or the copies of a set-target stage).
+    Prevent(Vec<StageId>),
     /// Confirmed compromise by a turn.
     Detect {
         /// Deadline.

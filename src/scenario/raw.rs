@@ -574,7 +574,12 @@ pub struct RawStage {
     /// Where the attacker acts from.
     pub via: RawVia,
     /// The host acted on.
+    #[serde(default)]
     pub target: String,
+    /// The hosts acted on, instead of `target` (format 2): the stage is written out as one
+    /// stage per host, `id@host`, each with its own roll, footholds and traces.
+    #[serde(default)]
+    pub targets: Option<RawTargets>,
     /// An account whose stolen credentials the stage needs (valid on the target).
     #[serde(default)]
     pub uses: Option<String>,
@@ -752,6 +757,18 @@ pub enum RawReveal {
     Account(String),
     /// A trace counts as found: what it shows is put in the team's hands (format 2).
     Trace(String),
+}
+
+/// A set of hosts a stage acts on (format 2).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Targets")]
+pub enum RawTargets {
+    /// Every host of a segment.
+    Segment(String),
+    /// These hosts.
+    Hosts(Vec<String>),
+    /// Every host of a kind (`Workstation`).
+    Kind(HostKind),
 }
 
 /// An adversary reaction to being blocked.

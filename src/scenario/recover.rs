@@ -291,7 +291,7 @@ fn in_place(p: &mut Problem) {
     if quoted_string && p.path.starts_with("adversary.stages.") && p.path.ends_with(".target") {
         p.message = "a stage's `target` is the id of one host, in double quotes".into();
         p.hint = Some(
-            "write it as `target: \"pc-01\"`; a stage acts on one host, so to reach several write one stage per host"
+            "write it as `target: \"pc-01\"`; for a set of hosts, write `targets: Segment(\"lan\")`, `targets: Hosts([…])` or `targets: Kind(Workstation)` instead (format 2)"
                 .into(),
         );
     }

@@ -364,7 +364,11 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
     let pending = || (Status::Pending, 0, Reason::Pending);
     let na = |reason| (Status::NotApplicable, 0, reason);
     let (status, points, reason) = match &o.kind {
-        ObjectiveKind::Prevent(stage) => match f.stage_done[stage.index()] {
+        ObjectiveKind::Prevent(stages) => match stages
+            .iter()
+            .filter_map(|st| f.stage_done[st.index()])
+            .min()
+        {
             Some(turn) => (Status::Missed, 0, Reason::StageHappened { turn }),
             None if f.ended => (Status::Met, max, Reason::StageAvoided),
             None => pending(),

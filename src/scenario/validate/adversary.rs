@@ -239,7 +239,18 @@ fn stage(
             "move it to `after`",
         );
     }
-    let target: Option<HostId> = ctx.resolve(Kind::Host, &s.target, &path.field("target"));
+    let target: Option<HostId> = if s.target.is_empty() {
+        if s.targets.is_none() {
+            ctx.p.error_hint(
+                path,
+                format!("stage `{}` has no `target`", s.id),
+                "name the host it acts on, `target: \"pc-01\"`, or (format 2) a set of hosts, `targets: Segment(\"lan\")`",
+            );
+        }
+        None
+    } else {
+        ctx.resolve(Kind::Host, &s.target, &path.field("target"))
+    };
     let via_path = path.field("via");
     let via = match &s.via {
         RawVia::Internet(a) | RawVia::Lure(a) => {
@@ -778,7 +789,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
             "after_any"
         };
         ctx.p.error_hint(
-            &base.item(first, names[0]).field(field),
+            &ctx.stage_path(first, names[0]).field(field),
             format!(
                 "stages wait for each other in a circle: {} → {}",
                 names.join(" → "),
@@ -794,7 +805,7 @@ pub(crate) fn analyse(ctx: &mut Ctx, s: &Scenario) {
         if possible.stages[id.index()] || in_cycle[id.index()] {
             continue;
         }
-        let path = base.item(id.index(), &st.key);
+        let path = ctx.stage_path(id.index(), &st.key);
         let (why, hint) = possible
             .blocker(s, st)
             .unwrap_or_else(|| ("its preconditions can never all hold".into(), None));

@@ -716,7 +716,16 @@ fn objective(
     };
     let kind = match &o.kind {
         RawObjectiveKind::Prevent(s) => {
-            ObjectiveKind::Prevent(ctx.resolve(Kind::Stage, s, &kp.inside(0))?)
+            let ids = ctx
+                .groups
+                .get(s)
+                .cloned()
+                .unwrap_or_else(|| vec![s.clone()]);
+            let resolved: Vec<_> = ids
+                .iter()
+                .map(|x| ctx.resolve(Kind::Stage, x, &kp.inside(0)))
+                .collect();
+            ObjectiveKind::Prevent(all(resolved)?)
         }
         RawObjectiveKind::Detect { by_turn: t } => {
             by_turn(ctx, *t);

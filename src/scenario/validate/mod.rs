@@ -8,6 +8,7 @@
 mod adversary;
 mod commands;
 mod content;
+mod expand;
 mod organisation;
 
 use std::collections::BTreeMap;
@@ -88,6 +89,14 @@ pub(crate) struct Ctx {
     pub missing: [usize; 2],
     /// The file's format version.
     pub format: u32,
+    /// Ids made by writing out set-target stages (`id@host`), exempt from the id form.
+    pub generated: std::collections::BTreeSet<String>,
+    /// What each set-target stage or its traces' ids stand for: their copies.
+    pub groups: expand::Groups,
+    /// Per stage of the written-out scenario: the index of the stage written in the file.
+    pub origin: Vec<usize>,
+    /// Per stage: where it is written (a copy of a set-target stage: the stage written).
+    pub stage_paths: Vec<Path>,
 }
 
 impl Ctx {
@@ -98,7 +107,21 @@ impl Ctx {
             texts: 0,
             missing: [0, 0],
             format: FORMAT_VERSION,
+            generated: std::collections::BTreeSet::new(),
+            groups: expand::Groups::new(),
+            origin: Vec::new(),
+            stage_paths: Vec::new(),
         }
+    }
+
+    /// Where stage `index` (of the written-out scenario) is written.
+    pub fn stage_path(&self, index: usize, key: &str) -> Path {
+        self.stage_paths.get(index).cloned().unwrap_or_else(|| {
+            Path::root()
+                .field("adversary")
+                .field("stages")
+                .item(index, key)
+        })
     }
 
     /// Refuses a format-2 feature in a file of format 1, naming the feature.
@@ -116,7 +139,7 @@ impl Ctx {
     /// with a given id is kept, later ones are reported and skipped).
     pub fn declare(&mut self, kind: Kind, id: &str, path: &Path) -> bool {
         let id_path = path.field("id");
-        if !check_id_form(&mut self.p, id, &id_path) {
+        if !self.generated.contains(id) && !check_id_form(&mut self.p, id, &id_path) {
             return false;
         }
         let clash = std::iter::once(kind)
@@ -361,6 +384,13 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
         );
     }
     ctx.format = raw.format;
+    let mut groups = expand::Groups::new();
+    let expanded = expand::expand(&mut ctx, raw, &mut groups);
+    ctx.groups = groups;
+    if let Some(e) = &expanded {
+        ctx.origin = e.origin.clone();
+    }
+    let raw = expanded.as_ref().map_or(raw, |e| &e.raw);
     check_id_form(&mut ctx.p, &raw.id, &root.field("id"));
     let declared = organisation::declare_all(&mut ctx, raw);
     let meta = organisation::meta(&mut ctx, raw, &declared);

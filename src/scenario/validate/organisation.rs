@@ -228,13 +228,7 @@ pub(crate) fn declare_all<'r>(ctx: &mut Ctx, raw: &'r RawScenario) -> Declared<'
             &raw.notifications,
             |x| &x.id,
         ),
-        stages: declare_list(
-            ctx,
-            Kind::Stage,
-            &adv.field("stages"),
-            &raw.adversary.stages,
-            |x| &x.id,
-        ),
+        stages: Vec::new(),
         injects: declare_list(
             ctx,
             Kind::Inject,
@@ -286,10 +280,21 @@ pub(crate) fn declare_all<'r>(ctx: &mut Ctx, raw: &'r RawScenario) -> Declared<'
             d.addresses.push((path, AddressSrc::Infra(a)));
         }
     }
+    // Stages: a copy of a set-target stage (`id@host`) is located at the stage written.
+    for (k, st) in raw.adversary.stages.iter().enumerate() {
+        let written = ctx.origin.get(k).copied().unwrap_or(k);
+        let base_id = st.id.split('@').next().unwrap_or(&st.id);
+        let path = adv.field("stages").item(written, base_id);
+        if ctx.declare(Kind::Stage, &st.id, &path) {
+            d.stages.push((path, st));
+        }
+    }
+    ctx.stage_paths = d.stages.iter().map(|(p, _)| p.clone()).collect();
     // Traces live inside stages; noise shares their namespace.
     for (s, (stage_path, stage)) in d.stages.iter().enumerate() {
         for (i, t) in stage.traces.iter().enumerate() {
-            let path = stage_path.field("traces").item(i, &t.id);
+            let base_id = t.id.split('@').next().unwrap_or(&t.id);
+            let path = stage_path.field("traces").item(i, base_id);
             if ctx.declare(Kind::Trace, &t.id, &path) {
                 d.traces.push((path, s, t));
             }
