@@ -1951,3 +1951,37 @@ fn a_set_of_hosts_is_checked_and_located_at_the_stage_written() {
         assert!(line.contains("targets"), "located at the set: {line}");
     }
 }
+
+#[test]
+fn a_set_written_out_past_the_stage_limit_is_refused() {
+    let many: String = (0..1_000)
+        .map(|i| {
+            format!(
+                "\n            (id: \"ws-{i}\", kind: Workstation, os: \"Windows\", segment: \"lan\", criticality: Low),"
+            )
+        })
+        .collect();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen("format: 1,", "format: 2,", 1)
+        .replacen("        hosts: [", &format!("        hosts: [{many}"), 1)
+        .replacen(
+            r#"target: "pc", chance: 100,"#,
+            r#"targets: Segment("lan"), chance: 100,"#,
+            1,
+        );
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    assert!(checked.scenario.is_none());
+    assert!(
+        checked
+            .problems
+            .iter()
+            .any(|p| p.message.contains("more than the limit of 1000")),
+        "{:?}",
+        checked
+            .problems
+            .iter()
+            .map(|p| &p.message)
+            .collect::<Vec<_>>()
+    );
+}

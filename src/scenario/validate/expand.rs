@@ -128,6 +128,18 @@ pub(crate) fn expand(ctx: &mut Ctx, raw: &RawScenario, groups: &mut Groups) -> O
         }
         groups.insert(st.id.clone(), copies);
     }
+    let limit = crate::scenario::limits::list_limit("adversary.stages");
+    if stages.len() > limit {
+        ctx.p.error_hint(
+            &base,
+            format!(
+                "written out one stage per host, the adversary has {} stages, more than the limit of {limit}",
+                stages.len()
+            ),
+            "aim the stages at smaller sets of hosts",
+        );
+        return None;
+    }
     out.adversary.stages = stages;
     widen(ctx, &mut out, groups);
     Some(Expanded { raw: out, origin })
