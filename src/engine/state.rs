@@ -502,17 +502,11 @@ impl View<'_> {
     /// command channel (if it has one) is open — the address not blocked and, from rules 4, the
     /// host not cut off from the internet.
     pub fn controllable(&self, h: crate::scenario::model::HostId) -> bool {
-        self.controllable_with(h, &self.internet_segments())
-    }
-
-    /// [`View::controllable`], given [`View::internet_segments`].
-    fn controllable_with(&self, h: crate::scenario::model::HostId, online: &[bool]) -> bool {
         let host = &self.assets.hosts[h.index()];
         host.foothold.is_some()
             && !self.offline(h)
             && host.c2.is_none_or(|c2| {
-                !self.assets.blocked[c2.index()]
-                    && (self.rules < 4 || online[self.s.hosts[h].segment.index()])
+                !self.assets.blocked[c2.index()] && (self.rules < 4 || self.internet_path(h))
             })
     }
 
@@ -557,15 +551,23 @@ impl View<'_> {
 
     /// The attacker holds no host it can still command.
     pub fn contained(&self) -> bool {
-        let online = if self.rules >= 4 {
-            self.internet_segments()
-        } else {
-            Vec::new()
-        };
-        self.s
-            .hosts
-            .ids()
-            .all(|h| !self.controllable_with(h, &online))
+        // The internet path is worked out once, and only if a foothold's channel depends on it.
+        let mut online: Option<Vec<bool>> = None;
+        self.s.hosts.ids().all(|h| {
+            let host = &self.assets.hosts[h.index()];
+            if host.foothold.is_none() || self.offline(h) {
+                return true;
+            }
+            match host.c2 {
+                None => false,
+                Some(c2) if self.assets.blocked[c2.index()] => true,
+                Some(_) if self.rules < 4 => false,
+                Some(_) => {
+                    let online = online.get_or_insert_with(|| self.internet_segments());
+                    !online[self.s.hosts[h].segment.index()]
+                }
+            }
+        })
     }
 
     /// The attacker holds no host at all.
