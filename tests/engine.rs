@@ -1985,3 +1985,24 @@ fn a_set_written_out_past_the_stage_limit_is_refused() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_report_that_starts_a_follow_up_clock_does_not_keep_it() {
+    let s = lab_v2(&[(
+        "notifications: [",
+        r#"notifications: [
+        (id: "again", stakeholder: "boss", trigger: Notified("boss"), within: 2, follow_up: true,
+            basis: (en: "Second report", ja: "続報")),"#,
+    )]);
+    let again = s.notifications.id("again").unwrap();
+    let mut lab = Lab::of(s, 1);
+    lab.turn(&[]);
+    let events = lab.turn(&[r#"Act("notify", Stakeholder("boss"))"#]);
+    assert!(has(
+        &events,
+        |e| matches!(e, EventKind::DeadlineStarted { rule, .. } if *rule == again)
+    ));
+    assert!(!has(&events, |e| *e == EventKind::DeadlineKept { rule: again }));
+    let events = lab.turn(&[r#"Act("notify", Stakeholder("boss"))"#]);
+    assert!(has(&events, |e| *e == EventKind::DeadlineKept { rule: again }));
+}

@@ -372,7 +372,7 @@ impl Facts {
 
     /// The turns the team reported under a notification rule: it notified the stakeholder
     /// (or did the rule's `kept_by` action), the earliest first. For a `follow_up` rule only
-    /// reports made from the turn its clock started count.
+    /// reports made after the turn its clock started count.
     pub fn reports(
         &self,
         s: &Scenario,
@@ -386,7 +386,7 @@ impl Facts {
         };
         all.iter()
             .copied()
-            .filter(|&t| !r.follow_up || t >= start)
+            .filter(|&t| !r.follow_up || t > start)
             .collect()
     }
 

@@ -172,7 +172,7 @@ pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
             t.knowledge.rule_due[i] = Some((turn, due));
             t.emit(EventKind::DeadlineStarted { rule: id, due });
         }
-        let Some((_, due)) = t.knowledge.rule_due[i] else {
+        let Some((start, due)) = t.knowledge.rule_due[i] else {
             continue;
         };
         if t.knowledge.rule_kept[i] || t.knowledge.rule_missed[i] {
@@ -185,7 +185,10 @@ pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
                     && *target == Target::Stakeholder(rule.stakeholder)
             }
         };
-        let reported_now = done_now.iter().any(|(a, target)| reports(*a, target));
+        // A follow-up needs a report made after the turn its clock started: the report that
+        // started it (a first report triggering the final one) is not it.
+        let reported_now = (!rule.follow_up || turn > start)
+            && done_now.iter().any(|(a, target)| reports(*a, target));
         let reported_before = !rule.follow_up
             && match rule.kept_by {
                 Some(k) => t.knowledge.completed[k.index()] > 0,
