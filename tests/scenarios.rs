@@ -150,12 +150,17 @@ fn the_walkthrough_earns_85_percent_on_every_seed_and_idle_teams_lose() {
     }
 }
 
-/// The three flagship exercises and what each must contain.
+/// The flagship exercises and what each must contain.
 #[test]
 fn flagship_scenarios_have_the_required_content() {
     use cyberdrill::scenario::model::{ObjectiveKind, Verb};
     let all = shipped();
-    for id in ["municipal-breach", "olympics-ticketing", "sme-supply-chain"] {
+    for id in [
+        "municipal-breach",
+        "olympics-ticketing",
+        "sme-supply-chain",
+        "port-ransomware",
+    ] {
         let s = all
             .iter()
             .find(|s| s.id == id)
