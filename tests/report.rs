@@ -488,3 +488,19 @@ The town rewrote its macro policy.", ja: "実際の事件では、1か月後に�
     assert!(!markdown::render(&room_report(Lang::En)).contains("Epilogue"));
     assert!(markdown::render(&golden_report(Lang::En)).contains("## Epilogue"));
 }
+
+#[test]
+fn a_follow_up_report_is_credited_to_the_report_that_kept_it() {
+    let (s, _) = cyberdrill::scenario::load(&root().join("scenarios/port-ransomware.ron")).unwrap();
+    let s = Arc::new(s);
+    let mut session = Session::new(s.clone(), 1, &["Blue"]).unwrap();
+    bots::play(&mut session, TeamId(0), &mut Scripted::walkthrough(&s), None).unwrap();
+    let r = aar::build(&s, 1, &[("Blue", session.events(TeamId(0)))], Lang::En);
+    let line = r.teams[0]
+        .strengths
+        .iter()
+        .find(|l| l.contains("Send MLIT the follow-up report in time"))
+        .expect("the follow-up is a strength of the walkthrough");
+    // The walkthrough's first report to the ministry is in turn 3, the follow-up in turn 8.
+    assert!(line.contains("(turn 8)"), "{line}");
+}

@@ -397,15 +397,35 @@ fn timing_verdict(
 ) -> String {
     if let Command::Act { action, target } = command {
         let verb = s.actions[*action].verb;
-        if let (Verb::Notify, Target::Stakeholder(who)) = (verb, target) {
-            let due = events.iter().find_map(|e| match e.kind {
-                EventKind::DeadlineStarted { rule, due }
-                    if s.notifications[rule].stakeholder == *who =>
-                {
-                    Some(due)
+        // The reporting duty this decision answers: of the rules it keeps (a `Notify` of their
+        // stakeholder, or their `kept_by` action), the one whose clock started last before it
+        // (a follow-up's only once its clock had started), else the first one started.
+        let keeps = |r: &crate::scenario::model::NotificationRule| match r.kept_by {
+            Some(a) => a == *action,
+            None => verb == Verb::Notify && *target == Target::Stakeholder(r.stakeholder),
+        };
+        let started: Vec<(u32, u32, bool)> = events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::DeadlineStarted { rule, due } if keeps(&s.notifications[rule]) => {
+                    Some((e.turn, due, s.notifications[rule].follow_up))
                 }
                 _ => None,
-            });
+            })
+            .collect();
+        let due = started
+            .iter()
+            .rev()
+            .find(|&&(start, _, follow_up)| {
+                if follow_up {
+                    start < turn
+                } else {
+                    start <= turn
+                }
+            })
+            .or(started.iter().find(|&&(_, _, follow_up)| !follow_up))
+            .map(|&(_, due, _)| due);
+        {
             if let Some(due) = due {
                 return if turn <= due {
                     match lang {
@@ -710,16 +730,35 @@ fn earned_by(s: &Scenario, events: &[Event], kind: &ObjectiveKind, lang: Lang) -
                 })
         }
         ObjectiveKind::PreserveEvidence => completed(&[Verb::ImageDisk]),
-        ObjectiveKind::Notify(rule) => events.iter().find(|e| match &e.kind {
-            EventKind::Completed { action, target, .. } => match s.notifications[*rule].kept_by {
-                Some(k) => *action == k,
-                None => {
-                    s.actions[*action].verb == Verb::Notify
-                        && *target == Target::Stakeholder(s.notifications[*rule].stakeholder)
-                }
-            },
-            _ => false,
-        }),
+        // The report that counted for the rule (a follow-up's, not the first report).
+        ObjectiveKind::Notify(rule) => {
+            let window = events.iter().find_map(|e| match e.kind {
+                EventKind::DeadlineStarted { rule: r, due } if r == *rule => Some((e.turn, due)),
+                _ => None,
+            });
+            let counted = window.and_then(|(start, due)| {
+                crate::scoring::facts::Facts::gather(s, events, true)
+                    .report_that_counts(s, *rule, start, due)
+            });
+            events.iter().find(|e| {
+                Some(e.turn) == counted
+                    && match &e.kind {
+                        EventKind::Completed { action, target, .. } => {
+                            match s.notifications[*rule].kept_by {
+                                Some(k) => *action == k,
+                                None => {
+                                    s.actions[*action].verb == Verb::Notify
+                                        && *target
+                                            == Target::Stakeholder(
+                                                s.notifications[*rule].stakeholder,
+                                            )
+                                }
+                            }
+                        }
+                        _ => false,
+                    }
+            })
+        }
         ObjectiveKind::Restore { .. } => {
             completed(&[Verb::Reconnect, Verb::ReconnectSegment, Verb::RestoreBackup])
         }

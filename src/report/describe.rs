@@ -238,6 +238,17 @@ pub fn command(s: &Scenario, c: &Command, lang: Lang) -> String {
     }
 }
 
+/// Who a reporting duty is owed to, with the action that keeps it when that is not a `Notify`
+/// of them ("Port users — Publish a statement on the website").
+pub fn duty(s: &Scenario, rule: crate::scenario::model::RuleId, lang: Lang) -> String {
+    let r = &s.notifications[rule];
+    let who = s.stakeholders[r.stakeholder].name.get(lang);
+    match r.kept_by {
+        None => who.to_owned(),
+        Some(a) => format!("{who} — {}", s.actions[a].name.get(lang)),
+    }
+}
+
 /// Why a command was refused.
 pub fn refusal(r: &Refusal, lang: Lang) -> String {
     match lang {
@@ -456,31 +467,48 @@ pub fn event(s: &Scenario, e: &Event, lang: Lang) -> String {
         ),
         EventKind::DeadlineStarted { rule, due } => {
             let r = &s.notifications[*rule];
-            match lang {
-                Lang::En => format!(
-                    "Deadline: notify {} by turn {due} ({})",
-                    s.stakeholders[r.stakeholder].name.en, r.basis.en
+            let who = s.stakeholders[r.stakeholder].name.get(lang);
+            match (lang, r.kept_by) {
+                (Lang::En, None) => {
+                    format!("Deadline: notify {who} by turn {due} ({})", r.basis.en)
+                }
+                (Lang::En, Some(a)) => format!(
+                    "Deadline: {} for {who} by turn {due} ({})",
+                    s.actions[a].name.en, r.basis.en
                 ),
-                Lang::Ja => format!(
-                    "期限：{}ターン目までに{}へ報告（{}）",
-                    due, s.stakeholders[r.stakeholder].name.ja, r.basis.ja
+                (Lang::Ja, None) => {
+                    format!("期限：{due}ターン目までに{who}へ報告（{}）", r.basis.ja)
+                }
+                (Lang::Ja, Some(a)) => format!(
+                    "期限：{due}ターン目までに{who}向けに「{}」（{}）",
+                    s.actions[a].name.ja, r.basis.ja
                 ),
             }
         }
-        EventKind::DeadlineKept { rule } => format!(
-            "{}{}",
-            lab(lang, "Deadline kept:", "期限内に報告："),
-            s.stakeholders[s.notifications[*rule].stakeholder]
-                .name
-                .get(lang)
-        ),
-        EventKind::DeadlineMissed { rule } => format!(
-            "{}{}",
-            lab(lang, "Deadline missed:", "報告期限超過："),
-            s.stakeholders[s.notifications[*rule].stakeholder]
-                .name
-                .get(lang)
-        ),
+        EventKind::DeadlineKept { rule } => {
+            let ja = if s.notifications[*rule].kept_by.is_some() {
+                "期限内に対応："
+            } else {
+                "期限内に報告："
+            };
+            format!(
+                "{}{}",
+                lab(lang, "Deadline kept:", ja),
+                duty(s, *rule, lang)
+            )
+        }
+        EventKind::DeadlineMissed { rule } => {
+            let ja = if s.notifications[*rule].kept_by.is_some() {
+                "対応期限超過："
+            } else {
+                "報告期限超過："
+            };
+            format!(
+                "{}{}",
+                lab(lang, "Deadline missed:", ja),
+                duty(s, *rule, lang)
+            )
+        }
         EventKind::QuestionExpired { inject } => format!(
             "{}{}",
             lab(lang, "No answer in time:", "回答期限切れ："),

@@ -302,7 +302,7 @@ pub fn team(session: &Session, team: TeamId, ctx: &TeamContext, lang: Lang) -> V
         })).collect::<Vec<_>>(),
         "deadlines": obs.deadlines.iter().map(|d| json!({
             "rule": s.notifications.key(d.rule),
-            "to": text(&s.stakeholders[s.notifications[d.rule].stakeholder].name, lang),
+            "to": describe::duty(s, d.rule, lang),
             "basis": text(&s.notifications[d.rule].basis, lang),
             "due": d.due, "kept": d.kept, "missed": d.missed,
         })).collect::<Vec<_>>(),

@@ -367,9 +367,7 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
             tr(lang, "Reporting deadlines", "報告期限").into(),
         ));
         for d in &o.deadlines {
-            let who = s.stakeholders[s.notifications[d.rule].stakeholder]
-                .name
-                .get(lang);
+            let who = crate::report::describe::duty(s, d.rule, lang);
             let (state, style) = if d.kept {
                 (tr(lang, "done", "報告済み").to_owned(), good())
             } else if d.missed {
@@ -383,7 +381,7 @@ fn work_rows(app: &App, width: usize, out: &mut Vec<Row>) {
             };
             let text = format!(
                 " {} {state}",
-                fit(who, width.saturating_sub(ui::width(&state) + 2))
+                fit(&who, width.saturating_sub(ui::width(&state) + 2))
             );
             out.push(row(text, style, Item::Deadline(d.rule)));
         }
