@@ -494,7 +494,13 @@ fn a_follow_up_report_is_credited_to_the_report_that_kept_it() {
     let (s, _) = cyberdrill::scenario::load(&root().join("scenarios/port-ransomware.ron")).unwrap();
     let s = Arc::new(s);
     let mut session = Session::new(s.clone(), 1, &["Blue"]).unwrap();
-    bots::play(&mut session, TeamId(0), &mut Scripted::walkthrough(&s), None).unwrap();
+    bots::play(
+        &mut session,
+        TeamId(0),
+        &mut Scripted::walkthrough(&s),
+        None,
+    )
+    .unwrap();
     let r = aar::build(&s, 1, &[("Blue", session.events(TeamId(0)))], Lang::En);
     let line = r.teams[0]
         .strengths

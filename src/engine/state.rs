@@ -510,49 +510,25 @@ impl View<'_> {
             })
     }
 
-    /// Per segment, whether it is connected with the internet: an internet segment that is not
-    /// isolated, or a segment linked to one — directly or through other segments, by `reaches`
-    /// in either direction — with no isolated segment on the way. Isolating the internet
-    /// segment cuts every segment off; isolating a segment, that segment and those that reach
-    /// the internet only through it.
-    pub fn internet_segments(&self) -> Vec<bool> {
-        use crate::scenario::model::SegmentKind;
-        let s = self.s;
-        let n = s.segments.len();
-        let cut = &self.assets.segments_isolated;
-        let mut online = vec![false; n];
-        let mut queue: Vec<usize> = s
-            .segments
-            .iter()
-            .filter(|(x, sx)| sx.kind == SegmentKind::Internet && !cut[x.index()])
-            .map(|(x, _)| x.index())
-            .collect();
-        for &i in &queue {
-            online[i] = true;
-        }
-        while let Some(i) = queue.pop() {
-            for (y, _) in s.segments.iter() {
-                let j = y.index();
-                let a = crate::scenario::model::SegmentId::new(i);
-                if !online[j] && !cut[j] && (s.reaches(a, y) || s.reaches(y, a)) {
-                    online[j] = true;
-                    queue.push(j);
-                }
-            }
-        }
-        online
-    }
-
     /// Whether the host can reach the internet (or be reached from it): it is online and its
-    /// segment is connected with the internet (see [`View::internet_segments`]).
+    /// segment is connected with the internet as the segments are isolated now (see
+    /// [`Scenario::internet_connected`]).
     pub fn internet_path(&self, h: crate::scenario::model::HostId) -> bool {
-        !self.offline(h) && self.internet_segments()[self.s.hosts[h].segment.index()]
+        let seg = self.s.hosts[h].segment.index();
+        !self.offline(h)
+            && if self.assets.segments_isolated.iter().any(|x| *x) {
+                self.s.internet_connected(&self.assets.segments_isolated)[seg]
+            } else {
+                self.s.internet_linked[seg]
+            }
     }
 
     /// The attacker holds no host it can still command.
     pub fn contained(&self) -> bool {
-        // The internet path is worked out once, and only if a foothold's channel depends on it.
-        let mut online: Option<Vec<bool>> = None;
+        // With a segment isolated, the internet path is worked out once, and only if a
+        // foothold's channel depends on it; without, it is the scenario's.
+        let isolated = self.assets.segments_isolated.iter().any(|x| *x);
+        let mut cut: Option<Vec<bool>> = None;
         self.s.hosts.ids().all(|h| {
             let host = &self.assets.hosts[h.index()];
             if host.foothold.is_none() || self.offline(h) {
@@ -563,8 +539,14 @@ impl View<'_> {
                 Some(c2) if self.assets.blocked[c2.index()] => true,
                 Some(_) if self.rules < 4 => false,
                 Some(_) => {
-                    let online = online.get_or_insert_with(|| self.internet_segments());
-                    !online[self.s.hosts[h].segment.index()]
+                    let seg = self.s.hosts[h].segment.index();
+                    !if isolated {
+                        cut.get_or_insert_with(|| {
+                            self.s.internet_connected(&self.assets.segments_isolated)
+                        })[seg]
+                    } else {
+                        self.s.internet_linked[seg]
+                    }
                 }
             }
         })

@@ -373,9 +373,40 @@ pub struct Scenario {
     /// `reach[a][b]`: hosts in segment `a` can open connections to segment `b` (`a == b`
     /// included).
     pub reach: Vec<Vec<bool>>,
+    /// Per segment: connected with the internet while no segment is isolated (see
+    /// [`Scenario::internet_connected`]).
+    pub internet_linked: Vec<bool>,
 }
 
 impl Scenario {
+    /// Per segment, whether it is connected with the internet when the segments marked in
+    /// `isolated` are cut off: an internet segment that is not isolated, or a segment linked
+    /// to one — directly or through other segments, by `reach` in either direction — with no
+    /// isolated segment on the way.
+    pub fn internet_connected(&self, isolated: &[bool]) -> Vec<bool> {
+        let n = self.segments.len();
+        let cut = |i: usize| isolated.get(i).copied().unwrap_or(false);
+        let mut online = vec![false; n];
+        let mut queue: Vec<usize> = self
+            .segments
+            .iter()
+            .filter(|(x, sx)| sx.kind == SegmentKind::Internet && !cut(x.index()))
+            .map(|(x, _)| x.index())
+            .collect();
+        for &i in &queue {
+            online[i] = true;
+        }
+        while let Some(i) = queue.pop() {
+            for (j, on) in online.iter_mut().enumerate() {
+                if !*on && !cut(j) && (self.reach[i][j] || self.reach[j][i]) {
+                    *on = true;
+                    queue.push(j);
+                }
+            }
+        }
+        online
+    }
+
     /// Whether segment `from` can open connections to segment `to`.
     pub fn reaches(&self, from: SegmentId, to: SegmentId) -> bool {
         self.reach[from.index()][to.index()]

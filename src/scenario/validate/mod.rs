@@ -401,7 +401,7 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
 
     let scenario = match (meta, org, adv, content) {
         (Some(meta), Some(org), Some(adv), Some(content)) if ctx.p.error_count() == 0 => {
-            let scenario = Scenario {
+            let mut scenario = Scenario {
                 id: raw.id.clone(),
                 title: meta.title,
                 summary: meta.summary,
@@ -417,6 +417,7 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
                 org_description: org.description,
                 role: org.role,
                 reach: org.reach,
+                internet_linked: Vec::new(),
                 segments: org.segments,
                 hosts: org.hosts,
                 accounts: org.accounts,
@@ -442,6 +443,7 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
                 at_time_limit: raw.end.at_time_limit,
                 walkthrough: Vec::new(),
             };
+            scenario.internet_linked = scenario.internet_connected(&[]);
             finish(&mut ctx, raw, scenario)
         }
         _ => None,
