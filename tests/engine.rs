@@ -1472,7 +1472,8 @@ fn a_duty_can_be_kept_by_an_action_and_a_follow_up_needs_a_report_after_its_trig
         (
             "objectives: [\n",
             r#"objectives: [
-            (id: "final-report", name: (en: "Final", ja: "最終"), points: 10, kind: Notify("final")),"#,
+            (id: "final-report", name: (en: "Final", ja: "最終"), points: 10, kind: Notify("final")),
+            (id: "public", name: (en: "Public", ja: "公表"), points: 10, kind: Notify("tell-public")),"#,
         ),
     ]);
     let rule = |key: &str| s.notifications.id(key).unwrap();
@@ -1517,6 +1518,25 @@ fn a_duty_can_be_kept_by_an_action_and_a_follow_up_needs_a_report_after_its_trig
         assert_eq!(
             card.objectives[objective.index()].points,
             if follow_up { 10 } else { 0 }
+        );
+        // Kept by the statement, and said so.
+        let public = lab.s.objectives.id("public").unwrap();
+        let reason = &card.objectives[public.index()].reason;
+        assert_eq!(
+            *reason,
+            cyberdrill::scoring::Reason::Notified {
+                turn: 3,
+                due: 4,
+                by: lab.s.actions.id("press")
+            }
+        );
+        assert!(
+            cyberdrill::report::describe::reason(
+                &lab.s,
+                reason,
+                cyberdrill::scenario::model::Lang::En
+            )
+            .starts_with("Press at turn 3")
         );
     }
 }

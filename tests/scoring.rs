@@ -269,7 +269,15 @@ fn notification_in_time_late_missed_and_before_the_trigger() {
         .completed(3, "notify", boss.clone(), None);
     assert_eq!(
         ok.objective("tell", true),
-        (Status::Met, 10, Reason::Notified { turn: 3, due: 3 })
+        (
+            Status::Met,
+            10,
+            Reason::Notified {
+                turn: 3,
+                due: 3,
+                by: None
+            }
+        )
     );
     let mut early = Stream::new();
     early
@@ -694,7 +702,15 @@ fn a_notification_duty_arises_from_what_happened_not_from_what_the_team_found() 
         .completed(2, "notify", Target::Stakeholder(boss), None);
     assert_eq!(
         told.objective("tell", true),
-        (Status::Met, 10, Reason::Notified { turn: 2, due: 2 })
+        (
+            Status::Met,
+            10,
+            Reason::Notified {
+                turn: 2,
+                due: 2,
+                by: None
+            }
+        )
     );
     assert_eq!(unseen.card(true).max, told.card(true).max);
     let quiet = Stream::new();

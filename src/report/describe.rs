@@ -967,13 +967,18 @@ pub fn reason(s: &Scenario, r: &Reason, lang: Lang) -> String {
             "攻撃者の侵入後にイメージを取得したホストはない",
         )
         .into(),
-        Reason::Notified { turn, due } => {
-            if en {
-                format!("notified at turn {turn}, due by turn {due}")
-            } else {
-                format!("{turn}ターン目に報告（期限は{due}ターン目）")
-            }
-        }
+        Reason::Notified { turn, due, by } => match (lang, by) {
+            (Lang::En, None) => format!("notified at turn {turn}, due by turn {due}"),
+            (Lang::En, Some(a)) => format!(
+                "{} at turn {turn}, due by turn {due}",
+                s.actions[*a].name.en
+            ),
+            (Lang::Ja, None) => format!("{turn}ターン目に報告（期限は{due}ターン目）"),
+            (Lang::Ja, Some(a)) => format!(
+                "{turn}ターン目に「{}」（期限は{due}ターン目）",
+                s.actions[*a].name.ja
+            ),
+        },
         Reason::NotNotified { due } => {
             if en {
                 format!("not notified (due by turn {due})")

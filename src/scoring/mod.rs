@@ -91,6 +91,9 @@ pub enum Reason {
         turn: u32,
         /// The due turn.
         due: u32,
+        /// The action that kept the duty, when it is not a `Notify` (the rule's `kept_by`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by: Option<crate::scenario::model::ActionId>,
     },
     /// Not notified by the due turn.
     NotNotified {
@@ -460,7 +463,11 @@ fn judge(s: &Scenario, f: &Facts, id: ObjectiveId) -> ObjectiveResult {
                     Some(turn) => graded(
                         late_points(max, o.decay, turn.saturating_sub(due)),
                         max,
-                        Reason::Notified { turn, due },
+                        Reason::Notified {
+                            turn,
+                            due,
+                            by: r.kept_by,
+                        },
                     ),
                     None if f.ended || (o.decay == 0 && f.now >= due) => {
                         (Status::Missed, 0, Reason::NotNotified { due })
