@@ -10,6 +10,10 @@
 //!   damaged and newer databases, profiles, CSV and xAPI.
 //! - `engine.rs`: the turn engine, verb by verb and mechanic by mechanic (on
 //!   `tests/fixtures/lab.ron`, a bench scenario using every verb).
+//! - `format2.rs`: scenario format 2's mechanics (undo verbs, messages that reveal or add
+//!   monitoring, duties kept by actions and follow-ups, `Done`, the internet path, goals that
+//!   do not end the session, answers with effects, data copies, sets of targets), each on the
+//!   lab turned to format 2.
 //! - `determinism.rs`: same inputs, same bytes; seed sweeps; the golden roll sequence.
 //! - `play_e2e.rs`: the real `cyberdrill play` in a pseudo-terminal, end to end (a whole
 //!   exercise, quitting midway, no terminal); screens read back through `vt100`.
@@ -32,6 +36,7 @@ mod balance;
 mod check;
 mod determinism;
 mod engine;
+mod format2;
 mod history;
 mod hostile;
 mod play_e2e;
