@@ -265,8 +265,10 @@ fn a_room_report_from_separately_played_logs() {
     assert!(
         md.contains("### Objectives by team") && md.contains("### Time to detect and to contain")
     );
-    // The scenario starts on Thursday 31 October 2024 at 09:30: turns end on the hour after.
-    assert!(md.contains("**Turn 1 (Thu 10:30)**"), "{md}");
+    // The scenario starts on Thursday 31 October 2024 at 09:30; each turn is headed with its
+    // start, as in the terminal's debrief.
+    assert!(md.contains("**Turn 1 (from Thu 09:30)**"), "{md}");
+    assert!(md.contains("**Turn 2 (from Thu 10:30)**"), "{md}");
     // Which version of the scenario: the first 12 hex digits of the file's SHA-256.
     let sha = cyberdrill::replay::record::sha256_hex(
         &std::fs::read(root().join("scenarios/municipal-breach.ron")).unwrap(),

@@ -147,8 +147,8 @@ pub struct TeamReport {
 pub struct TimelineRow {
     /// Turn.
     pub turn: u32,
-    /// The in-world time at the end of the turn: `Tue 10:30` when the scenario says when it
-    /// starts, else the time since the start, `+HH:MM`.
+    /// When the turn begins in the story: `from Tue 10:00` when the scenario says when it
+    /// starts, else the time since the start, `from +00:30`.
     pub clock: String,
     /// What the team saw and did.
     pub team: Vec<String>,
@@ -805,10 +805,18 @@ fn team_report(s: &Scenario, name: &str, events: &[Event], lang: Lang) -> (TeamR
         let (team, truth): (Vec<&Event>, Vec<&Event>) = of_turn.partition(|e| e.kind.visible());
         timeline.push(TimelineRow {
             turn,
-            clock: if s.start.is_some() {
-                describe::world_time(s, turn * s.minutes_per_turn, lang)
-            } else {
-                clock(turn * s.minutes_per_turn)
+            // From the turn's start, as the terminal's debrief says it.
+            clock: {
+                let minutes = (turn - 1) * s.minutes_per_turn;
+                let at = if s.start.is_some() {
+                    describe::world_time(s, minutes, lang)
+                } else {
+                    clock(minutes)
+                };
+                match lang {
+                    Lang::En => format!("from {at}"),
+                    Lang::Ja => format!("{at}から"),
+                }
             },
             team: team.iter().map(|e| describe::event(s, e, lang)).collect(),
             truth: truth.iter().map(|e| describe::event(s, e, lang)).collect(),
