@@ -703,3 +703,29 @@ fn the_report_that_starts_a_follow_up_clock_does_not_keep_it() {
     let events = lab.turn(&[r#"Act("notify", Stakeholder("boss"))"#]);
     assert!(has(&events, |e| *e == EventKind::DeadlineKept { rule: again }));
 }
+
+#[test]
+fn the_id_of_a_set_target_stage_is_checked_like_any_other() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/lab.ron"))
+        .unwrap()
+        .replacen("format: 1,", "format: 2,", 1)
+        .replacen(r#"(id: "pivot","#, r#"(id: "piv ot","#, 1)
+        .replacen(
+            r#"after_any: ["pivot", "pivot-alt"]"#,
+            r#"after_any: ["pivot-alt"]"#,
+            1,
+        )
+        .replacen(
+            r#"target: "pc", chance: 100,"#,
+            r#"targets: Segment("lan"), chance: 100,"#,
+            1,
+        );
+    let checked = cyberdrill::scenario::check_bytes("lab.ron", text.as_bytes());
+    let p = checked
+        .problems
+        .iter()
+        .find(|p| p.message.contains("piv ot"))
+        .unwrap_or_else(|| panic!("{:?}", checked.problems));
+    assert!(p.path.ends_with(".id"), "{}", p.path);
+    assert!(checked.scenario.is_none());
+}

@@ -101,6 +101,15 @@ pub(crate) fn expand(ctx: &mut Ctx, raw: &RawScenario, groups: &mut Groups) -> O
             continue;
         };
         ctx.needs_v2(&path.field("targets"), "`targets`");
+        // The copies' ids are made from these, and only the copies are declared.
+        super::check_id_form(&mut ctx.p, &st.id, &path.field("id"));
+        for (j, t) in st.traces.iter().enumerate() {
+            super::check_id_form(
+                &mut ctx.p,
+                &t.id,
+                &path.field("traces").item(j, &t.id).field("id"),
+            );
+        }
         if !st.target.is_empty() {
             ctx.p.error_hint(
                 &path.field("targets"),
