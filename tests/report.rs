@@ -462,8 +462,7 @@ The town rewrote its macro policy.", ja: "実際の事件では、1か月後に�
             .scenario
             .expect("the tutorial with an epilogue loads"),
     );
-    let mut session = Session::new(s.clone(), 1, &["Blue"]).unwrap();
-    bots::play(&mut session, TeamId(0), &mut Idle, None).unwrap();
+    let session = crate::util::played(&s, 1, "Blue", &mut Idle);
     for (lang, heading, para) in [
         (
             Lang::En,
@@ -495,14 +494,7 @@ The town rewrote its macro policy.", ja: "実際の事件では、1か月後に�
 fn a_follow_up_report_is_credited_to_the_report_that_kept_it() {
     let (s, _) = cyberdrill::scenario::load(&root().join("scenarios/port-ransomware.ron")).unwrap();
     let s = Arc::new(s);
-    let mut session = Session::new(s.clone(), 1, &["Blue"]).unwrap();
-    bots::play(
-        &mut session,
-        TeamId(0),
-        &mut Scripted::walkthrough(&s),
-        None,
-    )
-    .unwrap();
+    let session = crate::util::played(&s, 1, "Blue", &mut Scripted::walkthrough(&s));
     let r = aar::build(&s, 1, &[("Blue", session.events(TeamId(0)))], Lang::En);
     let line = r.teams[0]
         .strengths

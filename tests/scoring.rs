@@ -656,20 +656,12 @@ fn score_changes_name_each_objective_and_penalty_that_moved() {
 #[test]
 fn every_turn_of_a_session_explains_its_score() {
     use cyberdrill::engine::TeamId;
-    use cyberdrill::session::Session;
-    use cyberdrill::session::bots::{self, Scripted};
+    use cyberdrill::session::bots::Scripted;
     let tutorial = cyberdrill::scenario::load(&crate::util::root().join("scenarios/tutorial.ron"))
         .unwrap()
         .0;
     for s in [lab(), std::sync::Arc::new(tutorial)] {
-        let mut session = Session::new(s.clone(), 3, &["t"]).unwrap();
-        bots::play(
-            &mut session,
-            TeamId(0),
-            &mut Scripted::walkthrough(&s),
-            None,
-        )
-        .unwrap();
+        let session = crate::util::played(&s, 3, "t", &mut Scripted::walkthrough(&s));
         let last = session.turn(TeamId(0));
         let mut sum = 0;
         for turn in 1..=last {

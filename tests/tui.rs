@@ -37,6 +37,16 @@ fn app(lang: Lang) -> App {
     App::new(session, lang, note)
 }
 
+/// Opens the action composer on the action at `index` (0-based, in the scenario's order).
+fn compose(app: &mut App, index: usize) {
+    keys(app, "a");
+    press(app, KeyCode::Home);
+    for _ in 0..index {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+}
+
 fn press(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
@@ -124,12 +134,7 @@ fn every_screen_in_both_languages() {
         insta::assert_snapshot!(format!("main_queued_{l}"), screen(&mut app));
 
         // The findings report form (the last action).
-        keys(&mut app, "a");
-        press(&mut app, KeyCode::Home);
-        for _ in 0..13 {
-            press(&mut app, KeyCode::Down);
-        }
-        press(&mut app, KeyCode::Enter);
+        compose(&mut app, 13);
         insta::assert_snapshot!(format!("composer_findings_{l}"), screen(&mut app));
         press(&mut app, KeyCode::Esc);
         press(&mut app, KeyCode::Esc);
@@ -209,10 +214,7 @@ fn a_question_is_read_answered_and_the_debrief_shown_in_both_languages() {
 fn screens_fit_any_size_and_use_a_larger_one() {
     let mut app = app(Lang::Ja);
     press(&mut app, KeyCode::Enter);
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 1);
     // Small, odd and large sizes all draw (a resize is a draw at the new size); from 40
     // columns on, the composer's target step and its action still show.
     let _ = screen_at(&mut app, 20, 6);
@@ -248,12 +250,7 @@ fn the_composer_offers_only_legal_targets() {
     let mut app = app(Lang::En);
     press(&mut app, KeyCode::Enter);
     // Isolate pc-01 in turn 1 and play it.
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    for _ in 0..4 {
-        press(&mut app, KeyCode::Down);
-    }
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 4);
     let rows = target_rows(&screen(&mut app));
     assert_eq!(rows, ["mx-01", "pc-01", "pc-02", "fs-01"]);
     press(&mut app, KeyCode::Down);
@@ -267,12 +264,7 @@ fn the_composer_offers_only_legal_targets() {
     );
 
     // Isolating again offers every host but pc-01 ...
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    for _ in 0..4 {
-        press(&mut app, KeyCode::Down);
-    }
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 4);
     let text = screen(&mut app);
     assert_eq!(target_rows(&text), ["mx-01", "pc-02", "fs-01"], "{text}");
     // ... and the session agrees, target for target.
@@ -333,11 +325,7 @@ fn effort_is_counted_and_overspending_refused() {
     assert_eq!(app.session().queued(TEAM).len(), 2);
 
     // A third image needs 2 effort with none left: refused at the first step, with why.
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 2);
     let text = screen(&mut app);
     assert!(text.contains("needs 2 effort, 0 left"), "{text}");
     assert_eq!(app.session().queued(TEAM).len(), 2);
@@ -541,12 +529,7 @@ fn the_findings_form_queues_the_report_as_filled_in() {
 fn a_long_confirmation_scrolls() {
     let mut app = app(Lang::En);
     press(&mut app, KeyCode::Enter);
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    for _ in 0..4 {
-        press(&mut app, KeyCode::Down); // Isolate a host
-    }
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 4); // Isolate a host
     press(&mut app, KeyCode::Down); // pc-01
     press(&mut app, KeyCode::Enter);
     // A terminal too short for the whole preview: its first line shows, then scrolls away.
@@ -749,12 +732,7 @@ fn the_target_list_starts_on_the_suspicious_host() {
         "the EDR alert makes pc-01 suspect"
     );
     // Isolate a host: the cursor is on pc-01, the second host listed.
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    for _ in 0..4 {
-        press(&mut app, KeyCode::Down);
-    }
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 4);
     let text = screen(&mut app);
     assert_eq!(target_rows(&text)[0], "mx-01", "{text}");
     let selected = text
@@ -814,12 +792,7 @@ fn the_findings_form_asks_for_a_root_cause_where_the_scenario_has_them() {
     let session = Session::new(s, 1, &["solo"]).expect("one team");
     let mut app = App::new(session, Lang::En, ReplayNote::default());
     press(&mut app, KeyCode::Enter);
-    keys(&mut app, "a");
-    press(&mut app, KeyCode::Home);
-    for _ in 0..13 {
-        press(&mut app, KeyCode::Down);
-    }
-    press(&mut app, KeyCode::Enter);
+    compose(&mut app, 13);
     let form = screen(&mut app);
     assert!(form.contains("Root cause"), "{form}");
     assert!(
@@ -832,22 +805,17 @@ fn the_findings_form_asks_for_a_root_cause_where_the_scenario_has_them() {
     }
     press(&mut app, KeyCode::Char(' '));
     let chosen = screen(&mut app);
-    let first = s_first_cause(&chosen);
+    let first = first_cause_listed(&chosen);
     assert!(chosen.contains(&format!("(•) {first}")), "{chosen}");
     // Without root causes (the tutorial), the form has no such field.
-    let mut plain = app_for_tutorial();
+    let mut plain = self::app(Lang::En);
     press(&mut plain, KeyCode::Enter);
-    keys(&mut plain, "a");
-    press(&mut plain, KeyCode::Home);
-    for _ in 0..13 {
-        press(&mut plain, KeyCode::Down);
-    }
-    press(&mut plain, KeyCode::Enter);
+    compose(&mut plain, 13);
     assert!(!screen(&mut plain).contains("Root cause"));
 }
 
 /// The first root cause the form lists (each team sees its own order).
-fn s_first_cause(screen: &str) -> String {
+fn first_cause_listed(screen: &str) -> String {
     let causes = [
         "Staff were never trained to spot phishing",
         "Office macros from the internet were allowed",
@@ -857,8 +825,4 @@ fn s_first_cause(screen: &str) -> String {
         .min_by_key(|c| screen.find(c).unwrap_or(usize::MAX))
         .unwrap()
         .to_owned()
-}
-
-fn app_for_tutorial() -> App {
-    app(Lang::En)
 }

@@ -8,6 +8,19 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A one-team session of `s` on `seed`, played to its end by `policy`.
+pub fn played(
+    s: &std::sync::Arc<cyberdrill::scenario::Scenario>,
+    seed: u64,
+    team: &str,
+    policy: &mut dyn cyberdrill::session::bots::Policy,
+) -> cyberdrill::session::Session {
+    let mut session = cyberdrill::session::Session::new(s.clone(), seed, &[team]).unwrap();
+    cyberdrill::session::bots::play(&mut session, cyberdrill::engine::TeamId(0), policy, None)
+        .unwrap();
+    session
+}
+
 /// Every shipped scenario file, sorted.
 pub fn shipped_scenarios() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))

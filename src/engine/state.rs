@@ -502,11 +502,16 @@ impl View<'_> {
     /// command channel (if it has one) is open — the address not blocked and, from rules 4, the
     /// host not cut off from the internet.
     pub fn controllable(&self, h: crate::scenario::model::HostId) -> bool {
+        self.controllable_with(h, &InternetPaths::default())
+    }
+
+    fn controllable_with(&self, h: crate::scenario::model::HostId, paths: &InternetPaths) -> bool {
         let host = &self.assets.hosts[h.index()];
         host.foothold.is_some()
             && !self.offline(h)
             && host.c2.is_none_or(|c2| {
-                !self.assets.blocked[c2.index()] && (self.rules < 4 || self.internet_path(h))
+                !self.assets.blocked[c2.index()]
+                    && (self.rules < 4 || paths.online(self, self.s.hosts[h].segment))
             })
     }
 
@@ -514,46 +519,37 @@ impl View<'_> {
     /// segment is connected with the internet as the segments are isolated now (see
     /// [`Scenario::internet_connected`]).
     pub fn internet_path(&self, h: crate::scenario::model::HostId) -> bool {
-        let seg = self.s.hosts[h].segment.index();
-        !self.offline(h)
-            && if self.assets.segments_isolated.iter().any(|x| *x) {
-                self.s.internet_connected(&self.assets.segments_isolated)[seg]
-            } else {
-                self.s.internet_linked[seg]
-            }
+        !self.offline(h) && InternetPaths::default().online(self, self.s.hosts[h].segment)
     }
 
     /// The attacker holds no host it can still command.
     pub fn contained(&self) -> bool {
-        // With a segment isolated, the internet path is worked out once, and only if a
-        // foothold's channel depends on it; without, it is the scenario's.
-        let isolated = self.assets.segments_isolated.iter().any(|x| *x);
-        let mut cut: Option<Vec<bool>> = None;
-        self.s.hosts.ids().all(|h| {
-            let host = &self.assets.hosts[h.index()];
-            if host.foothold.is_none() || self.offline(h) {
-                return true;
-            }
-            match host.c2 {
-                None => false,
-                Some(c2) if self.assets.blocked[c2.index()] => true,
-                Some(_) if self.rules < 4 => false,
-                Some(_) => {
-                    let seg = self.s.hosts[h].segment.index();
-                    !if isolated {
-                        cut.get_or_insert_with(|| {
-                            self.s.internet_connected(&self.assets.segments_isolated)
-                        })[seg]
-                    } else {
-                        self.s.internet_linked[seg]
-                    }
-                }
-            }
-        })
+        // One working-out of the internet path for every foothold.
+        let paths = InternetPaths::default();
+        self.s
+            .hosts
+            .ids()
+            .all(|h| !self.controllable_with(h, &paths))
     }
 
     /// The attacker holds no host at all.
     pub fn evicted(&self) -> bool {
         self.assets.hosts.iter().all(|h| h.foothold.is_none())
+    }
+}
+
+/// Which segments reach the internet, as the segments are isolated now: the scenario's table
+/// while none is, else a walk over the segments, made once (when first asked) for all the
+/// questions asked of it.
+#[derive(Default)]
+struct InternetPaths(std::cell::OnceCell<Vec<bool>>);
+
+impl InternetPaths {
+    fn online(&self, v: &View, seg: crate::scenario::model::SegmentId) -> bool {
+        let isolated = &v.assets.segments_isolated;
+        if !isolated.iter().any(|x| *x) {
+            return v.s.internet_linked[seg.index()];
+        }
+        self.0.get_or_init(|| v.s.internet_connected(isolated))[seg.index()]
     }
 }

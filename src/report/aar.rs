@@ -400,10 +400,8 @@ fn timing_verdict(
         // The reporting duty this decision answers: of the rules it keeps (a `Notify` of their
         // stakeholder, or their `kept_by` action), the one whose clock started last before it
         // (a follow-up's only once its clock had started), else the first one started.
-        let keeps = |r: &crate::scenario::model::NotificationRule| match r.kept_by {
-            Some(a) => a == *action,
-            None => verb == Verb::Notify && *target == Target::Stakeholder(r.stakeholder),
-        };
+        let keeps =
+            |r: &crate::scenario::model::NotificationRule| r.kept_by_act(s, *action, target);
         let started: Vec<(u32, u32, bool)> = events
             .iter()
             .filter_map(|e| match e.kind {
@@ -742,21 +740,8 @@ fn earned_by(s: &Scenario, events: &[Event], kind: &ObjectiveKind, lang: Lang) -
             });
             events.iter().find(|e| {
                 Some(e.turn) == counted
-                    && match &e.kind {
-                        EventKind::Completed { action, target, .. } => {
-                            match s.notifications[*rule].kept_by {
-                                Some(k) => *action == k,
-                                None => {
-                                    s.actions[*action].verb == Verb::Notify
-                                        && *target
-                                            == Target::Stakeholder(
-                                                s.notifications[*rule].stakeholder,
-                                            )
-                                }
-                            }
-                        }
-                        _ => false,
-                    }
+                    && matches!(&e.kind, EventKind::Completed { action, target, .. }
+                        if s.notifications[*rule].kept_by_act(s, *action, target))
             })
         }
         ObjectiveKind::Restore { .. } => {

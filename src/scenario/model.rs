@@ -619,6 +619,20 @@ pub struct NotificationRule {
     pub follow_up: bool,
 }
 
+impl NotificationRule {
+    /// Whether completing `action` on `target` is a report under this rule: its `kept_by`
+    /// action (any target), or else a `Notify` of its stakeholder.
+    pub fn kept_by_act(&self, s: &Scenario, action: ActionId, target: &Target) -> bool {
+        match self.kept_by {
+            Some(k) => action == k,
+            None => {
+                s.actions[action].verb == Verb::Notify
+                    && *target == Target::Stakeholder(self.stakeholder)
+            }
+        }
+    }
+}
+
 /// An adversary stage.
 #[derive(Debug, Clone)]
 pub struct Stage {

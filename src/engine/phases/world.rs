@@ -7,7 +7,7 @@ use super::actions::alert_host;
 use crate::engine::event::EventKind;
 use crate::engine::state::{EndReason, Ending, InboxAlert, Knowledge};
 use crate::scenario::Scenario;
-use crate::scenario::model::{ActionId, AlertId, Outcome, SeenIn, Target, Verb};
+use crate::scenario::model::{ActionId, AlertId, Outcome, SeenIn, Target};
 
 fn raise(s: &Scenario, t: &mut TeamMut, alert: AlertId) {
     let turn = t.clock.turn;
@@ -106,6 +106,20 @@ pub(crate) fn injects(s: &Scenario, t: &mut TeamMut) {
     }
 }
 
+/// The actions that completed in the turn being played, with their targets.
+fn completed_now<'a>(t: &'a TeamMut) -> impl Iterator<Item = (ActionId, &'a Target)> {
+    let turn = t.clock.turn;
+    t.log
+        .events
+        .iter()
+        .rev()
+        .take_while(move |e| e.turn == turn)
+        .filter_map(|e| match &e.kind {
+            EventKind::Completed { action, target, .. } => Some((*action, target)),
+            _ => None,
+        })
+}
+
 /// Business functions are down while a host they need is offline, encrypted or disrupted,
 /// an account they need is disabled, an action or mitigation disrupts them, or an address
 /// they rely on is blocked.
@@ -113,15 +127,8 @@ pub(crate) fn business_impact(s: &Scenario, t: &mut TeamMut) {
     let turn = t.clock.turn;
     // From rules 4, an action that completed this turn was still running in it.
     let finished: Vec<_> = if t.rules >= 4 {
-        t.log
-            .events
-            .iter()
-            .rev()
-            .take_while(|e| e.turn == turn)
-            .filter_map(|e| match e.kind {
-                EventKind::Completed { action, .. } => Some(action),
-                _ => None,
-            })
+        completed_now(t)
+            .map(|(a, _)| a)
             .filter(|&a| !s.actions[a].disrupts.is_empty())
             .collect()
     } else {
@@ -152,16 +159,7 @@ pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
         .iter()
         .any(|(_, r)| r.kept_by.is_some() || r.follow_up)
     {
-        t.log
-            .events
-            .iter()
-            .rev()
-            .take_while(|e| e.turn == turn)
-            .filter_map(|e| match &e.kind {
-                EventKind::Completed { action, target, .. } => Some((*action, target.clone())),
-                _ => None,
-            })
-            .collect()
+        completed_now(t).map(|(a, x)| (a, x.clone())).collect()
     } else {
         Vec::new()
     };
@@ -178,17 +176,12 @@ pub(crate) fn deadlines(s: &Scenario, t: &mut TeamMut) {
         if t.knowledge.rule_kept[i] || t.knowledge.rule_missed[i] {
             continue;
         }
-        let reports = |a: ActionId, target: &Target| match rule.kept_by {
-            Some(k) => a == k,
-            None => {
-                s.actions[a].verb == Verb::Notify
-                    && *target == Target::Stakeholder(rule.stakeholder)
-            }
-        };
         // A follow-up needs a report made after the turn its clock started: the report that
         // started it (a first report triggering the final one) is not it.
         let reported_now = (!rule.follow_up || turn > start)
-            && done_now.iter().any(|(a, target)| reports(*a, target));
+            && done_now
+                .iter()
+                .any(|(a, target)| rule.kept_by_act(s, *a, target));
         let reported_before = !rule.follow_up
             && match rule.kept_by {
                 Some(k) => t.knowledge.completed[k.index()] > 0,
