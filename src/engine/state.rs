@@ -519,7 +519,17 @@ impl View<'_> {
     /// segment is connected with the internet as the segments are isolated now (see
     /// [`Scenario::internet_connected`]).
     pub fn internet_path(&self, h: crate::scenario::model::HostId) -> bool {
-        !self.offline(h) && InternetPaths::default().online(self, self.s.hosts[h].segment)
+        self.internet_path_with(h, &InternetPaths::default())
+    }
+
+    /// [`View::internet_path`], with the working-out shared by several questions asked of
+    /// the same world.
+    pub fn internet_path_with(
+        &self,
+        h: crate::scenario::model::HostId,
+        paths: &InternetPaths,
+    ) -> bool {
+        !self.offline(h) && paths.online(self, self.s.hosts[h].segment)
     }
 
     /// The attacker holds no host it can still command.
@@ -542,7 +552,7 @@ impl View<'_> {
 /// while none is, else a walk over the segments, made once (when first asked) for all the
 /// questions asked of it.
 #[derive(Default)]
-struct InternetPaths(std::cell::OnceCell<Vec<bool>>);
+pub struct InternetPaths(std::cell::OnceCell<Vec<bool>>);
 
 impl InternetPaths {
     fn online(&self, v: &View, seg: crate::scenario::model::SegmentId) -> bool {

@@ -8,7 +8,7 @@
 
 use super::TeamMut;
 use crate::engine::event::{Cause, EventKind};
-use crate::engine::state::View;
+use crate::engine::state::{InternetPaths, View};
 use crate::scenario::Scenario;
 use crate::scenario::model::{Effect, Reaction, SegmentKind, StageId, Via};
 
@@ -25,6 +25,11 @@ pub enum Status {
 
 /// Where stage `id` stands in the world `v`.
 pub fn status(v: &View, id: StageId) -> Status {
+    status_with(v, id, &InternetPaths::default())
+}
+
+/// [`status`], with the internet path worked out once for every stage of a turn.
+fn status_with(v: &View, id: StageId, paths: &InternetPaths) -> Status {
     let s = v.s;
     let st = &s.stages[id];
     let a = v.attacker;
@@ -95,7 +100,7 @@ pub fn status(v: &View, id: StageId) -> Status {
     // command channel (for a foothold controlled through one), an inbound lure, and an upload.
     let egress = v.rules >= 4;
     let c2_cut = |h: crate::scenario::model::HostId| {
-        egress && hosts[h.index()].c2.is_some() && !v.internet_path(h)
+        egress && hosts[h.index()].c2.is_some() && !v.internet_path_with(h, paths)
     };
     let uploads = st
         .effects
@@ -125,7 +130,7 @@ pub fn status(v: &View, id: StageId) -> Status {
             if v.offline(st.target) {
                 return Status::Blocked(Cause::Isolated);
             }
-            if egress && !v.internet_path(st.target) {
+            if egress && !v.internet_path_with(st.target, paths) {
                 return Status::Blocked(Cause::InternetCut);
             }
         }
@@ -137,7 +142,7 @@ pub fn status(v: &View, id: StageId) -> Status {
             if c2_blocked(h) {
                 return Status::Blocked(Cause::C2Blocked);
             }
-            if c2_cut(h) || (uploads && egress && !v.internet_path(h)) {
+            if c2_cut(h) || (uploads && egress && !v.internet_path_with(h, paths)) {
                 return Status::Blocked(Cause::InternetCut);
             }
             let from_seg = s.hosts[h].segment;
@@ -155,7 +160,7 @@ pub fn status(v: &View, id: StageId) -> Status {
             if c2_blocked(st.target) {
                 return Status::Blocked(Cause::C2Blocked);
             }
-            if c2_cut(st.target) || (uploads && egress && !v.internet_path(st.target)) {
+            if c2_cut(st.target) || (uploads && egress && !v.internet_path_with(st.target, paths)) {
                 return Status::Blocked(Cause::InternetCut);
             }
         }
@@ -163,7 +168,7 @@ pub fn status(v: &View, id: StageId) -> Status {
             if v.offline(st.target) {
                 return Status::Blocked(Cause::Isolated);
             }
-            if uploads && egress && !v.internet_path(st.target) {
+            if uploads && egress && !v.internet_path_with(st.target, paths) {
                 return Status::Blocked(Cause::InternetCut);
             }
         }
@@ -178,12 +183,15 @@ pub(crate) fn advance(s: &Scenario, t: &mut TeamMut) {
     let dormant = t.attacker.dormant_until >= turn;
     let mut fired: Vec<StageId> = Vec::new();
     let mut reactions: Vec<(StageId, Reaction)> = Vec::new();
+    // Nothing the stages decide is applied before all were tried, so which segments reach the
+    // internet is the same for each of them.
+    let paths = InternetPaths::default();
     for (id, st) in s.stages.iter() {
         let roll = t.roll();
         if dormant {
             continue;
         }
-        let status = status(&t.view(s), id);
+        let status = status_with(&t.view(s), id, &paths);
         let i = id.index();
         match status {
             Status::NotReady => t.attacker.blocked[i] = false,
