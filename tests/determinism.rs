@@ -217,3 +217,45 @@ fn legal_targets_are_the_candidates_the_checks_accept_at_every_turn() {
         }
     }
 }
+
+/// The attacker's footholds are indexed (`Assets::held`) so that containment does not visit
+/// every host: at every turn of random games on every shipped scenario and the lab, the index
+/// is the hosts with a foothold, in order, and containment and eviction are what the hosts
+/// themselves say.
+#[test]
+fn the_foothold_index_is_the_hosts_with_a_foothold_at_every_turn() {
+    use cyberdrill::engine::Engine;
+    let mut scenarios = vec![lab()];
+    for path in crate::util::shipped_scenarios() {
+        scenarios.push(Arc::new(cyberdrill::scenario::load(&path).unwrap().0));
+    }
+    let mut footholds_seen = 0;
+    for s in scenarios {
+        for seed in 0..16 {
+            let mut engine = Engine::new(s.clone());
+            let team = engine.add_team(seed);
+            let mut policy = RandomPolicy::new(seed + 100);
+            while engine.ending(team).is_none() {
+                let commands = policy.decide(&engine.view(team));
+                engine.submit(team, commands);
+                engine.step(&[team]);
+                let v = engine.view(team);
+                let held: Vec<_> = s
+                    .hosts
+                    .ids()
+                    .filter(|h| v.assets.hosts[h.index()].foothold.is_some())
+                    .collect();
+                let when = format!("{} seed {seed} turn {}", s.id, v.clock.turn);
+                assert_eq!(v.assets.held, held, "{when}");
+                assert_eq!(v.evicted(), held.is_empty(), "{when}");
+                assert_eq!(
+                    v.contained(),
+                    s.hosts.ids().all(|h| !v.controllable(h)),
+                    "{when}"
+                );
+                footholds_seen += held.len();
+            }
+        }
+    }
+    assert!(footholds_seen > 0, "the games gave the attacker footholds");
+}

@@ -16,7 +16,9 @@ pub struct Queue {
     /// Effort still free after the accepted ones.
     pub left: u32,
     staff: super::state::Staff,
-    knowledge: Knowledge,
+    /// The knowledge, once an accepted command changed it (answers, hints, replies); until
+    /// then the team's own, not copied (it holds every alert ever raised).
+    knowledge: Option<Knowledge>,
 }
 
 impl Queue {
@@ -24,7 +26,7 @@ impl Queue {
     pub fn view<'a>(&'a self, base: &View<'a>) -> View<'a> {
         View {
             staff: &self.staff,
-            knowledge: &self.knowledge,
+            knowledge: self.knowledge.as_ref().unwrap_or(base.knowledge),
             ..*base
         }
     }
@@ -37,11 +39,12 @@ impl Queue {
 
 /// What accepting a command does at once (before any task runs): its effort is spent, an
 /// action's task starts, an answer, hint or reply is recorded. Returns the effort left. The
-/// turn's first phase and [`View::check_queue`] both go through here.
-pub(crate) fn accept(
+/// turn's first phase and [`View::check_queue`] both go through here. `knowledge` is asked
+/// for only by a command that changes it (not by an action).
+pub(crate) fn accept<'k>(
     s: &crate::scenario::Scenario,
     staff: &mut super::state::Staff,
-    knowledge: &mut Knowledge,
+    knowledge: impl FnOnce() -> &'k mut Knowledge,
     command: &Command,
     turn: u32,
     left: u32,
@@ -57,11 +60,15 @@ pub(crate) fn accept(
             return left - s.actions[*action].cost;
         }
         Command::Answer { inject, choice } => {
-            knowledge.answers[inject.index()] = Some((*choice, turn));
+            knowledge().answers[inject.index()] = Some((*choice, turn));
         }
-        Command::Hint(h) => knowledge.hints[h.index()] = Some(turn),
+        Command::Hint(h) => knowledge().hints[h.index()] = Some(turn),
         Command::Reply { message, choice } => {
-            if let Some(m) = knowledge.messages.iter_mut().find(|m| m.number == *message) {
+            if let Some(m) = knowledge()
+                .messages
+                .iter_mut()
+                .find(|m| m.number == *message)
+            {
                 m.reply = Some((*choice, turn));
             }
         }
@@ -155,16 +162,17 @@ impl View<'_> {
             verdicts: Vec::with_capacity(commands.len()),
             left: self.effort_free(),
             staff: self.staff.clone(),
-            knowledge: self.knowledge.clone(),
+            knowledge: None,
         };
         let turn = self.next_turn();
         for command in commands {
             let verdict = q.view(self).check(command, q.left);
             if verdict.is_ok() {
+                let base = self.knowledge;
                 q.left = accept(
                     self.s,
                     &mut q.staff,
-                    &mut q.knowledge,
+                    || q.knowledge.get_or_insert_with(|| base.clone()),
                     command,
                     turn,
                     q.left,

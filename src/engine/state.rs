@@ -80,6 +80,43 @@ pub struct Assets {
     /// `stopped_until`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<bool>,
+    /// The hosts the attacker holds (a foothold), in order: an index of the hosts' `foothold`,
+    /// kept by [`Assets::gain_foothold`] and [`Assets::remove_foothold`], so that asking
+    /// whether the attacker is contained visits its footholds, not every host. Not encoded
+    /// (the hosts themselves are).
+    #[serde(skip)]
+    pub held: Vec<crate::scenario::model::HostId>,
+}
+
+impl Assets {
+    /// The attacker holds `h` with at least `level` (a higher privilege held is kept).
+    /// Returns the privilege now held.
+    pub fn gain_foothold(
+        &mut self,
+        h: crate::scenario::model::HostId,
+        level: crate::scenario::model::Privilege,
+    ) -> crate::scenario::model::Privilege {
+        let host = &mut self.hosts[h.index()];
+        let now = host.foothold.map_or(level, |l| l.max(level));
+        host.foothold = Some(now);
+        if let Err(at) = self.held.binary_search(&h) {
+            self.held.insert(at, h);
+        }
+        now
+    }
+
+    /// The attacker loses `h` (its command channel with it). Returns whether it held it.
+    pub fn remove_foothold(&mut self, h: crate::scenario::model::HostId) -> bool {
+        let host = &mut self.hosts[h.index()];
+        if host.foothold.take().is_none() {
+            return false;
+        }
+        host.c2 = None;
+        if let Ok(at) = self.held.binary_search(&h) {
+            self.held.remove(at);
+        }
+        true
+    }
 }
 
 /// The attacker's progress (ground truth).
@@ -396,6 +433,7 @@ impl TeamBundle {
                 functions_down: vec![false; s.functions.len()],
                 stopped_until: Vec::new(),
                 removed: Vec::new(),
+                held: Vec::new(),
             },
             attacker: Attacker {
                 contained: true,
@@ -536,15 +574,15 @@ impl View<'_> {
     pub fn contained(&self) -> bool {
         // One working-out of the internet path for every foothold.
         let paths = InternetPaths::default();
-        self.s
-            .hosts
-            .ids()
-            .all(|h| !self.controllable_with(h, &paths))
+        self.assets
+            .held
+            .iter()
+            .all(|&h| !self.controllable_with(h, &paths))
     }
 
     /// The attacker holds no host at all.
     pub fn evicted(&self) -> bool {
-        self.assets.hosts.iter().all(|h| h.foothold.is_none())
+        self.assets.held.is_empty()
     }
 }
 

@@ -19,7 +19,14 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
     for command in pending {
         let verdict = t.view(s).check(&command, left);
         if verdict.is_ok() {
-            left = crate::engine::legality::accept(s, t.staff, t.knowledge, &command, turn, left);
+            left = crate::engine::legality::accept(
+                s,
+                t.staff,
+                || &mut *t.knowledge,
+                &command,
+                turn,
+                left,
+            );
         }
         outcomes.push((command, verdict));
     }
@@ -342,12 +349,9 @@ fn rebuild(s: &Scenario, t: &mut TeamMut, h: HostId, verb: Verb) {
             t.evidence.traces[id.index()].present = false;
         }
     }
-    let host = &mut t.assets.hosts[h.index()];
-    let was_encrypted = host.encrypted;
-    if host.foothold.is_some() {
-        host.foothold = None;
-        host.c2 = None;
-        host.compromised_at = None;
+    let was_encrypted = t.assets.hosts[h.index()].encrypted;
+    if t.assets.remove_foothold(h) {
+        t.assets.hosts[h.index()].compromised_at = None;
         t.emit(EventKind::FootholdRemoved { host: h });
     }
     let host = &mut t.assets.hosts[h.index()];

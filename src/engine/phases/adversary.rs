@@ -240,12 +240,11 @@ fn fire(s: &Scenario, t: &mut TeamMut, id: StageId) {
     for effect in &st.effects {
         match effect {
             Effect::Foothold { level, c2 } => {
+                let level = t.assets.gain_foothold(target, *level);
                 let host = &mut t.assets.hosts[target.index()];
-                host.foothold = Some(host.foothold.map_or(*level, |l| l.max(*level)));
                 host.c2 = *c2;
                 host.compromised_at.get_or_insert(turn);
                 host.ever_held = true;
-                let level = host.foothold.unwrap_or(*level);
                 t.attacker.first_foothold.get_or_insert(turn);
                 t.emit(EventKind::Foothold {
                     host: target,
