@@ -58,14 +58,13 @@ pub(crate) fn monitoring(s: &Scenario, t: &mut TeamMut) {
         }
     }
     for (id, n) in s.noise.iter() {
-        let roll = t.roll();
         // From rules 2, a host that is offline (isolated, cut off with its segment, being
         // rebuilt) raises no noise: the roll is made all the same, so that the rest of the
         // turn's dice do not move.
-        if t.rules >= 2 && t.view(s).offline(n.host) {
-            continue;
-        }
-        if roll < n.chance && s.hosts[n.host].alerting.contains(&n.source) {
+        if t.roll() < n.chance
+            && !(t.rules >= 2 && t.view(s).offline(n.host))
+            && s.hosts[n.host].alerting.contains(&n.source)
+        {
             raise(s, t, AlertId::Noise(id));
         }
     }
