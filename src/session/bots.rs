@@ -196,10 +196,30 @@ impl Policy for RandomPolicy {
     }
 }
 
+/// Above this many candidates of a kind, the random policy samples targets and never lists
+/// the legal ones (the shipped scenarios stay far below it).
+const SCAN_UP_TO: usize = 1024;
+
+/// How many targets of a kind there are to draw from (alerts: the inbox's entries).
+fn candidates(view: &View, kind: TargetKind) -> usize {
+    let s = view.s;
+    match kind {
+        TargetKind::Host => s.hosts.len(),
+        TargetKind::Segment => s.segments.len(),
+        TargetKind::Account => s.accounts.len(),
+        TargetKind::Address => s.addresses.len(),
+        TargetKind::Stakeholder => s.stakeholders.len(),
+        TargetKind::Mitigation => s.mitigations.len(),
+        TargetKind::Alert => view.knowledge.alerts.len(),
+        TargetKind::Org | TargetKind::Findings => 0,
+    }
+}
+
 impl RandomPolicy {
     /// A uniformly random legal target for the action that is not already chosen this turn:
     /// a few random candidates first (a legal one found this way is uniform among the legal
-    /// ones), then the exact list of legal targets.
+    /// ones), then the exact list of legal targets (only among at most [`SCAN_UP_TO`]
+    /// candidates; among more, 64 draws and no target if none is legal).
     fn target(
         &mut self,
         view: &View,
@@ -225,7 +245,11 @@ impl RandomPolicy {
                 .iter()
                 .any(|task| task.action == action && task.target == *t)
         };
-        for _ in 0..4 {
+        // Among many candidates (a large network, a long inbox) the exact list would visit
+        // every one: more draws instead, and no target if none of them is legal.
+        let sampled_only = a.only.is_empty() && candidates(view, a.verb.target_kind()) > SCAN_UP_TO;
+        let draws = if sampled_only { 64 } else { 4 };
+        for _ in 0..draws {
             let candidate = if a.only.is_empty() {
                 self.candidate(view, a.verb.target_kind())
             } else {
@@ -239,6 +263,9 @@ impl RandomPolicy {
                 return Some(t);
             }
         }
+        if sampled_only {
+            return None;
+        }
         let legal: Vec<Target> = view
             .legal_targets(action)
             .into_iter()
@@ -250,17 +277,7 @@ impl RandomPolicy {
     /// A random target of a kind, legal or not (for alerts: one from the inbox).
     fn candidate(&mut self, view: &View, kind: TargetKind) -> Option<Target> {
         use crate::scenario::model::Id;
-        let s = view.s;
-        let n = match kind {
-            TargetKind::Host => s.hosts.len(),
-            TargetKind::Segment => s.segments.len(),
-            TargetKind::Account => s.accounts.len(),
-            TargetKind::Address => s.addresses.len(),
-            TargetKind::Stakeholder => s.stakeholders.len(),
-            TargetKind::Mitigation => s.mitigations.len(),
-            TargetKind::Alert => view.knowledge.alerts.len(),
-            TargetKind::Org | TargetKind::Findings => 0,
-        };
+        let n = candidates(view, kind);
         if n == 0 {
             return None;
         }
