@@ -4,7 +4,8 @@
 //! column. Then, per network size: `check` (static checks and the walkthrough proof) of a
 //! 20-turn scenario, and `replay verify` of a 1,000-turn log.
 //!
-//! Run `cargo bench --bench scaling` (two to three minutes); the figures are recorded in
+//! Run `cargo bench --bench scaling` (two to three minutes; `-- 10000` measures only the
+//! networks of that many hosts); the figures are recorded in
 //! docs/benchmarks.md. Under `cargo test` (no `--bench` argument) it plays only the smallest
 //! game once, so the benchmark keeps building and running.
 
@@ -150,11 +151,21 @@ fn micros(seconds: f64) -> String {
 
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
-    let (hosts, turns): (&[usize], &[u32]) = if quick {
-        (&HOSTS[..1], &TURNS[..1])
+    // Network sizes named on the command line (`cargo bench --bench scaling -- 10000`) are
+    // the only ones measured.
+    let only: Vec<usize> = std::env::args().filter_map(|a| a.parse().ok()).collect();
+    let (hosts, turns): (Vec<usize>, &[u32]) = if quick {
+        (HOSTS[..1].to_vec(), &TURNS[..1])
     } else {
-        (&HOSTS, &TURNS)
+        let hosts = HOSTS.iter().copied();
+        (
+            hosts
+                .filter(|n| only.is_empty() || only.contains(n))
+                .collect(),
+            &TURNS,
+        )
     };
+    let hosts = &hosts[..];
     println!("cost per team-turn, µs (random bots that play to the time limit)");
     println!(
         "{:>7} {:>6} {:>12} {:>12} {:>10}",
