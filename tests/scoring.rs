@@ -146,13 +146,13 @@ fn detection_on_time_late_and_never() {
     assert_eq!(never.objective("detect", true).0, Status::Missed);
     // A findings report naming a compromised host is.
     let web = lab().hosts.id("web").unwrap();
-    let report = Target::Findings(Findings {
+    let report = Target::Findings(Box::new(Findings {
         entry: lab().entry_vectors.id("web").unwrap(),
         hosts: vec![web],
         data: vec![],
         first_turn: 1,
         root_cause: None,
-    });
+    }));
     never.completed(2, "report", report, None);
     assert!(matches!(
         never.objective("detect", true).2,
@@ -386,13 +386,13 @@ fn findings_are_compared_with_the_truth() {
             .at(4, EventKind::Exfiltrated { data: customers });
     };
     let report = |entry: &str, hosts: Vec<_>, data: Vec<_>, first_turn| {
-        Target::Findings(Findings {
+        Target::Findings(Box::new(Findings {
             entry: s.entry_vectors.id(entry).unwrap(),
             hosts,
             data,
             first_turn,
             root_cause: None,
-        })
+        }))
     };
     let mut right = Stream::new();
     truth(&mut right);

@@ -1214,8 +1214,9 @@ pub enum Target {
     Stakeholder(StakeholderId),
     /// A mitigation.
     Mitigation(MitigationId),
-    /// A findings report.
-    Findings(Findings),
+    /// A findings report (boxed: it is much larger than the other targets, which commands,
+    /// tasks and events hold by value).
+    Findings(Box<Findings>),
 }
 
 impl Target {

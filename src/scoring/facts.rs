@@ -309,7 +309,7 @@ impl Facts {
                             {
                                 f.detected = Some((turn, Detection::Report));
                             }
-                            f.findings = Some((report.clone(), turn));
+                            f.findings = Some(((**report).clone(), turn));
                         }
                         _ => {}
                     }

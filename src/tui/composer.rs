@@ -145,7 +145,7 @@ impl Composer {
                     if let (Some(action), Some(findings)) = (self.action_id(app), findings) {
                         self.command = Some(Command::Act {
                             action,
-                            target: Target::Findings(findings),
+                            target: Target::Findings(Box::new(findings)),
                         });
                         self.step = Step::Confirm;
                     } else if let Some(missing) =

@@ -312,7 +312,7 @@ fn complete(s: &Scenario, t: &mut TeamMut, task: Task) {
             if f.hosts.iter().any(|h| t.assets.hosts[h.index()].ever_held) {
                 t.knowledge.detected_at.get_or_insert(turn);
             }
-            t.knowledge.findings = Some((f.clone(), turn));
+            t.knowledge.findings = Some(((**f).clone(), turn));
         }
         _ => {}
     }

@@ -248,13 +248,13 @@ pub fn resolve_command(s: &Scenario, raw: &RawCommand) -> Result<Command, Comman
                     if *first_turn == 0 {
                         return Err(CommandError::new(1, "turns start at 1".into(), None));
                     }
-                    Target::Findings(Findings {
+                    Target::Findings(Box::new(Findings {
                         entry,
                         hosts: hs,
                         data: ds,
                         first_turn: *first_turn,
                         root_cause,
-                    })
+                    }))
                 }
             };
             if !a.only.is_empty() && !a.only.contains(&resolved) {
