@@ -78,8 +78,9 @@ pub enum EventKind {
         number: u32,
         /// The text.
         text: String,
-        /// Its question, if it asks one.
-        question: Option<super::state::FacilitatorQuestion>,
+        /// Its question, if it asks one (boxed: events are kept by the thousand, and few are
+        /// messages with a question).
+        question: Option<Box<super::state::FacilitatorQuestion>>,
     },
     /// The facilitator gave the team a hint free of charge.
     HintGranted {

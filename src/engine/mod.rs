@@ -315,7 +315,7 @@ impl Engine {
                     EventKind::Message {
                         number: m.number,
                         text: m.text.clone(),
-                        question: m.question.clone(),
+                        question: m.question.clone().map(Box::new),
                     }
                 }
                 Intervention::GrantHint(h) => {

@@ -236,7 +236,12 @@ impl RandomPolicy {
         };
         match a.verb.target_kind() {
             TargetKind::Org => return Some(Target::Org).filter(fresh),
-            TargetKind::Findings => return self.findings(view).map(|f| Target::Findings(Box::new(f))).filter(fresh),
+            TargetKind::Findings => {
+                return self
+                    .findings(view)
+                    .map(|f| Target::Findings(Box::new(f)))
+                    .filter(fresh);
+            }
             _ => {}
         }
         let running = |t: &Target| {
