@@ -879,6 +879,40 @@ fn corrupt_lines_are_reported_in_the_logs_terms() {
     }
 }
 
+/// A log's events are kept as their text (verifying compares text), but each is read as an
+/// event first: a malformed one is refused with its line and its column in that line, in the
+/// log's terms.
+#[test]
+fn a_malformed_event_is_refused_where_it_is() {
+    let text = String::from_utf8(record(1, &mut Idle, Some(2))).unwrap();
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let at = lines[1]
+        .find(r#"{"kind":""#)
+        .expect("the first turn has events");
+    let value_end = at + 9 + lines[1][at + 9..].find('"').unwrap() + 1;
+    for (edit, expected) in [
+        (r#"{"colour":"red","kind":"x""#, "unknown field `colour`"),
+        (r#"{"kind":7"#, "invalid type: integer `7`"),
+    ] {
+        let mut broken = lines.clone();
+        broken[1] = format!("{}{edit}{}", &lines[1][..at], &lines[1][value_end..]);
+        match Log::parse((broken.join("\n") + "\n").as_bytes()) {
+            Err(ReplayError::Corrupt { line: 2, message }) => {
+                assert!(message.contains(expected), "{message}");
+                assert!(message.contains("turn line"), "{message}");
+                // The column is the line's, past the start of the event (not the event's own).
+                let column: usize = message
+                    .rsplit("(column ")
+                    .next()
+                    .and_then(|c| c.trim_end_matches(')').parse().ok())
+                    .unwrap_or_else(|| panic!("{message}"));
+                assert!(column > at, "{message}");
+            }
+            other => panic!("{edit}: {other:?}"),
+        }
+    }
+}
+
 /// `run --from LOG` (and `play --from LOG`) take the scenario the log names when none is given.
 #[test]
 fn branching_from_a_log_finds_its_scenario() {

@@ -14,7 +14,9 @@ pub mod sign;
 pub mod verify;
 
 pub use read::{Entry as LogEntry, Log};
-pub use record::{BranchRef, Entry, EventRecord, Header, Recorder, SealReason, TurnLine};
+pub use record::{
+    BranchRef, Entry, EventRecord, Header, RecordedEvent, Recorder, SealReason, TurnLine,
+};
 pub use verify::{Verified, verify};
 
 /// Why a log cannot be read, verified or branched from.

@@ -64,6 +64,38 @@ struct Kind {
     format: Option<serde_json::Value>,
 }
 
+/// The events of a turn or facilitator line, each read as an [`EventRecord`] and dropped: the
+/// line keeps them as text ([`super::RecordedEvent`]), and this check names a malformed one
+/// where it is in the line. The line's other fields are skipped here.
+#[derive(serde::Deserialize)]
+struct EventsChecked {
+    #[serde(default, rename = "events")]
+    _events: CheckedEvents,
+}
+
+#[derive(Default)]
+struct CheckedEvents;
+
+impl<'de> serde::Deserialize<'de> for CheckedEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Each;
+        impl<'de> serde::de::Visitor<'de> for Each {
+            type Value = CheckedEvents;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of events")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<CheckedEvents, A::Error> {
+                while seq.next_element::<super::EventRecord>()?.is_some() {}
+                Ok(CheckedEvents)
+            }
+        }
+        deserializer.deserialize_seq(Each)
+    }
+}
+
 /// A JSON problem in the reader's terms: where, and what was expected, without the names of
 /// the program's internal types.
 fn problem(e: &serde_json::Error, what: &str) -> String {
@@ -170,6 +202,9 @@ impl Log {
                 let bad = |e: serde_json::Error| {
                     corrupt(format!("not a valid {what} line: {}", problem(&e, what)))
                 };
+                if matches!(kind.as_str(), "turn" | "facilitator") {
+                    serde_json::from_str::<EventsChecked>(text).map_err(bad)?;
+                }
                 Ok(match kind.as_str() {
                     "turn" => Entry::Turn(serde_json::from_str(text).map_err(bad)?),
                     "member" => Entry::Member(serde_json::from_str(text).map_err(bad)?),

@@ -127,7 +127,7 @@ pub struct TurnLine {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<String>,
     /// Every event of the turn.
-    pub events: Vec<EventRecord>,
+    pub events: Vec<RecordedEvent>,
     /// SHA-256 of the team world's canonical state after the turn.
     pub digest: String,
     /// SHA-256 of the previous line.
@@ -180,7 +180,7 @@ pub struct FacilitatorLine {
     /// What the facilitator did.
     pub act: RawIntervention,
     /// The events it caused.
-    pub events: Vec<EventRecord>,
+    pub events: Vec<RecordedEvent>,
     /// SHA-256 of the team world's state after it.
     pub digest: String,
     /// SHA-256 of the previous line.
@@ -322,6 +322,40 @@ pub struct EventRecord {
     pub reply: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub known: Option<bool>,
+}
+
+/// An event as a log line holds it: its JSON text, which is all that verifying compares (a
+/// turn on a large network has hundreds of events, and the record of each has a field for
+/// every kind). Reading a log checks every event against [`EventRecord`] first (see
+/// [`super::read::Log::parse`]), so a malformed event is refused where it is.
+#[derive(Debug, Clone)]
+pub struct RecordedEvent(Box<serde_json::value::RawValue>);
+
+impl RecordedEvent {
+    /// The event's JSON text, as written.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for RecordedEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.json() == other.json()
+    }
+}
+
+impl Eq for RecordedEvent {}
+
+impl Serialize for RecordedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(Self)
+    }
 }
 
 /// What one team's turn produced: the material of a turn line.

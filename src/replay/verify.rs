@@ -421,11 +421,8 @@ fn difference(
     for i in 0..n {
         let (r, s) = (recorded.events.get(i), simulated.events.get(i));
         if r != s {
-            let show = |e: Option<&super::EventRecord>| {
-                e.map_or_else(
-                    || "(none)".to_owned(),
-                    |e| serde_json::to_string(e).unwrap_or_default(),
-                )
+            let show = |e: Option<&super::RecordedEvent>| {
+                e.map_or_else(|| "(none)".to_owned(), |e| e.json().to_owned())
             };
             return diverged(&format!("events (event {})", i + 1), show(r), show(s));
         }
