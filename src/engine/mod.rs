@@ -12,6 +12,7 @@ pub mod event;
 pub mod legality;
 pub mod phases;
 pub mod state;
+pub mod view;
 
 use std::sync::{Arc, Mutex, PoisonError};
 

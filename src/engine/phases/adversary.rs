@@ -74,12 +74,10 @@ fn status_with(v: &View, id: StageId, paths: &InternetPaths) -> Status {
         return Status::Blocked(Cause::Mitigated);
     }
     // A stage that only steals data, all of it copies deleted since, has nothing to take.
-    let removed =
-        |d: &crate::scenario::model::DataSetId| v.assets.removed.get(d.index()).is_some_and(|r| *r);
     if !v.assets.removed.is_empty()
         && !st.effects.is_empty()
         && st.effects.iter().all(|e| match e {
-            Effect::Exfiltrate(data) => data.iter().all(removed),
+            Effect::Exfiltrate(data) => data.iter().all(|&d| v.assets.is_removed(d)),
             _ => false,
         })
     {
@@ -261,8 +259,7 @@ fn fire(s: &Scenario, t: &mut TeamMut, id: StageId) {
             }
             Effect::Exfiltrate(data) => {
                 for d in data {
-                    let removed = t.assets.removed.get(d.index()).is_some_and(|r| *r);
-                    if !removed && t.assets.exfiltrated[d.index()].is_none() {
+                    if !t.assets.is_removed(*d) && t.assets.exfiltrated[d.index()].is_none() {
                         t.assets.exfiltrated[d.index()] = Some(turn);
                         t.emit(EventKind::Exfiltrated { data: *d });
                     }
