@@ -1059,3 +1059,60 @@ fn a_root_cause_on_the_findings_form_is_recorded_scored_and_verified() {
     assert_eq!(wrongs[1], wrongs[0] + 1, "{wrongs:?}");
     assert_eq!(wrongs[2], wrongs[0], "{wrongs:?}");
 }
+
+/// A large log is read on two threads: it reads as its lines do one after the other — every
+/// line in order with its number and bytes — and the first problem in the file is the one
+/// named, wherever the other problems are.
+#[test]
+fn a_large_log_reads_line_by_line_and_names_its_first_problem() {
+    let names: Vec<String> = (0..300).map(|i| format!("team {i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (mut session, memory) = recording(3, &refs);
+    let mut policies: Vec<RandomPolicy> = (0..names.len() as u64).map(RandomPolicy::new).collect();
+    while !session.is_over() {
+        for (i, p) in policies.iter_mut().enumerate() {
+            if session.ending(TeamId(i)).is_none() {
+                let commands = p.decide(&session.view(TeamId(i)));
+                session.submit(TeamId(i), commands).unwrap();
+            }
+        }
+        session.advance().unwrap();
+    }
+    session.seal(None, None).unwrap();
+    let bytes = memory.0.lock().unwrap().clone();
+    assert!(
+        bytes.len() > 1 << 20,
+        "a log of {} bytes is too small to be read on two threads (from 1 MiB)",
+        bytes.len()
+    );
+    let raw = lines(&bytes);
+    let n = raw.len();
+    let log = Log::parse(&bytes).unwrap();
+    assert_eq!(log.truncated, None);
+    assert_eq!(log.header.bytes, raw[0]);
+    assert_eq!(log.entries.len(), n - 1);
+    for (i, line) in log.entries.iter().enumerate() {
+        assert_eq!(line.number, i + 2);
+        assert_eq!(line.bytes, raw[i + 1], "line {}", i + 2);
+    }
+    assert!(log.seal().is_some());
+    assert_eq!(check(&bytes).unwrap().teams, names.len());
+
+    // A problem near the end is named where it is; with another near the start, that one.
+    let mut broken = raw.clone();
+    broken[n - 3] = br#"{"type":"turn""#.to_vec();
+    match Log::parse(&join(&broken)) {
+        Err(ReplayError::Corrupt { line, .. }) => assert_eq!(line, n - 2),
+        other => panic!("{other:?}"),
+    }
+    broken[5] = b"[]".to_vec();
+    match Log::parse(&join(&broken)) {
+        Err(ReplayError::Corrupt { line, .. }) => assert_eq!(line, 6),
+        other => panic!("{other:?}"),
+    }
+    // An incomplete last line is not read, whatever it holds.
+    let cut = &bytes[..bytes.len() - 40];
+    let log = Log::parse(cut).unwrap();
+    assert_eq!(log.truncated, Some(n));
+    assert_eq!(log.entries.len(), n - 2);
+}

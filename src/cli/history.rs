@@ -235,7 +235,7 @@ fn import(
             Ok(false) => {}
             Err(e) => return Ok(fail(&e)),
         }
-        let file = super::replay::scenario_file(log_path, &log, scenario);
+        let file = super::replay::scenario_file(log_path, &log.header.value, scenario);
         let records = super::read_scenario_of_log(&file).and_then(|bytes| {
             history::records_of_log(&log, log_path, &file, &bytes, Source::Import)
         });

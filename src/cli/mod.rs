@@ -49,13 +49,15 @@ pub(crate) fn write_escaped(out: &mut dyn Write, text: &[u8]) -> std::io::Result
 /// Reads a replay log named on the command line (a regular file only: a named pipe would
 /// block).
 pub(crate) fn read_log(path: &Path) -> Result<Log, ReplayError> {
-    let bytes = crate::files::read_input(path, MAX_LOG_BYTES, "a replay log").map_err(|e| {
-        ReplayError::Io {
-            file: path.display().to_string(),
-            message: e.reason(),
-        }
-    })?;
-    Log::parse(&bytes)
+    Log::parse(&read_log_bytes(path)?)
+}
+
+/// The bytes of a replay log named on the command line (see [`read_log`]).
+pub(crate) fn read_log_bytes(path: &Path) -> Result<Vec<u8>, ReplayError> {
+    crate::files::read_input(path, MAX_LOG_BYTES, "a replay log").map_err(|e| ReplayError::Io {
+        file: path.display().to_string(),
+        message: e.reason(),
+    })
 }
 
 /// Reads the scenario file a log is checked against.
@@ -407,7 +409,11 @@ fn scenario_or_logs(given: Option<PathBuf>, from: Option<&Path>) -> Result<PathB
         return Err(EXIT_INVALID);
     };
     match read_log(log_path) {
-        Ok(log) => Ok(PathBuf::from(replay::scenario_file(log_path, &log, None))),
+        Ok(log) => Ok(PathBuf::from(replay::scenario_file(
+            log_path,
+            &log.header.value,
+            None,
+        ))),
         Err(e) => {
             print_error(format!("{}: {e}", log_path.display()));
             Err(EXIT_INVALID)

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::engine::TeamId;
-use crate::replay::verify::{resimulate, scenario_for};
-use crate::replay::{Log, ReplayError, SealReason, verify};
+use crate::replay::record::Header;
+use crate::replay::verify::{resimulate, scenario_for_header, verify_loaded};
+use crate::replay::{Log, ReplayError, SealReason};
 use crate::report::describe::{self, tr};
 use crate::scenario::Scenario;
 use crate::scenario::model::Lang;
@@ -17,11 +18,11 @@ use crate::text;
 
 /// The scenario file for a log: `--scenario` if given, else the path in the header — as
 /// given, or else beside the log (a drill's folder keeps its scenario next to its log).
-pub(crate) fn scenario_file(log_path: &Path, log: &Log, given: Option<&Path>) -> String {
+pub(crate) fn scenario_file(log_path: &Path, header: &Header, given: Option<&Path>) -> String {
     if let Some(p) = given {
         return p.display().to_string();
     }
-    let recorded = Path::new(&log.header.value.scenario.file);
+    let recorded = Path::new(&header.scenario.file);
     if !recorded.exists()
         && recorded.is_relative()
         && let Some(dir) = log_path.parent()
@@ -29,15 +30,44 @@ pub(crate) fn scenario_file(log_path: &Path, log: &Log, given: Option<&Path>) ->
     {
         return dir.join(recorded).display().to_string();
     }
-    log.header.value.scenario.file.clone()
+    header.scenario.file.clone()
 }
 
 fn load(log_path: &Path, scenario: Option<&Path>) -> Result<(Log, Arc<Scenario>), ReplayError> {
-    let log = super::read_log(log_path)?;
-    let file = scenario_file(log_path, &log, scenario);
-    let bytes = super::read_scenario_of_log(&file)?;
-    let s = scenario_for(&log, &file, &bytes)?;
-    Ok((log, s))
+    let (log, s) = read_with_scenario(log_path, scenario)?;
+    Ok((log, s?))
+}
+
+/// A scenario loaded for a log, or why it could not be.
+type Loaded = Result<Arc<Scenario>, ReplayError>;
+
+/// Reads a log and loads the scenario it was recorded with (`--scenario`, or the file its
+/// header names), the scenario on a second thread while the log's lines are read. Problems
+/// come in the order of reading one after the other: the log's, then reading the scenario
+/// file; the scenario's own (another file than recorded, errors in it) are returned apart, for
+/// `verify` to name an edited header first.
+fn read_with_scenario(
+    log_path: &Path,
+    scenario: Option<&Path>,
+) -> Result<(Log, Loaded), ReplayError> {
+    let bytes = super::read_log_bytes(log_path)?;
+    let load = |header: &Header| {
+        let file = scenario_file(log_path, header, scenario);
+        super::read_scenario_of_log(&file).map(|bytes| scenario_for_header(header, &file, &bytes))
+    };
+    let (log, early) = std::thread::scope(|scope| {
+        // The header names the scenario: it is loaded while the other lines are read.
+        let early = Log::parse_header(&bytes)
+            .ok()
+            .map(|header| scope.spawn(move || load(&header.value)));
+        let log = Log::parse(&bytes);
+        // Loading returns errors; a panic would be a bug, passed on.
+        let early = early.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (log, early)
+    });
+    let log = log?;
+    let loaded = early.unwrap_or_else(|| load(&log.header.value))?;
+    Ok((log, loaded))
 }
 
 /// `replay verify`.
@@ -54,11 +84,8 @@ pub fn verify_cmd(
             return Ok(EXIT_INVALID);
         }
     };
-    let result = super::read_log(log_path).and_then(|log| {
-        let file = scenario_file(log_path, &log, scenario);
-        let bytes = super::read_scenario_of_log(&file)?;
-        verify(&log, &file, &bytes, key.as_ref()).map(|v| (log, v))
-    });
+    let result = read_with_scenario(log_path, scenario)
+        .and_then(|(log, s)| verify_loaded(&log, s, key.as_ref()).map(|(v, ..)| (log, v)));
     match result {
         Ok((log, v)) => {
             writeln!(

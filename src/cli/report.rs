@@ -49,7 +49,7 @@ pub fn run(
     for log_path in log_paths {
         let one = (|| -> Result<Read, ReplayError> {
             let log = super::read_log(log_path)?;
-            let file = super::replay::scenario_file(log_path, &log, scenario);
+            let file = super::replay::scenario_file(log_path, &log.header.value, scenario);
             let header = &log.header.value;
             if let Some((_, seed, sha, _)) = &first {
                 if header.scenario.sha256 != *sha {

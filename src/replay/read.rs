@@ -140,112 +140,77 @@ fn problem(e: &serde_json::Error, what: &str) -> String {
 }
 
 impl Log {
-    /// Parses a log from its bytes.
+    /// Parses a log from its bytes. A large log's lines are read on two threads (each line
+    /// stands alone once the header is known); the first problem in file order is the one
+    /// reported, as when they are read one after the other.
     pub fn parse(bytes: &[u8]) -> Result<Self, ReplayError> {
         if bytes.is_empty() {
             return Err(ReplayError::Empty);
         }
-        let sha256 = super::record::sha256_hex(bytes);
         let ends_cleanly = bytes.ends_with(b"\n");
         let mut raw_lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
         if ends_cleanly {
             raw_lines.pop();
         }
-        let last = raw_lines.len();
-        let mut truncated = None;
-        let mut header: Option<Line<Header>> = None;
-        let mut entries = Vec::new();
-        for (i, raw) in raw_lines.iter().enumerate() {
-            let number = i + 1;
-            if number == last && !ends_cleanly {
-                truncated = Some(number);
-                break;
-            }
-            let corrupt = |message: String| ReplayError::Corrupt {
-                line: number,
-                message,
-            };
-            let text = std::str::from_utf8(raw).map_err(|e| {
-                corrupt(format!(
-                    "not UTF-8 text (invalid byte at column {})",
-                    e.valid_up_to() + 1
-                ))
-            })?;
-            let kind: Kind = serde_json::from_str(text)
-                .map_err(|e| corrupt(problem(&e, "a JSON object with a `type`")))?;
-            let format = kind.format;
-            let kind = kind.kind.unwrap_or_default();
-            let Some(head) = &header else {
-                if kind != "header" {
-                    return Err(corrupt("the first line is not a header".into()));
-                }
-                if let Some(found) = format.as_ref().and_then(serde_json::Value::as_u64)
-                    && !(1..=u64::from(super::record::REPLAY_FORMAT)).contains(&found)
-                {
-                    return Err(ReplayError::Format {
-                        found: u32::try_from(found).unwrap_or(u32::MAX),
-                    });
-                }
-                let value: Header = serde_json::from_str(text).map_err(|e| {
-                    corrupt(format!("not a replay header: {}", problem(&e, "a header")))
-                })?;
-                check_header(&value).map_err(corrupt)?;
-                header = Some(Line {
-                    number,
-                    bytes: raw.to_vec(),
-                    value,
-                });
-                continue;
-            };
-            let format = head.value.format;
-            let parse = |what: &str| -> Result<Entry, ReplayError> {
-                let bad = |e: serde_json::Error| {
-                    corrupt(format!("not a valid {what} line: {}", problem(&e, what)))
-                };
-                if matches!(kind.as_str(), "turn" | "facilitator") {
-                    serde_json::from_str::<EventsChecked>(text).map_err(bad)?;
-                }
-                Ok(match kind.as_str() {
-                    "turn" => Entry::Turn(serde_json::from_str(text).map_err(bad)?),
-                    "member" => Entry::Member(serde_json::from_str(text).map_err(bad)?),
-                    "facilitator" => Entry::Facilitator(serde_json::from_str(text).map_err(bad)?),
-                    "announcement" => Entry::Announcement(serde_json::from_str(text).map_err(bad)?),
-                    "seal" => Entry::Seal(serde_json::from_str(text).map_err(bad)?),
-                    _ => unreachable!("checked below"),
-                })
-            };
-            let known: &[&str] = if format == 1 {
-                &["turn"]
-            } else {
-                &["turn", "member", "facilitator", "announcement", "seal"]
-            };
-            if !known.contains(&kind.as_str()) {
-                return Err(corrupt(if kind == "header" {
-                    "a second header".into()
-                } else {
-                    format!(
-                        "unexpected line type `{}` in a format-{format} log",
-                        kind.escape_debug()
-                    )
-                }));
-            }
-            let value = parse(&kind)?;
-            entries.push(Line {
-                number,
-                bytes: raw.to_vec(),
-                value,
-            });
+        // An incomplete last line is not read: the session stopped while writing it.
+        let truncated = (!ends_cleanly).then_some(raw_lines.len());
+        if truncated.is_some() {
+            raw_lines.pop();
         }
-        let header = header.ok_or(ReplayError::Truncated {
-            line: 1,
-            complete: 0,
-        })?;
+        let Some((first, rest)) = raw_lines.split_first() else {
+            return Err(ReplayError::Truncated {
+                line: 1,
+                complete: 0,
+            });
+        };
+        let header = parse_header(first)?;
+        let format = header.value.format;
+        let (entries, sha256) = if bytes.len() < PARALLEL_FROM {
+            (
+                parse_entries(rest, 2, format),
+                super::record::sha256_hex(bytes),
+            )
+        } else {
+            let (a, b) = rest.split_at(rest.len() / 2);
+            std::thread::scope(|scope| {
+                let later = scope.spawn(|| {
+                    let sha256 = super::record::sha256_hex(bytes);
+                    (parse_entries(b, 2 + a.len(), format), sha256)
+                });
+                let earlier = parse_entries(a, 2, format);
+                // Reading lines only returns errors; a panic would be a bug, passed on.
+                let (later, sha256) = later
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                let entries = earlier.and_then(|mut entries| {
+                    entries.extend(later?);
+                    Ok(entries)
+                });
+                (entries, sha256)
+            })
+        };
         Ok(Self {
             header,
-            entries,
+            entries: entries?,
             truncated,
             sha256,
         })
+    }
+
+    /// Reads only the header, line 1 (what [`Log::parse`] says of it, without the other
+    /// lines).
+    pub fn parse_header(bytes: &[u8]) -> Result<Line<Header>, ReplayError> {
+        if bytes.is_empty() {
+            return Err(ReplayError::Empty);
+        }
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or(ReplayError::Truncated {
+                line: 1,
+                complete: 0,
+            })?;
+        parse_header(&bytes[..end])
     }
 
     /// Reads and parses a log file.
@@ -317,6 +282,112 @@ impl Log {
         }
         members
     }
+}
+
+/// Logs from this size (bytes) are read on two threads.
+const PARALLEL_FROM: usize = 1 << 20;
+
+fn corrupt(line: usize, message: String) -> ReplayError {
+    ReplayError::Corrupt { line, message }
+}
+
+/// A line's text and its `type` (and `format`, if it has one).
+fn kind_of(number: usize, raw: &[u8]) -> Result<(&str, Kind), ReplayError> {
+    let text = std::str::from_utf8(raw).map_err(|e| {
+        corrupt(
+            number,
+            format!(
+                "not UTF-8 text (invalid byte at column {})",
+                e.valid_up_to() + 1
+            ),
+        )
+    })?;
+    let kind: Kind = serde_json::from_str(text)
+        .map_err(|e| corrupt(number, problem(&e, "a JSON object with a `type`")))?;
+    Ok((text, kind))
+}
+
+/// Reads line 1, the header.
+fn parse_header(raw: &[u8]) -> Result<Line<Header>, ReplayError> {
+    let (text, kind) = kind_of(1, raw)?;
+    if kind.kind.as_deref() != Some("header") {
+        return Err(corrupt(1, "the first line is not a header".into()));
+    }
+    if let Some(found) = kind.format.as_ref().and_then(serde_json::Value::as_u64)
+        && !(1..=u64::from(super::record::REPLAY_FORMAT)).contains(&found)
+    {
+        return Err(ReplayError::Format {
+            found: u32::try_from(found).unwrap_or(u32::MAX),
+        });
+    }
+    let value: Header = serde_json::from_str(text).map_err(|e| {
+        corrupt(
+            1,
+            format!("not a replay header: {}", problem(&e, "a header")),
+        )
+    })?;
+    check_header(&value).map_err(|m| corrupt(1, m))?;
+    Ok(Line {
+        number: 1,
+        bytes: raw.to_vec(),
+        value,
+    })
+}
+
+/// Reads the lines after the header, the first of them numbered `first`, in a log of
+/// `format`; stops at the first problem.
+fn parse_entries(
+    raw_lines: &[&[u8]],
+    first: usize,
+    format: u32,
+) -> Result<Vec<Line<Entry>>, ReplayError> {
+    let known: &[&str] = if format == 1 {
+        &["turn"]
+    } else {
+        &["turn", "member", "facilitator", "announcement", "seal"]
+    };
+    let mut entries = Vec::with_capacity(raw_lines.len());
+    for (i, raw) in raw_lines.iter().enumerate() {
+        let number = first + i;
+        let (text, kind) = kind_of(number, raw)?;
+        let kind = kind.kind.unwrap_or_default();
+        if !known.contains(&kind.as_str()) {
+            return Err(corrupt(
+                number,
+                if kind == "header" {
+                    "a second header".into()
+                } else {
+                    format!(
+                        "unexpected line type `{}` in a format-{format} log",
+                        kind.escape_debug()
+                    )
+                },
+            ));
+        }
+        let what = kind.as_str();
+        let bad = |e: serde_json::Error| {
+            corrupt(
+                number,
+                format!("not a valid {what} line: {}", problem(&e, what)),
+            )
+        };
+        if matches!(what, "turn" | "facilitator") {
+            serde_json::from_str::<EventsChecked>(text).map_err(bad)?;
+        }
+        let value = match what {
+            "turn" => Entry::Turn(serde_json::from_str(text).map_err(bad)?),
+            "member" => Entry::Member(serde_json::from_str(text).map_err(bad)?),
+            "facilitator" => Entry::Facilitator(serde_json::from_str(text).map_err(bad)?),
+            "announcement" => Entry::Announcement(serde_json::from_str(text).map_err(bad)?),
+            _ => Entry::Seal(serde_json::from_str(text).map_err(bad)?),
+        };
+        entries.push(Line {
+            number,
+            bytes: raw.to_vec(),
+            value,
+        });
+    }
+    Ok(entries)
 }
 
 /// Checks what a header says on its own: a format this build reads, teams named once each,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use super::ReplayError;
 use super::read::{Entry as Line, Log};
 use super::record::{
-    Entry, FacilitatorRecord, RULES, RawIntervention, SealReason, TurnLine, TurnRecord, line_bytes,
-    sha256_hex, start_digest,
+    Entry, FacilitatorRecord, Header, RULES, RawIntervention, SealReason, TurnLine, TurnRecord,
+    line_bytes, sha256_hex, start_digest,
 };
 use crate::engine::{Engine, Intervention, NewMessage, TeamId};
 use crate::scenario::validate::resolve_command;
@@ -60,7 +60,16 @@ impl Resimulated {
 
 /// Loads the scenario a log was recorded with from `bytes`, checking its digest.
 pub fn scenario_for(log: &Log, file: &str, bytes: &[u8]) -> Result<Arc<Scenario>, ReplayError> {
-    let expected = &log.header.value.scenario;
+    scenario_for_header(&log.header.value, file, bytes)
+}
+
+/// [`scenario_for`] from the log's header alone.
+pub fn scenario_for_header(
+    header: &Header,
+    file: &str,
+    bytes: &[u8],
+) -> Result<Arc<Scenario>, ReplayError> {
+    let expected = &header.scenario;
     let found = sha256_hex(bytes);
     if found != expected.sha256 {
         return Err(ReplayError::WrongScenario {
@@ -478,9 +487,19 @@ pub fn verify_full(
     scenario_bytes: &[u8],
     key: Option<&ed25519_dalek::VerifyingKey>,
 ) -> Result<(Verified, Resimulated, Arc<Scenario>), ReplayError> {
+    verify_loaded(log, scenario_for(log, file, scenario_bytes), key)
+}
+
+/// [`verify_full`] with the scenario already loaded (by [`scenario_for`]), or the reason it
+/// could not be: that reason is named after an edited header's.
+pub fn verify_loaded(
+    log: &Log,
+    scenario: Result<Arc<Scenario>, ReplayError>,
+    key: Option<&ed25519_dalek::VerifyingKey>,
+) -> Result<(Verified, Resimulated, Arc<Scenario>), ReplayError> {
     // An altered header is named as such, not blamed on the scenario file.
     check_header_link(log)?;
-    let s = scenario_for(log, file, scenario_bytes)?;
+    let s = scenario?;
     let resim = replay(log, &s, None)?;
     if let Some(line) = log.truncated {
         return Err(ReplayError::Truncated {
