@@ -5,7 +5,7 @@
 //! would refuse.
 
 use super::event::Refusal;
-use super::state::{Knowledge, View};
+use super::state::{InternetPaths, Knowledge, View};
 use crate::scenario::model::{ActionId, AlertId, Command, Target, TargetKind, Verb};
 
 /// The state a team's queued commands leave once accepted (see [`View::check_queue`]).
@@ -188,17 +188,19 @@ impl View<'_> {
     /// or a mitigation disrupts it, or an address it relies on is blocked. The turn's business
     /// impact phase and the session's previews both ask this.
     pub fn function_down(&self, id: crate::scenario::model::FunctionId, turn: u32) -> bool {
-        self.function_down_with(id, turn, &[])
+        self.function_down_with(id, turn, &[], &InternetPaths::default())
     }
 
     /// [`View::function_down`], with the actions that completed this turn (`finished`) still
-    /// counted as running: from rules 4, an action disrupts what it `disrupts` in every turn
-    /// it runs, its last included.
+    /// counted as running (from rules 4, an action disrupts what it `disrupts` in every turn
+    /// it runs, its last included), and the internet paths worked out once for all the
+    /// functions asked about in the same world.
     pub fn function_down_with(
         &self,
         id: crate::scenario::model::FunctionId,
         turn: u32,
         finished: &[ActionId],
+        paths: &InternetPaths,
     ) -> bool {
         use crate::scenario::model::AddressOwner;
         let s = self.s;
@@ -208,7 +210,8 @@ impl View<'_> {
             self.offline(h)
                 || host.encrypted
                 || host.disrupted_until >= turn
-                || (f.needs_internet && self.rules >= 4 && !self.internet_path(h))
+                // Online (just asked): its path is its segment's.
+                || (f.needs_internet && self.rules >= 4 && !paths.online(self, s.hosts[h].segment))
         }) || self.assets.stopped_until.get(id.index()).is_some_and(|&until| until >= turn)
             || f
             .accounts

@@ -106,7 +106,8 @@ impl View<'_> {
 pub struct InternetPaths(std::cell::OnceCell<Vec<bool>>);
 
 impl InternetPaths {
-    fn online(&self, v: &View, seg: crate::scenario::model::SegmentId) -> bool {
+    /// Whether the segment is connected with the internet in `v`'s world.
+    pub(crate) fn online(&self, v: &View, seg: crate::scenario::model::SegmentId) -> bool {
         let isolated = &v.assets.segments_isolated;
         if !isolated.iter().any(|x| *x) {
             return v.s.internet_linked[seg.index()];

@@ -5,7 +5,7 @@
 use super::TeamMut;
 use super::actions::alert_host;
 use crate::engine::event::EventKind;
-use crate::engine::state::{EndReason, Ending, InboxAlert, Knowledge};
+use crate::engine::state::{EndReason, Ending, InboxAlert, InternetPaths, Knowledge};
 use crate::scenario::Scenario;
 use crate::scenario::model::{ActionId, AlertId, Outcome, SeenIn, Target};
 
@@ -133,8 +133,10 @@ pub(crate) fn business_impact(s: &Scenario, t: &mut TeamMut) {
     } else {
         Vec::new()
     };
+    // Nothing this phase changes moves the internet paths: worked out once for every function.
+    let paths = InternetPaths::default();
     for (id, _) in s.functions.iter() {
-        let down = t.view(s).function_down_with(id, turn, &finished);
+        let down = t.view(s).function_down_with(id, turn, &finished, &paths);
         if down != t.assets.functions_down[id.index()] {
             t.assets.functions_down[id.index()] = down;
             t.emit(if down {
