@@ -17,6 +17,7 @@ pub mod view;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bevy::app::{App, Plugin, Update};
+use bevy::ecs::query::QueryState;
 use bevy::prelude::{Entity, World};
 use serde::Serialize;
 
@@ -56,12 +57,32 @@ pub const OLDEST_RULES: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct TeamId(pub usize);
 
+/// A team world's components, read.
+type TeamRef = (
+    &'static Assets,
+    &'static Attacker,
+    &'static Evidence,
+    &'static Knowledge,
+    &'static Staff,
+    &'static Clock,
+    &'static TeamRng,
+    &'static EventLog,
+);
+
+/// What [`TeamRef`] finds.
+type TeamRefItem<'w> = bevy::ecs::query::ROQueryItem<'w, 'w, TeamRef>;
+
 /// Many independent team worlds of one scenario, advanced turn by turn.
 pub struct Engine {
     world: World,
     scenario: Arc<Scenario>,
     prepared: TeamBundle,
     teams: Vec<Entity>,
+    /// A team's components found at once by entity (instead of one type lookup per component
+    /// and call): every read of a team world goes through it.
+    reads: QueryState<TeamRef>,
+    /// The same for what the engine changes between turns: the queue and the clock.
+    writes: QueryState<(&'static mut Staff, &'static mut Clock)>,
     /// Per team, what its last state digest hashed (filled only when digests are asked
     /// for, so engines that never record hold nothing here).
     digests: Mutex<Vec<digest::Cache>>,
@@ -91,11 +112,15 @@ impl Engine {
         world.insert_resource(Rules(scenario.clone(), rules));
         world.add_schedule(turn_schedule());
         let prepared = TeamBundle::prepare(&scenario);
+        let reads = world.query::<TeamRef>();
+        let writes = world.query::<(&mut Staff, &mut Clock)>();
         Self {
             world,
             scenario,
             prepared,
             teams: Vec::new(),
+            reads,
+            writes,
             digests: Mutex::new(Vec::new()),
         }
     }
@@ -107,37 +132,44 @@ impl Engine {
 
     /// Adds a team whose world is seeded with `seed`.
     pub fn add_team(&mut self, seed: u64) -> TeamId {
-        let id = TeamId(self.teams.len());
-        let entity = self
-            .world
-            .spawn((self.prepared.for_seed(seed), TeamIndex(id.0 as u32)))
-            .id();
-        self.teams.push(entity);
-        id
+        let bundle = self.prepared.for_seed(seed);
+        self.spawn(bundle)
     }
 
     /// Adds a team whose world is a copy of another's (same state, same generator position):
     /// the start of a branch.
     pub fn fork_team(&mut self, from: TeamId) -> TeamId {
         let bundle = self.bundle(from);
+        self.spawn(bundle)
+    }
+
+    fn spawn(&mut self, bundle: TeamBundle) -> TeamId {
         let id = TeamId(self.teams.len());
         let entity = self.world.spawn((bundle, TeamIndex(id.0 as u32))).id();
         self.teams.push(entity);
+        self.reads.update_archetypes(&self.world);
+        self.writes.update_archetypes(&self.world);
         id
     }
 
+    /// A team world's components.
+    fn team(&self, team: TeamId) -> TeamRefItem<'_> {
+        self.reads
+            .get_manual(&self.world, self.teams[team.0])
+            .expect("team entity")
+    }
+
     fn bundle(&self, team: TeamId) -> TeamBundle {
-        let e = self.teams[team.0];
-        let w = &self.world;
+        let (assets, attacker, evidence, knowledge, staff, clock, rng, log) = self.team(team);
         TeamBundle {
-            assets: w.get::<Assets>(e).expect("team entity").clone(),
-            attacker: w.get::<Attacker>(e).expect("team entity").clone(),
-            evidence: w.get::<Evidence>(e).expect("team entity").clone(),
-            knowledge: w.get::<Knowledge>(e).expect("team entity").clone(),
-            staff: w.get::<Staff>(e).expect("team entity").clone(),
-            clock: w.get::<Clock>(e).expect("team entity").clone(),
-            rng: w.get::<TeamRng>(e).expect("team entity").clone(),
-            log: w.get::<EventLog>(e).expect("team entity").clone(),
+            assets: assets.clone(),
+            attacker: attacker.clone(),
+            evidence: evidence.clone(),
+            knowledge: knowledge.clone(),
+            staff: staff.clone(),
+            clock: clock.clone(),
+            rng: rng.clone(),
+            log: log.clone(),
         }
     }
 
@@ -148,9 +180,8 @@ impl Engine {
         let mut scratch = Self::build(self.scenario.clone(), self.rules());
         let mut bundle = self.bundle(team);
         bundle.staff.pending = commands;
-        let entity = scratch.world.spawn((bundle, TeamIndex(0))).id();
-        scratch.teams.push(entity);
-        scratch.step(&[TeamId(0)]);
+        let t = scratch.spawn(bundle);
+        scratch.step(&[t]);
         scratch.ending(TeamId(0))
     }
 
@@ -161,35 +192,37 @@ impl Engine {
 
     /// Queues commands for the team's next turn (after any already queued).
     pub fn submit(&mut self, team: TeamId, commands: impl IntoIterator<Item = Command>) {
-        let e = self.teams[team.0];
-        let mut staff = self.world.get_mut::<Staff>(e).expect("team entity");
-        staff.pending.extend(commands);
+        self.staff_mut(team).pending.extend(commands);
+    }
+
+    fn staff_mut(&mut self, team: TeamId) -> bevy::prelude::Mut<'_, Staff> {
+        self.writes
+            .get_mut(&mut self.world, self.teams[team.0])
+            .expect("team entity")
+            .0
+    }
+
+    fn clock_mut(&mut self, team: TeamId) -> bevy::prelude::Mut<'_, Clock> {
+        self.writes
+            .get_mut(&mut self.world, self.teams[team.0])
+            .expect("team entity")
+            .1
     }
 
     /// The commands queued for the team's next turn.
     pub fn pending(&self, team: TeamId) -> &[Command] {
-        &self
-            .world
-            .get::<Staff>(self.teams[team.0])
-            .expect("team entity")
-            .pending
+        &self.team(team).4.pending
     }
 
     /// Removes one queued command (by position); `None` if there is none there.
     pub fn remove_pending(&mut self, team: TeamId, index: usize) -> Option<Command> {
-        let e = self.teams[team.0];
-        let mut staff = self.world.get_mut::<Staff>(e).expect("team entity");
+        let mut staff = self.staff_mut(team);
         (index < staff.pending.len()).then(|| staff.pending.remove(index))
     }
 
     /// Drops the commands queued for the team's next turn.
     pub fn clear_pending(&mut self, team: TeamId) {
-        let e = self.teams[team.0];
-        self.world
-            .get_mut::<Staff>(e)
-            .expect("team entity")
-            .pending
-            .clear();
+        self.staff_mut(team).pending.clear();
     }
 
     /// Plays one turn for every team that has not ended.
@@ -200,51 +233,37 @@ impl Engine {
 
     /// Plays one turn for the given teams (the others do not move).
     pub fn step(&mut self, teams: &[TeamId]) {
-        for t in teams {
-            let e = self.teams[t.0];
-            self.world
-                .get_mut::<Clock>(e)
-                .expect("team entity")
-                .stepping = true;
+        for &t in teams {
+            self.clock_mut(t).stepping = true;
         }
         self.world.run_schedule(TurnSchedule);
-        for t in teams {
-            let e = self.teams[t.0];
-            self.world
-                .get_mut::<Clock>(e)
-                .expect("team entity")
-                .stepping = false;
+        for &t in teams {
+            self.clock_mut(t).stepping = false;
         }
     }
 
     /// Read access to a team's world.
     pub fn view(&self, team: TeamId) -> View<'_> {
-        let entity = self.world.entity(self.teams[team.0]);
+        let (assets, attacker, evidence, knowledge, staff, clock, ..) = self.team(team);
         View {
             s: &self.scenario,
-            assets: entity.get::<Assets>().expect("team entity"),
-            attacker: entity.get::<Attacker>().expect("team entity"),
-            evidence: entity.get::<Evidence>().expect("team entity"),
-            knowledge: entity.get::<Knowledge>().expect("team entity"),
-            staff: entity.get::<Staff>().expect("team entity"),
-            clock: entity.get::<Clock>().expect("team entity"),
+            assets,
+            attacker,
+            evidence,
+            knowledge,
+            staff,
+            clock,
             rules: self.rules(),
         }
     }
 
     fn clock(&self, team: TeamId) -> &Clock {
-        self.world
-            .get::<Clock>(self.teams[team.0])
-            .expect("team entity")
+        self.team(team).5
     }
 
     /// Every event of a team so far.
     pub fn events(&self, team: TeamId) -> &[Event] {
-        &self
-            .world
-            .get::<EventLog>(self.teams[team.0])
-            .expect("team entity")
-            .events
+        &self.team(team).7.events
     }
 
     /// The last turn a team played.
@@ -258,15 +277,15 @@ impl Engine {
     }
 
     fn parts(&self, team: TeamId) -> digest::Parts<'_> {
-        let entity = self.world.entity(self.teams[team.0]);
+        let (assets, attacker, evidence, knowledge, staff, clock, rng, _) = self.team(team);
         digest::Parts {
-            assets: entity.get::<Assets>().expect("team entity"),
-            attacker: entity.get::<Attacker>().expect("team entity"),
-            evidence: entity.get::<Evidence>().expect("team entity"),
-            knowledge: entity.get::<Knowledge>().expect("team entity"),
-            staff: entity.get::<Staff>().expect("team entity"),
-            clock: entity.get::<Clock>().expect("team entity"),
-            rng: entity.get::<TeamRng>().expect("team entity"),
+            assets,
+            attacker,
+            evidence,
+            knowledge,
+            staff,
+            clock,
+            rng,
         }
     }
 
