@@ -202,7 +202,6 @@ impl View<'_> {
         finished: &[ActionId],
         paths: &InternetPaths,
     ) -> bool {
-        use crate::scenario::model::AddressOwner;
         let s = self.s;
         let f = &s.functions[id];
         f.depends_on.iter().any(|&h| {
@@ -212,11 +211,14 @@ impl View<'_> {
                 || host.disrupted_until >= turn
                 // Online (just asked): its path is its segment's.
                 || (f.needs_internet && self.rules >= 4 && !paths.online(self, s.hosts[h].segment))
-        }) || self.assets.stopped_until.get(id.index()).is_some_and(|&until| until >= turn)
-            || f
-            .accounts
-            .iter()
-            .any(|a| self.assets.accounts[a.index()].disabled)
+        }) || self
+            .assets
+            .stopped_until
+            .get(id.index())
+            .is_some_and(|&until| until >= turn)
+            || f.accounts
+                .iter()
+                .any(|a| self.assets.accounts[a.index()].disabled)
             || self
                 .staff
                 .tasks
@@ -225,13 +227,10 @@ impl View<'_> {
             || finished
                 .iter()
                 .any(|&a| s.actions[a].disrupts.contains(&id))
-            || s.mitigations
+            || f.disrupted_by
                 .iter()
-                .any(|(m, x)| self.assets.mitigated[m.index()] && x.disrupts.contains(&id))
-            || s.addresses.iter().any(|(a, x)| {
-                self.assets.blocked[a.index()]
-                    && matches!(&x.owner, AddressOwner::Legitimate { serves, .. } if serves.contains(&id))
-            })
+                .any(|m| self.assets.mitigated[m.index()])
+            || f.served_by.iter().any(|a| self.assets.blocked[a.index()])
     }
 
     /// The turn commands submitted now will be played in.

@@ -379,6 +379,23 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Fills what each business function is tied to from the other side: the mitigations
+    /// that disrupt it and the addresses it relies on (see [`Function::disrupted_by`]).
+    pub(crate) fn link_functions(&mut self) {
+        for (m, x) in self.mitigations.iter() {
+            for &f in &x.disrupts {
+                self.functions[f].disrupted_by.push(m);
+            }
+        }
+        for (a, x) in self.addresses.iter() {
+            if let AddressOwner::Legitimate { serves, .. } = &x.owner {
+                for &f in serves {
+                    self.functions[f].served_by.push(a);
+                }
+            }
+        }
+    }
+
     /// Per segment, whether it is connected with the internet when the segments marked in
     /// `isolated` are cut off: an internet segment that is not isolated, or a segment linked
     /// to one — directly or through other segments, by `reach` in either direction — with no
@@ -547,6 +564,10 @@ pub struct Function {
     pub outage_cost: u32,
     /// Down while a host it depends on cannot reach the internet.
     pub needs_internet: bool,
+    /// Derived: the mitigations that disrupt it (from their `disrupts`).
+    pub disrupted_by: Vec<MitigationId>,
+    /// Derived: the organisation's addresses it relies on (from their `serves`).
+    pub served_by: Vec<AddressId>,
 }
 
 /// An outside address.

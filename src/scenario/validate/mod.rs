@@ -444,6 +444,7 @@ pub(crate) fn validate(raw: &RawScenario, problems: &mut Problems) -> Outcome {
                 walkthrough: Vec::new(),
             };
             scenario.internet_linked = scenario.internet_connected(&[]);
+            scenario.link_functions();
             finish(&mut ctx, raw, scenario)
         }
         _ => None,

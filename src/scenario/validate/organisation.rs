@@ -567,6 +567,8 @@ pub(crate) fn build(ctx: &mut Ctx, raw: &RawScenario, d: &Declared) -> Option<Or
                     }
                     f.needs_internet
                 },
+                disrupted_by: Vec::new(),
+                served_by: Vec::new(),
             })
         })
         .collect();
