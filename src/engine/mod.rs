@@ -182,7 +182,7 @@ impl Engine {
         bundle.staff.pending = commands;
         let t = scratch.spawn(bundle);
         scratch.step(&[t]);
-        scratch.ending(TeamId(0))
+        scratch.ending(t)
     }
 
     /// Number of teams.
