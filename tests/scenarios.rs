@@ -315,3 +315,35 @@ fn the_maximum_is_the_same_for_the_walkthrough_and_a_team_that_does_nothing() {
         }
     }
 }
+
+/// What each business function is tied to from the other side — the mitigations that disrupt
+/// it, the addresses it relies on — is what those mitigations and addresses say, in their
+/// order, and the shipped scenarios use both ties.
+#[test]
+fn each_function_knows_the_mitigations_and_addresses_that_stop_it() {
+    use cyberdrill::scenario::model::AddressOwner;
+    let (mut disrupted, mut served) = (0, 0);
+    for s in shipped() {
+        for (f, function) in s.functions.iter() {
+            let by: Vec<_> = s
+                .mitigations
+                .iter()
+                .filter(|(_, m)| m.disrupts.contains(&f))
+                .map(|(m, _)| m)
+                .collect();
+            let via: Vec<_> = s
+                .addresses
+                .iter()
+                .filter(|(_, a)| {
+                    matches!(&a.owner, AddressOwner::Legitimate { serves, .. } if serves.contains(&f))
+                })
+                .map(|(a, _)| a)
+                .collect();
+            assert_eq!(function.disrupted_by, by, "{}: {}", s.id, function.key);
+            assert_eq!(function.served_by, via, "{}: {}", s.id, function.key);
+            disrupted += by.len();
+            served += via.len();
+        }
+    }
+    assert!(disrupted > 0 && served > 0, "{disrupted} {served}");
+}
