@@ -1116,3 +1116,58 @@ fn a_large_log_reads_line_by_line_and_names_its_first_problem() {
     assert_eq!(log.truncated, Some(n));
     assert_eq!(log.entries.len(), n - 2);
 }
+
+/// `replay verify` loads the scenario while it reads the log's lines, and still names the
+/// problems in the order of reading one after the other: a broken line before a missing
+/// scenario file, an edited header (its scenario digest changed) before the scenario that
+/// no longer matches it, and another scenario file as such.
+#[test]
+fn the_cli_names_a_logs_problems_before_its_scenarios() {
+    let dir = temp_dir("replay-cli-order");
+    let log = dir.join("w.jsonl");
+    let out = cyberdrill(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "--policy",
+        "walkthrough",
+        "--replay",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let all = lines(&std::fs::read(&log).unwrap());
+    let verify = |name: &str, lines: &[Vec<u8>], scenario: &str| {
+        let path = write(&dir, name, join(lines));
+        let out = cyberdrill(&[
+            "replay",
+            "verify",
+            path.to_str().unwrap(),
+            "--scenario",
+            scenario,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+
+    let mut broken = all.clone();
+    broken[3] = b"{".to_vec();
+    let msg = verify("broken.jsonl", &broken, "missing.ron");
+    assert!(msg.contains("line 4 is corrupt"), "{msg}");
+
+    let header = String::from_utf8(all[0].clone()).unwrap();
+    let sha = sha256_hex(&tutorial_bytes());
+    let mut edited = all.clone();
+    edited[0] = header
+        .replacen(&sha[..8], &format!("{}0", &sha[..7]), 1)
+        .into_bytes();
+    if edited[0] == all[0] {
+        edited[0] = header
+            .replacen(&sha[..8], &format!("{}1", &sha[..7]), 1)
+            .into_bytes();
+    }
+    let msg = verify("edited.jsonl", &edited, "scenarios/tutorial.ron");
+    assert!(msg.contains("line 2: the hash chain is broken"), "{msg}");
+
+    let msg = verify("other.jsonl", &all, "scenarios/sme-supply-chain.ron");
+    assert!(msg.contains(&sha), "{msg}");
+    assert!(!msg.contains("hash chain"), "{msg}");
+}
