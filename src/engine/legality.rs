@@ -16,35 +16,63 @@ pub struct Queue {
     /// Effort still free after the accepted ones.
     pub left: u32,
     staff: super::state::Staff,
-    /// The knowledge, once an accepted command changed it (answers, hints, replies); until
-    /// then the team's own, not copied (it holds every alert ever raised).
-    knowledge: Option<Knowledge>,
+    /// The accepted commands that change the knowledge (answers, hints, replies), in order.
+    recorded: Vec<Command>,
+    /// The turn the commands are queued for.
+    turn: u32,
+    /// The knowledge they leave: a copy of the team's (which holds every alert ever raised),
+    /// made only once something reads what they changed — a further answer, hint or reply
+    /// checked, or the world asked for ([`Queue::view`]); an action's checks never read it.
+    knowledge: std::cell::OnceCell<Knowledge>,
 }
 
 impl Queue {
     /// The team's world as the queued commands leave it (for checks of further commands).
     pub fn view<'a>(&'a self, base: &View<'a>) -> View<'a> {
+        let knowledge = if self.recorded.is_empty() {
+            base.knowledge
+        } else {
+            self.knowledge.get_or_init(|| {
+                let mut k = base.knowledge.clone();
+                for command in &self.recorded {
+                    record(&mut k, command, self.turn);
+                }
+                k
+            })
+        };
         View {
             staff: &self.staff,
-            knowledge: self.knowledge.as_ref().unwrap_or(base.knowledge),
+            knowledge,
             ..*base
+        }
+    }
+
+    /// The world to check `command` in: an action's checks read nothing that answers, hints
+    /// and replies change, so the team's own knowledge does for them until a copy is made.
+    fn view_for<'a>(&'a self, base: &View<'a>, command: &Command) -> View<'a> {
+        match (command, self.knowledge.get()) {
+            (Command::Act { .. }, None) => View {
+                staff: &self.staff,
+                ..*base
+            },
+            _ => self.view(base),
         }
     }
 
     /// Whether a further command, queued after these, would be accepted.
     pub fn check(&self, base: &View, command: &Command) -> Result<(), Refusal> {
-        self.view(base).check(command, self.left)
+        self.view_for(base, command).check(command, self.left)
     }
 }
 
 /// What accepting a command does at once (before any task runs): its effort is spent, an
-/// action's task starts, an answer, hint or reply is recorded. Returns the effort left. The
-/// turn's first phase and [`View::check_queue`] both go through here. `knowledge` is asked
-/// for only by a command that changes it (not by an action).
-pub(crate) fn accept<'k>(
+/// action's task starts, an answer, hint or reply is recorded in `knowledge` (when given: a
+/// queue check records them apart and copies the knowledge only when it is read). Returns the
+/// effort left. The turn's first phase and [`View::check_queue`] both go through here.
+pub(crate) fn accept(
     s: &crate::scenario::Scenario,
     staff: &mut super::state::Staff,
-    knowledge: impl FnOnce() -> &'k mut Knowledge,
+    knowledge: Option<&mut Knowledge>,
     command: &Command,
     turn: u32,
     left: u32,
@@ -57,23 +85,31 @@ pub(crate) fn accept<'k>(
                 started: turn,
                 remaining: s.actions[*action].turns,
             });
-            return left - s.actions[*action].cost;
+            left - s.actions[*action].cost
         }
+        _ => {
+            if let Some(k) = knowledge {
+                record(k, command, turn);
+            }
+            left
+        }
+    }
+}
+
+/// What an accepted answer, hint or reply leaves in the knowledge (an action, nothing).
+fn record(knowledge: &mut Knowledge, command: &Command, turn: u32) {
+    match command {
+        Command::Act { .. } => {}
         Command::Answer { inject, choice } => {
-            knowledge().answers[inject.index()] = Some((*choice, turn));
+            knowledge.answers[inject.index()] = Some((*choice, turn));
         }
-        Command::Hint(h) => knowledge().hints[h.index()] = Some(turn),
+        Command::Hint(h) => knowledge.hints[h.index()] = Some(turn),
         Command::Reply { message, choice } => {
-            if let Some(m) = knowledge()
-                .messages
-                .iter_mut()
-                .find(|m| m.number == *message)
-            {
+            if let Some(m) = knowledge.messages.iter_mut().find(|m| m.number == *message) {
                 m.reply = Some((*choice, turn));
             }
         }
     }
-    left
 }
 
 impl View<'_> {
@@ -162,19 +198,22 @@ impl View<'_> {
             verdicts: Vec::with_capacity(commands.len()),
             left: self.effort_free(),
             staff: self.staff.clone(),
-            knowledge: None,
+            recorded: Vec::new(),
+            turn: self.next_turn(),
+            knowledge: std::cell::OnceCell::new(),
         };
-        let turn = self.next_turn();
         for command in commands {
-            let verdict = q.view(self).check(command, q.left);
+            let verdict = q.check(self, command);
             if verdict.is_ok() {
-                let base = self.knowledge;
+                if !matches!(command, Command::Act { .. }) {
+                    q.recorded.push(command.clone());
+                }
                 q.left = accept(
                     self.s,
                     &mut q.staff,
-                    || q.knowledge.get_or_insert_with(|| base.clone()),
+                    q.knowledge.get_mut(),
                     command,
-                    turn,
+                    q.turn,
                     q.left,
                 );
             }

@@ -22,7 +22,7 @@ pub(crate) fn apply_commands(s: &Scenario, t: &mut TeamMut) {
             left = crate::engine::legality::accept(
                 s,
                 t.staff,
-                || &mut *t.knowledge,
+                Some(&mut *t.knowledge),
                 &command,
                 turn,
                 left,
