@@ -391,6 +391,10 @@ impl TeamRng {
     }
 }
 
+/// Room made for a new team's events: a short game's, so that it never grows them (a 15-turn
+/// game on the shipped scenarios has about 200).
+const EVENTS_RESERVED: usize = 256;
+
 /// Every event of this team, in order.
 #[derive(Component, Debug, Clone, Default)]
 pub struct EventLog {
@@ -495,6 +499,7 @@ impl TeamBundle {
     pub fn for_seed(&self, seed: u64) -> Self {
         let mut bundle = self.clone();
         bundle.rng = TeamRng::new(seed);
+        bundle.log.events.reserve(EVENTS_RESERVED);
         bundle
     }
 }
