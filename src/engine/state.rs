@@ -391,8 +391,8 @@ impl TeamRng {
     }
 }
 
-/// Room made for a new team's events: a short game's, so that it never grows them (a 15-turn
-/// game on the shipped scenarios has about 200).
+/// Room made for a new team's events: a short game's, so that it is not reallocated as they
+/// come (a random game of a shipped scenario holds 34–194).
 const EVENTS_RESERVED: usize = 256;
 
 /// Every event of this team, in order.
