@@ -163,7 +163,7 @@ impl Log {
                 complete: 0,
             });
         };
-        let header = parse_header(first)?;
+        let header = read_header(first)?;
         let format = header.value.format;
         let (entries, sha256) = if bytes.len() < PARALLEL_FROM {
             (
@@ -210,7 +210,7 @@ impl Log {
                 line: 1,
                 complete: 0,
             })?;
-        parse_header(&bytes[..end])
+        read_header(&bytes[..end])
     }
 
     /// Reads and parses a log file.
@@ -308,7 +308,7 @@ fn kind_of(number: usize, raw: &[u8]) -> Result<(&str, Kind), ReplayError> {
 }
 
 /// Reads line 1, the header.
-fn parse_header(raw: &[u8]) -> Result<Line<Header>, ReplayError> {
+fn read_header(raw: &[u8]) -> Result<Line<Header>, ReplayError> {
     let (text, kind) = kind_of(1, raw)?;
     if kind.kind.as_deref() != Some("header") {
         return Err(corrupt(1, "the first line is not a header".into()));
